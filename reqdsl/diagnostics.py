@@ -1,0 +1,106 @@
+"""One diagnostic model; text, JSON, SARIF and LSP are renderings of it.
+
+Rules and the parser return `Diagnostic` objects and never print (TRLC's rule: "do not
+use your own print statements"). A diagnostic names its file by the path relative to the
+project folder, with `/` separators, and carries a `Span` with 1-based lines and columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .source import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains the diagnostic (the first of two duplicates, say)."""
+
+    message: str
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested edit: replace `span` in `path` by `replacement` (may be empty)."""
+
+    description: str
+    path: str
+    span: Span
+    replacement: str
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    hint: str | None = None
+    related: list[Related] = field(default_factory=list)
+    fixes: list[Fix] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+    def to_json(self) -> dict[str, object]:
+        """The spec's JSON shape (section 5), plus optional hint/related/fixes."""
+        data: dict[str, object] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+        }
+        if self.hint:
+            data["hint"] = self.hint
+        if self.related:
+            data["related"] = [
+                {
+                    "message": r.message,
+                    "path": r.path,
+                    "line": r.span.line,
+                    "column": r.span.column,
+                    "end_line": r.span.end_line,
+                    "end_column": r.span.end_column,
+                }
+                for r in self.related
+            ]
+        if self.fixes:
+            data["fixes"] = [
+                {
+                    "description": f.description,
+                    "path": f.path,
+                    "line": f.span.line,
+                    "column": f.span.column,
+                    "end_line": f.span.end_line,
+                    "end_column": f.span.end_column,
+                    "replacement": f.replacement,
+                }
+                for f in self.fixes
+            ]
+        return data
