@@ -104,3 +104,56 @@ class Diagnostic:
                 for f in self.fixes
             ]
         return data
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a renderer needs to know of a rule (SARIF's rule table, the docs' reference)."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    description: str = ""
+
+
+@dataclass
+class Summary:
+    """The `summary` object of the JSON report and the last line of the text report."""
+
+    files: int = 0
+    elements: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    coverage: dict[str, float] | None = None
+
+    @classmethod
+    def count(
+        cls,
+        diagnostics: list[Diagnostic],
+        files: int,
+        elements: int,
+        coverage: dict[str, float] | None = None,
+    ) -> Summary:
+        summary = cls(files=files, elements=elements, coverage=coverage)
+        for diagnostic in diagnostics:
+            if diagnostic.severity is Severity.ERROR:
+                summary.errors += 1
+            elif diagnostic.severity is Severity.WARNING:
+                summary.warnings += 1
+            else:
+                summary.infos += 1
+        return summary
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "files": self.files,
+            "elements": self.elements,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.infos,
+        }
+        if self.coverage is not None:
+            data["coverage"] = dict(self.coverage)
+        return data
