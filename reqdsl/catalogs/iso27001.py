@@ -1,0 +1,77 @@
+"""The ISO/IEC 27001:2022 Annex A catalogue: 93 controls, A.5.1 to A.8.34 (titles only)."""
+
+from __future__ import annotations
+
+import re
+
+from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data
+
+_NAME = "ISO/IEC 27001:2022 Annex A"
+_STRICT = re.compile(r"A((?:\.[0-9]+)+)")
+_LOOSE = re.compile(r"(?:A\.?)?0*([0-9]+)\.0*([0-9]+)", re.IGNORECASE)
+
+
+class Iso27001Catalog(Catalog):
+    """Controls `A.T.N` of the four 2022 themes (A.5 organizational to A.8 technological)."""
+
+    def __init__(self, entries: list[CatalogEntry]) -> None:
+        super().__init__("iso27001", _NAME, entries)
+        self._themes: dict[str, list[str]] = {}
+        self._theme_names: dict[str, str] = {}
+        for entry in entries:
+            theme = entry.ref.rsplit(".", 1)[0]
+            self._themes.setdefault(theme, []).append(entry.ref)
+            self._theme_names[theme] = entry.details["theme"]
+
+    def canonical(self, ref: str) -> str | None:
+        match = _LOOSE.fullmatch(ref.replace(" ", ""))
+        if match is None:
+            return None
+        fixed = f"A.{int(match.group(1))}.{int(match.group(2))}"
+        return fixed if fixed in self else None
+
+    def problem(self, ref: str) -> str | None:
+        if ref in self:
+            return None
+        fixed = self.canonical(ref)
+        if fixed is not None:
+            return f"`{ref}` is not written as an {_NAME} control; write `{fixed}`"
+        themes = list(self._themes)
+        match = _STRICT.fullmatch(ref)
+        if match is None:
+            return f"`{ref}` is not an {_NAME} control (controls are written as `A.8.24`)"
+        parts = match.group(1)[1:].split(".")
+        theme = f"A.{parts[0]}"
+        not_2022 = f"`{ref}` is not an {_NAME} control: 2022 has themes {themes[0]} to {themes[-1]}"
+        if len(parts) > 2:
+            return f"{not_2022} with two-level controls such as A.5.1 (2013 numbering was replaced)"
+        if theme not in self._themes:
+            if 9 <= int(parts[0]) <= 18:
+                return f"{not_2022} (2013 numbering such as A.9 to A.18 was replaced)"
+            return not_2022
+        controls = self._themes[theme]
+        if len(parts) == 1:
+            return (
+                f"`{ref}` is an {_NAME} theme ({self._theme_names[theme]} controls), not a "
+                f"control; cite one of {controls[0]} to {controls[-1]}"
+            )
+        return (
+            f"no control `{ref}` in {_NAME} (theme {theme} has controls "
+            f"{controls[0]} to {controls[-1]})"
+        )
+
+    def themes(self) -> dict[str, str]:
+        """Theme id (`A.5`) to its name (`organizational`)."""
+        return dict(self._theme_names)
+
+
+def load_iso27001() -> Iso27001Catalog:
+    entries = [
+        CatalogEntry(
+            row["id"],
+            row["title"],
+            {"theme": row["theme"], "theme_id": row["id"].rsplit(".", 1)[0]},
+        )
+        for row in read_data("iso27001_2022_annex_a.tsv")
+    ]
+    return Iso27001Catalog(entries)

@@ -1,0 +1,113 @@
+"""The Lark front end: one LALR parser for the grammar, a fast path and a recovering path.
+
+Most files have no syntax error, so each file is first parsed by Lark's plain LALR loop
+(with the syntax tree built inline, no intermediate `Tree`); only a file that fails is
+parsed again by the recovering driver, which reports every error of the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tempfile
+from pathlib import Path
+
+from lark import Lark
+from lark.exceptions import LarkError
+
+from .. import __version__
+from ..resources import grammar_path
+from ..source import Span
+from .builder import SyntaxTreeBuilder
+from .recovery import parse_with_recovery
+from .syntax import Element, ParsedFile, SyntaxProblem
+
+
+class _KeywordsEverywhere:
+    """A pass-through post-lexer whose only job is `always_accept`.
+
+    Lark's contextual lexer only tries the terminals the parser accepts in its current
+    state, so where only an ID is allowed (`requirement zone "x"`) it would read the
+    keyword `zone` as an ID. Keywords are reserved by the spec: keeping every keyword in
+    every lexer state makes `zone` always lex as the keyword, and the error is reported.
+    """
+
+    def __init__(self, keywords: tuple[str, ...]) -> None:
+        self.always_accept = keywords
+
+    def process(self, stream):  # type: ignore[no-untyped-def]
+        return stream
+
+
+def _cache_file(grammar_text: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256((__version__ + grammar_text).encode()).hexdigest()[:16]
+    return str(Path(tempfile.gettempdir()) / f"reqdsl-grammar-{digest}.lark-cache")
+
+
+@functools.cache
+def get_parser() -> Lark:
+    grammar_text = grammar_path().read_text(encoding="utf-8")
+    keywords = tuple(re.findall(r"^(KW_\w+):", grammar_text, re.MULTILINE))
+    options = dict(
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        transformer=SyntaxTreeBuilder(),
+        postlex=_KeywordsEverywhere(keywords),
+    )
+    try:
+        return Lark(grammar_text, cache=_cache_file(grammar_text), **options)
+    except OSError:  # an unwritable temp dir costs start-up time, nothing else
+        return Lark(grammar_text, **options)
+
+
+def parse_text(text: str, relpath: str) -> ParsedFile:
+    """Parse normalised text (see reqdsl.source.normalise_text) into a ParsedFile."""
+    parser = get_parser()
+    try:
+        document, items = parser.parse(text)
+        return ParsedFile(relpath, document, list(items), [])
+    except LarkError:
+        pass
+    document, items, problems, broken_starts, dropped, no_header = parse_with_recovery(
+        parser, text
+    )
+    if no_header:
+        document = None
+    parsed = ParsedFile(relpath, document, items, problems)
+    _mark_broken(parsed, broken_starts, dropped)
+    return parsed
+
+
+def _mark_broken(parsed: ParsedFile, broken_starts: set[int], dropped: list[Element]) -> None:
+    for element in parsed.elements():
+        if element.keyword_span.start in broken_starts:
+            element.broken = True
+    if dropped:
+        parsed.items.extend(dropped)
+        parsed.items.sort(key=lambda element: element.span.start)
+
+
+def decode_source(data: bytes) -> tuple[str, SyntaxProblem | None]:
+    """Decode UTF-8; invalid bytes become U+FFFD and one problem naming the first."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        before = data[: error.start].decode("utf-8", errors="replace")
+        if before.startswith("\ufeff"):
+            before = before[1:]
+        before = before.replace("\r\n", "\n").replace("\r", "\n")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        offset = len(before)
+        byte = data[error.start]
+        problem = SyntaxProblem(
+            f"the file is not valid UTF-8: byte 0x{byte:02x} cannot be decoded",
+            Span(offset, offset + 1, line, column, line, column + 1),
+            hint="save the file as UTF-8",
+        )
+        return text, problem

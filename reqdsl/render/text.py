@@ -1,0 +1,161 @@
+"""The text rendering of diagnostics (spec section 5): one block per diagnostic, then a summary.
+
+Each block is `path:line:col: severity[CODE] message`, the source line and a caret line
+under the span, then the hint, the related locations and the fixes. Tabs in the source
+line are expanded to tab stops, and the caret line is laid out with the same stops so the
+caret stays under the span. Columns count Unicode code points; East Asian wide characters
+are taken as one column wide.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+from ..diagnostics import Diagnostic, Severity, Summary
+from ..source import SourceFile, Span
+
+TAB_SIZE = 4
+
+COVERAGE_ORDER = ("verification", "derivation", "satisfaction", "mitigation")
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_SEVERITY_STYLE = {
+    Severity.ERROR: "\x1b[1;31m",
+    Severity.WARNING: "\x1b[33m",
+    Severity.INFO: "\x1b[36m",
+}
+
+
+def use_color(stream: object) -> bool:
+    """Whether to colour output written to `stream`.
+
+    `NO_COLOR` set to a non-empty value turns colour off (no-color.org) and wins over
+    everything else, as in CPython; otherwise `FORCE_COLOR` set to a non-empty value turns
+    it on; otherwise colour is used only when the stream is a terminal.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _isatty(stream)
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    if isatty is None:
+        return False
+    try:
+        return bool(isatty())
+    except (OSError, ValueError):  # a closed or detached stream
+        return False
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic],
+    sources: Mapping[str, SourceFile],
+    summary: Summary,
+    *,
+    color: bool,
+) -> str:
+    """The whole text report, ending with a newline."""
+    style = _Style(color)
+    blocks = ["\n".join(_diagnostic_lines(d, sources, style)) for d in diagnostics]
+    blocks.append("\n".join(summary_lines(summary)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    """`3 files, 42 elements: 1 error, 2 warnings, 0 infos`, then the coverage line if any."""
+    counts = ", ".join(
+        (
+            _plural(summary.errors, "error"),
+            _plural(summary.warnings, "warning"),
+            _plural(summary.infos, "info"),
+        )
+    )
+    lines = [f"{_plural(summary.files, 'file')}, {_plural(summary.elements, 'element')}: {counts}"]
+    if summary.coverage:
+        lines.append(coverage_line(summary.coverage))
+    return lines
+
+
+def coverage_line(coverage: Mapping[str, float]) -> str:
+    """`coverage: verification 80.0%, ...`: the known figures in spec order, then any others."""
+    keys = [key for key in COVERAGE_ORDER if key in coverage]
+    keys += [key for key in coverage if key not in COVERAGE_ORDER]
+    return "coverage: " + ", ".join(f"{key} {coverage[key]:.1f}%" for key in keys)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class _Style:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def wrap(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self.wrap(text, _BOLD)
+
+    def severity(self, text: str, severity: Severity) -> str:
+        return self.wrap(text, _SEVERITY_STYLE[severity])
+
+
+def _location(path: str, span: Span) -> str:
+    return f"{path}:{span.line}:{span.column}:"
+
+
+def _diagnostic_lines(
+    diagnostic: Diagnostic, sources: Mapping[str, SourceFile], style: _Style
+) -> list[str]:
+    label = f"{diagnostic.severity.value}[{diagnostic.code}]"
+    lines = [
+        f"{style.bold(_location(diagnostic.path, diagnostic.span))} "
+        f"{style.severity(label, diagnostic.severity)} {diagnostic.message}"
+    ]
+    source = sources.get(diagnostic.path)
+    if source is not None:
+        excerpt = excerpt_lines(source.line_text(diagnostic.span.line), diagnostic.span)
+        if excerpt:
+            text, caret = excerpt
+            lines += [text, style.severity(caret, diagnostic.severity)]
+    if diagnostic.hint:
+        lines.append(f"  = {style.bold('hint')}: {diagnostic.hint}")
+    for related in diagnostic.related:
+        location = _location(related.path, related.span)
+        lines.append(f"  {style.bold('note')}: {location} {related.message}")
+    for fix in diagnostic.fixes:
+        lines.append(f"  = {style.bold('fix')}: {fix.description}")
+    return lines
+
+
+def excerpt_lines(line: str, span: Span) -> tuple[str, str] | None:
+    """The source line with tabs expanded and the caret line under `span`, or None if empty.
+
+    On the span's own line the caret runs to `end_column`; a span that ends on a later
+    line is underlined to the end of its first line. At least one `^` is always drawn.
+    """
+    if not line:
+        return None
+    expanded = line.expandtabs(TAB_SIZE)
+    start = _display_column(line, span.column)
+    last = span.end_column if span.end_line == span.line else len(line) + 1
+    end = _display_column(line, last)
+    width = max(1, end - start)
+    caret = " " * start + "^" + "~" * (width - 1)
+    return expanded, caret
+
+
+def _display_column(line: str, column: int) -> int:
+    """The 0-based display offset of 1-based code-point `column`, tabs expanded as `expandtabs`.
+
+    Columns past the end of the line count one display cell each.
+    """
+    index = max(column, 1) - 1
+    prefix = line[:index]
+    return len(prefix.expandtabs(TAB_SIZE)) + max(0, index - len(line))
