@@ -1,0 +1,28 @@
+"""Checks: the rule families (one module each) and the framework that runs them."""
+
+from __future__ import annotations
+
+import importlib
+
+RULE_MODULES = (
+    "syntax",
+    "semantic",
+    "quality",
+    "trace",
+    "gdpr",
+    "threat",
+    "decisions",
+    "reviews",
+)
+
+_loaded = False
+
+
+def load_rule_modules() -> None:
+    """Import every family once so that its rules register themselves."""
+    global _loaded
+    if _loaded:
+        return
+    for name in RULE_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+    _loaded = True

@@ -72,9 +72,7 @@ def parse_text(text: str, relpath: str) -> ParsedFile:
         return ParsedFile(relpath, document, list(items), [])
     except LarkError:
         pass
-    document, items, problems, broken_starts, dropped, no_header = parse_with_recovery(
-        parser, text
-    )
+    document, items, problems, broken_starts, dropped, no_header = parse_with_recovery(parser, text)
     if no_header:
         document = None
     parsed = ParsedFile(relpath, document, items, problems)

@@ -205,8 +205,9 @@ class _Driver:
     def _end_token(self) -> Token:
         line_ctr = self.lexer_state.line_ctr
         end = len(self.text)
-        return Token("$END", "", end, line_ctr.line, line_ctr.column, line_ctr.line,
-                     line_ctr.column, end)
+        return Token(
+            "$END", "", end, line_ctr.line, line_ctr.column, line_ctr.line, line_ctr.column, end
+        )
 
     def _bad_token(self) -> Token:
         """Characters no terminal matches: a bad string, a stray character."""
@@ -215,12 +216,12 @@ class _Driver:
         text = self.text
         kind = "BAD"
         if text.startswith('"""', pos):
-            length, why = 3, "unterminated text block: add the closing `\"\"\"`"
+            length, why = 3, 'unterminated text block: add the closing `"""`'
         elif text[pos] == '"':
             line_end = text.find("\n", pos)
             line_end = len(text) if line_end == -1 else line_end
             index = pos + 1
-            why = "unterminated string: close it with `\"` on the same line"
+            why = 'unterminated string: close it with `"` on the same line'
             length = line_end - pos
             while index < line_end:
                 char = text[index]
@@ -297,8 +298,11 @@ class _Driver:
                 token = self._on_error(token)
 
     def _missing_document(self, token: Token) -> None:
-        self._report(token, "expected the `document` header first: every file starts with "
-                     '`document ID "Title" { ... }`')
+        self._report(
+            token,
+            "expected the `document` header first: every file starts with "
+            '`document ID "Title" { ... }`',
+        )
         self.synthetic_document = True
         for token_type, value in (("KW_DOCUMENT", "document"), ("ID", "_"), ("STRING", '""')):
             self.feed(_synthetic(token_type, value, token, len(self.text)))
@@ -318,8 +322,9 @@ class _Driver:
             return token
         shown = token.value if len(token.value) <= 40 else token.value[:37] + "..."
         if token.type in ("KW_CRITERION", "KW_OPTION") and token.type not in expected:
-            self._report(token, f"`{token.value}` may appear only directly inside a "
-                         "`decision` block")
+            self._report(
+                token, f"`{token.value}` may appear only directly inside a `decision` block"
+            )
         else:
             self._report(token, f"unexpected `{shown}`, {describe_expected(expected)}")
         if self._try_insertion(token):
@@ -355,7 +360,11 @@ class _Driver:
             header_done = (
                 "LBRACE" not in types
                 and item.type != "KW_SECTION"
-                and (types[:1] == ["STRING"] if item.type == "KW_TERM" else types[:2] == ["ID", "STRING"])
+                and (
+                    types[:1] == ["STRING"]
+                    if item.type == "KW_TERM"
+                    else types[:2] == ["ID", "STRING"]
+                )
             )
             if header_done:
                 continue
@@ -515,8 +524,9 @@ class _Driver:
             return token
         # Not allowed anywhere here (`criterion` outside a decision, a second
         # `document`, a stray `}`): a new error, and that element is skipped whole.
-        self._report(token, f"unexpected `{token.value}`, "
-                     f"{describe_expected(self.stacks.expected())}")
+        self._report(
+            token, f"unexpected `{token.value}`, {describe_expected(self.stacks.expected())}"
+        )
         if token.type == "RBRACE":
             return self.next_token()
         self.since_snapshot = []
@@ -566,7 +576,9 @@ class _Driver:
         if self.try_feed(end):
             return
         if not self.skipped_to_end and len(self.problems) <= _MAX_ERRORS:
-            self._report(end, f"unexpected end of file, {describe_expected(self.stacks.expected())}")
+            self._report(
+                end, f"unexpected end of file, {describe_expected(self.stacks.expected())}"
+            )
         self._mark_open_element_broken()
         self._restore_boundary()
         for _ in range(100_000):

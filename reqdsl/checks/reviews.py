@@ -1,0 +1,1 @@
+"""Rules of this family are being written; see reqdsl/checks/registry.py."""

@@ -1,0 +1,366 @@
+"""Semantic rules (SM): IDs, references, fields and values, cycles, levels, catalogues.
+
+SM001-SM005 are found while the model is built (binder and resolver); their rules hand
+those diagnostics on. SM006-SM008 are computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from ..diagnostics import Diagnostic, Related, Severity
+from ..model.elements import ModelElement
+from ..model.schema import LEVEL_RANK
+from .registry import CheckContext, Finding, rule
+
+
+@rule("SM001", "semantic.duplicate-id", Severity.ERROR, "duplicate ID")
+def duplicate_id(context: CheckContext) -> Iterator[Diagnostic]:
+    """
+    What it checks:
+        Two elements anywhere in the project with the same ID (documents and sections
+        with an ID included). The second definition, in project order (files sorted by
+        path, then position), is reported; the first is named as a related location.
+
+    Why it matters:
+        IDs are how requirements are cited in contracts, tests and tickets. A reference
+        to a duplicated ID resolves to the first definition, which may not be the one the
+        writer meant.
+
+    Example:
+        requirement R-1 "First" { statement: "The system shall log every login." }
+        requirement R-1 "Duplicate" { statement: "The system shall log every logout." }
+
+    Fix:
+        Give the second element its own ID.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.8 (requirement attributes: identification).
+    """
+    yield from context.project.found.get("SM001", [])
+
+
+@rule("SM002", "semantic.unknown-reference", Severity.ERROR, "reference to an unknown ID")
+def unknown_reference(context: CheckContext) -> Iterator[Diagnostic]:
+    """
+    What it checks:
+        A reference (a trace link, a zone, a flow end, a scenario participant, `via`,
+        `by`, an attribute type, a scored criterion) to an ID no element defines. The
+        hint names the closest existing IDs.
+
+    Why it matters:
+        A dangling link breaks traceability silently: coverage counts it, but nobody can
+        follow it.
+
+    Example:
+        derives-from: R-99
+
+    Fix:
+        Correct the ID or define the missing element.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.9 (traceability).
+    """
+    yield from context.project.found.get("SM002", [])
+
+
+@rule("SM003", "semantic.wrong-kind", Severity.ERROR, "reference to the wrong kind of element")
+def wrong_kind(context: CheckContext) -> Iterator[Diagnostic]:
+    """
+    What it checks:
+        A reference to an element of the wrong kind for its field (`derives-from` a
+        zone), `satisfies` pointing at something other than a goal or a stakeholder-level
+        requirement, a scenario participant or activity `by` that is not an actor or
+        component, a `chosen` option or scored criterion of another decision.
+
+    Why it matters:
+        Each link has a meaning (spec section 3): a requirement cannot derive from a
+        zone. A wrong-kind link is almost always a typo for another ID.
+
+    Example:
+        derives-from: Z-1      # Z-1 is a zone
+
+    Fix:
+        Point the link at an element of the kind the field takes.
+
+    Reference:
+        The `.req` language reference, "Trace fields".
+    """
+    yield from context.project.found.get("SM003", [])
+
+
+@rule("SM004", "semantic.bad-field", Severity.ERROR, "unknown field or bad value")
+def bad_field(context: CheckContext) -> Iterator[Diagnostic]:
+    """
+    What it checks:
+        An unknown field (with a "did you mean" hint), a field given twice, a list given
+        to a single-value field, and values of the wrong kind: a word not in the field's
+        enumeration, a string where an ID is expected, a negative weight, a score outside
+        0 to 5, a date that is not YYYY-MM-DD. Custom fields declared in `reqdsl.toml`
+        are checked against their declared values.
+
+    Why it matters:
+        A misspelt field (`priorty`) is otherwise silently ignored, and the requirement
+        looks as if it had no priority.
+
+    Example:
+        priorty: must
+        risk: extreme
+
+    Fix:
+        Use a field and a value the language defines, or declare the field under
+        `[fields.KIND]` in reqdsl.toml.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.8 (requirement attributes).
+    """
+    yield from context.project.found.get("SM004", [])
+
+
+@rule("SM005", "semantic.missing-field", Severity.ERROR, "required field missing")
+def missing_field(context: CheckContext) -> Iterator[Diagnostic]:
+    """
+    What it checks:
+        A required field left out: a requirement's `statement`, a component's `kind`,
+        a data element's `category`, a flow's `from` and `to`, a threat's `category` and
+        `target`, a test's `verifies`, a decision's `status`, a criterion's `weight`, a
+        review's `covers`, `date`, `reviewers` and `outcome`; and `level` in a document
+        that holds requirements.
+
+    Why it matters:
+        Without these the element means nothing: a requirement without a statement, a
+        component that is neither a process nor a data store.
+
+    Example:
+        requirement R-5 "No statement" { verification: inspection }
+
+    Fix:
+        Add the field.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.4 and 5.2.8.
+    """
+    yield from context.project.found.get("SM005", [])
+    documents_with_requirements = {
+        element.document for element in context.project.elements if element.kind == "requirement"
+    }
+    for document in context.project.live("document"):
+        if document.id in documents_with_requirements and document.word("level") is None:
+            yield Finding.at(
+                document,
+                None,
+                f"document `{document.id}` holds requirements but has no `level`",
+                hint="add `level: stakeholder`, `level: system` or `level: software`",
+            )
+
+
+_CYCLE_FIELDS = {
+    "derives-from": ("requirement",),
+    "refines": ("goal", "requirement"),
+    "includes": ("usecase",),
+    "supersedes": ("decision",),
+}
+
+
+@rule(
+    "SM006",
+    "semantic.cycle",
+    Severity.ERROR,
+    "cycle in derives-from, refines, includes or supersedes",
+)
+def cycle(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A cycle in one of the relations `derives-from`, `refines`, `includes` or
+        `supersedes`, each relation on its own. One diagnostic per strongly connected
+        component (or self-loop), at the member that comes first in project order; the
+        message lists the cycle.
+
+    Why it matters:
+        These relations are hierarchies: a requirement that derives, through others, from
+        itself has no real origin, and coverage and impact analysis loop.
+
+    Example:
+        requirement R-6 "A" { refines: R-7 }
+        requirement R-7 "B" { refines: R-6 }
+
+    Fix:
+        Remove the link that closes the loop; use `depends-on` for a lateral relation.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.9 (bidirectional traceability).
+    """
+    project = context.project
+    for relation, kinds in _CYCLE_FIELDS.items():
+        graph = nx.DiGraph()
+        for element in project.elements:
+            if element.kind not in kinds or element.broken or not element.has(relation):
+                continue
+            for value in element.refs(relation):
+                target = project.index.get(value.raw)
+                if target is not None and target.kind in kinds:
+                    graph.add_edge(element.id, value.raw)
+        for component in nx.strongly_connected_components(graph):
+            if len(component) == 1:
+                (node,) = component
+                if not graph.has_edge(node, node):
+                    continue
+            members = sorted((project.index[node] for node in component), key=lambda e: e.order)
+            first = members[0]
+            path = _cycle_path(graph, first.id, set(component))
+            yield Finding.at(
+                first,
+                None,
+                f"`{relation}` cycle: {' -> '.join(path)}",
+                hint="remove the link that closes the cycle",
+                related=[
+                    Related(f"`{m.id}` is in the cycle", m.path, m.anchor) for m in members[1:]
+                ],
+            )
+
+
+def _cycle_path(graph: nx.DiGraph, start: str | None, members: set[str]) -> list[str]:
+    path = [start]
+    current = start
+    seen = {start}
+    while True:
+        following = sorted(n for n in graph.successors(current) if n in members)
+        if not following:
+            return [str(p) for p in path]
+        nxt = next((n for n in following if n not in seen), following[0])
+        path.append(nxt)
+        if nxt in seen:
+            return [str(p) for p in path]
+        seen.add(nxt)
+        current = nxt
+
+
+@rule(
+    "SM007",
+    "semantic.derivation-level",
+    Severity.ERROR,
+    "derives-from a requirement of the same or a lower level",
+)
+def derivation_level(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        `derives-from` pointing to a requirement of the same or a lower level
+        (stakeholder > system > software). A requirement's level is its document's.
+
+    Why it matters:
+        Derivation runs downwards: software requirements derive from system requirements,
+        which derive from stakeholder needs (ISO/IEC/IEEE 29148's StRS -> SyRS -> SRS). A
+        link the other way round inverts the hierarchy and corrupts coverage figures.
+
+    Example:
+        # in a system-level document
+        requirement R-8 "..." { derives-from: R-LOW }   # R-LOW is software-level
+
+    Fix:
+        Reverse the link (the lower-level requirement derives from the higher one), or
+        use `refines` / `depends-on` for requirements of one level.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 6.2 to 6.4 (StRS, SyRS, SRS).
+    """
+    project = context.project
+    for element in project.live("requirement"):
+        rank = LEVEL_RANK.get(element.level or "")
+        if rank is None:
+            continue
+        for value in element.refs("derives-from"):
+            target = project.index.get(value.raw)
+            if target is None or target.kind != "requirement":
+                continue
+            target_rank = LEVEL_RANK.get(target.level or "")
+            if target_rank is not None and target_rank <= rank:
+                yield Finding.at(
+                    element,
+                    value.span,
+                    f"`{element.id}` ({element.level}) derives from `{target.id}` "
+                    f"({target.level}), which is not of a higher level",
+                    hint="derive from a requirement of a higher level (stakeholder > system > "
+                    "software), or use `refines` or `depends-on`",
+                    related=[Related(f"`{target.id}` is defined here", target.path, target.anchor)],
+                )
+
+
+@rule("SM008", "semantic.unknown-catalog-reference", Severity.ERROR, "unknown catalogue reference")
+def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A compliance reference whose scheme is not a catalogue (built-in `gdpr`,
+        `iso27001`, `wcag`, or one declared under `[catalogs]`), a GDPR article,
+        paragraph or point that does not exist, an ISO/IEC 27001:2022 Annex A control
+        that does not exist (2013 numbering such as A.9.1 included), a WCAG 2.2 success
+        criterion that does not exist, and a MITRE ATT&CK Enterprise technique in a
+        threat's `attack` that does not exist or is revoked (the message names its
+        replacement) or deprecated.
+
+    Why it matters:
+        Compliance pages (GDPR record of processing, statement of applicability) are
+        built from these references; an auditor who looks up `gdpr:6(1)(g)` finds
+        nothing. ISO/IEC 27001 was renumbered in 2022.
+
+    Example:
+        compliance: gdpr:6(1)(g), iso27001:A.9.1
+
+    Fix:
+        Look the reference up with `reqdsl catalog show gdpr:6(1)` or
+        `reqdsl catalog list iso27001` and correct it.
+
+    Reference:
+        Regulation (EU) 2016/679; ISO/IEC 27001:2022 Annex A; WCAG 2.2; MITRE ATT&CK
+        Enterprise v18.1.
+    """
+    project = context.project
+    catalogs = project.catalogs
+    for element in project.elements:
+        if element.broken:
+            continue
+        for name in ("compliance", "lawful-basis", "special-condition"):
+            if not element.has(name):
+                continue
+            for value in element.refs(name):
+                scheme, ref = value.value
+                catalog = catalogs.get(scheme)
+                if catalog is None:
+                    known = ", ".join(sorted(catalogs))
+                    yield Finding.at(
+                        element,
+                        value.span,
+                        f"unknown catalogue `{scheme}` in `{value.raw}`",
+                        hint=f"use one of: {known}, or declare it under [catalogs] in reqdsl.toml",
+                    )
+                    continue
+                problem = catalog.problem(ref)
+                if problem is not None:
+                    yield Finding.at(
+                        element,
+                        value.span,
+                        problem,
+                        hint=_suggest(catalog.suggestions(ref), scheme),
+                    )
+        if element.kind == "threat" and element.has("attack"):
+            attack = catalogs["attack"]
+            for value in element.refs("attack"):
+                problem = attack.problem(value.raw)
+                if problem is not None:
+                    yield Finding.at(
+                        element,
+                        value.span,
+                        problem,
+                        hint=_suggest(attack.suggestions(value.raw), None),
+                    )
+
+
+def _suggest(suggestions: list[str], scheme: str | None) -> str | None:
+    if not suggestions:
+        return None
+    shown = [f"`{scheme}:{s}`" if scheme else f"`{s}`" for s in suggestions]
+    return "did you mean " + " or ".join(shown) + "?"
+
+
+__all__ = ["ModelElement"]

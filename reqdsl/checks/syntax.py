@@ -1,0 +1,37 @@
+"""Syntax (SY): errors found by the recovering parser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from .registry import CheckContext, rule
+
+
+@rule("SY001", "syntax.error", Severity.ERROR, "syntax error")
+def syntax_error(context: CheckContext) -> Iterator[Diagnostic]:
+    """
+    What it checks:
+        Text that does not follow the grammar of the `.req` language: a missing `:` or
+        `}`, an unterminated string, an invalid escape, a keyword used as an ID, a file
+        without its `document` header, bytes that are not UTF-8. The message names what
+        was allowed at that place ("expected one of ':', '}' or a field name").
+
+    Why it matters:
+        An element with a syntax error keeps only its kind and ID (so references to it
+        still resolve); its fields are ignored and no other check looks at it. Every
+        error of a file is reported in one run, and an error never hides the errors of
+        other elements or files.
+
+    Example:
+        requirement REQ-1 "Missing colon" {
+            statement "The system shall start."
+        }
+
+    Fix:
+        Write what the message expects: `statement: "The system shall start."`.
+
+    Reference:
+        The `.req` language reference (docs/language.md), sections 1 to 3.
+    """
+    yield from context.project.found.get("SY001", [])

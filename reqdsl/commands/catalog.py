@@ -1,0 +1,90 @@
+"""`reqdsl catalog list SCHEME` and `reqdsl catalog show SCHEME:REF`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..catalogs import Catalog, CatalogEntry, CatalogError, builtin_catalogs, load_tsv_catalog
+from ..model.config import ConfigError, load_config
+
+
+def _catalogs(project: Path) -> dict[str, Catalog]:
+    catalogs = dict(builtin_catalogs())
+    if (project / "reqdsl.toml").is_file():
+        config = load_config(project)
+        for scheme, path in config.catalogs.items():
+            catalogs[scheme] = load_tsv_catalog(scheme, path)
+    return catalogs
+
+
+def _entry_json(scheme: str, entry: CatalogEntry) -> dict[str, object]:
+    return {
+        "scheme": scheme,
+        "ref": entry.ref,
+        "id": f"{scheme}:{entry.ref}",
+        "title": entry.title,
+        "details": dict(entry.details),
+    }
+
+
+def run_catalog(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, EXIT_OK, dump_json, emit
+
+    try:
+        catalogs = _catalogs(args.project)
+    except (ConfigError, CatalogError) as error:
+        print(f"reqdsl: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.catalog_command == "list":
+        catalog = catalogs.get(args.scheme)
+        if catalog is None:
+            print(
+                f"reqdsl: unknown catalogue `{args.scheme}`; known: {', '.join(sorted(catalogs))}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
+        entries = catalog.entries()
+        if args.format == "json":
+            emit(
+                dump_json(
+                    {
+                        "scheme": catalog.scheme,
+                        "title": catalog.title,
+                        "entries": [_entry_json(catalog.scheme, e) for e in entries],
+                    }
+                )
+            )
+        else:
+            width = max((len(e.ref) for e in entries), default=0)
+            emit(
+                f"{catalog.title} ({len(entries)} entries)\n"
+                + "".join(f"{e.ref.ljust(width)}  {e.title}\n" for e in entries)
+            )
+        return EXIT_OK
+    scheme, sep, ref = args.ref.partition(":")
+    catalog = catalogs.get(scheme) if sep else None
+    if catalog is None:
+        print(
+            f"reqdsl: write SCHEME:REF with a known scheme ({', '.join(sorted(catalogs))}), "
+            "e.g. gdpr:6(1)(b)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    entry = catalog.lookup(ref)
+    if entry is None:
+        problem = catalog.problem(ref) or f"no entry `{ref}` in `{scheme}`"
+        suggestions = catalog.suggestions(ref)
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        print(f"reqdsl: {problem}{hint}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        data = _entry_json(scheme, entry)
+        data["cited_as"] = [f"{scheme}:{r}" for r in catalog.cited(ref)]
+        emit(dump_json(data))
+    else:
+        lines = [f"{scheme}:{entry.ref}  {entry.title}", f"catalogue: {catalog.title}"]
+        lines += [f"{key}: {value}" for key, value in entry.details.items() if value]
+        emit("\n".join(lines) + "\n")
+    return EXIT_OK

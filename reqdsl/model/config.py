@@ -1,0 +1,179 @@
+"""`reqdsl.toml`: project settings (spec section 4).
+
+A configuration that cannot be used (bad TOML, wrong types) raises ConfigError, which
+the CLI turns into a clear message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Severity
+from ..source import SourceFile, Span
+
+CONFIG_NAME = "reqdsl.toml"
+COVERAGE_KEYS = ("verification", "derivation", "satisfaction", "mitigation")
+
+
+class ConfigError(Exception):
+    """reqdsl.toml cannot be used; the message says what to change."""
+
+
+@dataclass
+class Config:
+    root: Path
+    source: SourceFile | None = None  # the file itself, for TR004's location
+    name: str | None = None
+    version: str | None = None
+    sources: list[str] = field(default_factory=lambda: ["."])
+    site_dir: str = "site"
+    document_order: list[str] = field(default_factory=list)
+    disable: set[str] = field(default_factory=set)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    vague_add: list[str] = field(default_factory=list)
+    vague_remove: list[str] = field(default_factory=list)
+    coverage: dict[str, float] = field(default_factory=dict)
+    custom_fields: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)
+    catalogs: dict[str, Path] = field(default_factory=dict)
+    iso27001_excluded: dict[str, str] = field(default_factory=dict)
+
+    def coverage_span(self, key: str) -> Span:
+        """Where the `key` threshold of `[checks] coverage` is written (TR004)."""
+        if self.source is None:
+            return Span(0, 0, 1, 1, 1, 1)
+        text = self.source.text
+        table = ""
+        for number, line in enumerate(text.split("\n"), 1):
+            stripped = line.split("#", 1)[0].strip()
+            header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+            if header:
+                table = header.group(1)
+                continue
+            in_checks = table == "checks" and re.search(rf"\bcoverage\b.*\b{key}\b", stripped)
+            in_coverage = table == "checks.coverage" and re.match(rf"^{key}\s*=", stripped)
+            if in_checks or in_coverage:
+                column = line.find(key) + 1
+                start = self.source.line_starts()[number - 1] + column - 1
+                return Span(start, start + len(key), number, column, number, column + len(key))
+        return Span(0, 0, 1, 1, 1, 1)
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ConfigError(f"{CONFIG_NAME}: `{where}` must be {what}")
+    return value
+
+
+def _string_list(value: Any, where: str) -> list[str]:
+    items = _expect(value, list, where, "a list of strings")
+    for item in items:
+        _expect(item, str, where, "a list of strings")
+    return list(items)
+
+
+def load_config(root: Path) -> Config:
+    """Read `root/reqdsl.toml` if present; defaults otherwise."""
+    config = Config(root=root)
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return config
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(raw_text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{CONFIG_NAME}: cannot read the file ({error})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{CONFIG_NAME}: not valid TOML: {error}") from error
+    config.source = SourceFile(CONFIG_NAME, raw_text.replace("\r\n", "\n"), path)
+
+    project = _expect(data.get("project", {}), dict, "project", "a table")
+    if "name" in project:
+        config.name = _expect(project["name"], str, "project.name", "a string")
+    if "version" in project:
+        config.version = str(
+            _expect(project["version"], (str, int, float), "project.version", "a string")
+        )
+    if "sources" in project:
+        config.sources = _string_list(project["sources"], "project.sources")
+        for source in config.sources:
+            if Path(source).is_absolute() or ".." in Path(source).parts:
+                raise ConfigError(
+                    f"{CONFIG_NAME}: `project.sources` entry `{source}` must be a "
+                    "folder inside the project"
+                )
+    if "documents" in project:
+        config.document_order = _string_list(project["documents"], "project.documents")
+
+    build = _expect(data.get("build", {}), dict, "build", "a table")
+    if "site_dir" in build:
+        config.site_dir = _expect(build["site_dir"], str, "build.site_dir", "a string")
+
+    checks = _expect(data.get("checks", {}), dict, "checks", "a table")
+    _load_checks(config, checks)
+
+    fields = _expect(data.get("fields", {}), dict, "fields", "a table of element kinds")
+    for kind, declared in fields.items():
+        declared = _expect(declared, dict, f"fields.{kind}", "a table of field names")
+        specs: dict[str, tuple[str, ...] | None] = {}
+        for name, values in declared.items():
+            if isinstance(values, list):
+                specs[name] = tuple(_string_list(values, f"fields.{kind}.{name}"))
+            elif isinstance(values, str) and values in ("string", "text", "any"):
+                specs[name] = None
+            else:
+                raise ConfigError(
+                    f"{CONFIG_NAME}: `fields.{kind}.{name}` must be a list of "
+                    'allowed values or "string"'
+                )
+        config.custom_fields[kind] = specs
+
+    catalogs = _expect(data.get("catalogs", {}), dict, "catalogs", "a table")
+    for scheme, file_name in catalogs.items():
+        file_name = _expect(file_name, str, f"catalogs.{scheme}", "a path to a TSV file")
+        config.catalogs[scheme] = root / file_name
+
+    compliance = _expect(data.get("compliance", {}), dict, "compliance", "a table")
+    iso = _expect(compliance.get("iso27001", {}), dict, "compliance.iso27001", "a table")
+    excluded = _expect(
+        iso.get("excluded", {}),
+        dict,
+        "compliance.iso27001.excluded",
+        'a table of control = "justification"',
+    )
+    for control, why in excluded.items():
+        config.iso27001_excluded[control] = _expect(
+            why, str, f"compliance.iso27001.excluded.{control}", "a string (the justification)"
+        )
+    return config
+
+
+def _load_checks(config: Config, checks: dict[str, Any]) -> None:
+    if "disable" in checks:
+        config.disable = set(_string_list(checks["disable"], "checks.disable"))
+    severity = _expect(checks.get("severity", {}), dict, "checks.severity", "a table")
+    for code, level in severity.items():
+        level = _expect(level, str, f"checks.severity.{code}", '"error", "warning" or "info"')
+        try:
+            config.severity[code] = Severity(level)
+        except ValueError:
+            raise ConfigError(
+                f'{CONFIG_NAME}: `checks.severity.{code}` must be "error", "warning" or "info"'
+            ) from None
+    vague = _expect(checks.get("vague_terms", {}), dict, "checks.vague_terms", "a table")
+    config.vague_add = _string_list(vague.get("add", []), "checks.vague_terms.add")
+    config.vague_remove = _string_list(vague.get("remove", []), "checks.vague_terms.remove")
+    coverage = _expect(checks.get("coverage", {}), dict, "checks.coverage", "a table")
+    for key, threshold in coverage.items():
+        if key not in COVERAGE_KEYS:
+            raise ConfigError(
+                f"{CONFIG_NAME}: `checks.coverage.{key}` is not a coverage figure; "
+                f"use one of {', '.join(COVERAGE_KEYS)}"
+            )
+        value = _expect(threshold, (int, float), f"checks.coverage.{key}", "a number")
+        if not 0 <= value <= 100:
+            raise ConfigError(f"{CONFIG_NAME}: `checks.coverage.{key}` must be between 0 and 100")
+        config.coverage[key] = float(value)

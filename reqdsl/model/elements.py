@@ -1,0 +1,107 @@
+"""The project model: one pydantic model per element kind, a span on every value.
+
+The per-kind models are made from the field table in `schema.py` (one source of truth
+for the binder, the checks and the docs): a requirement has `statement: Val | None`,
+`derives_from: list[Val]`, and so on. Values keep what was written (`raw`) and its typed
+meaning (`value`): a bool, a Decimal, a (scheme, ref) pair, a date.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, create_model
+
+from ..parse.syntax import Attribute, Step
+from ..source import Span
+from .schema import KIND_FIELDS, FieldSpec, attr_name
+
+
+class Val(BaseModel):
+    """One field value: the text as written (strings unescaped) and where it stands."""
+
+    model_config = ConfigDict(frozen=True)
+
+    raw: str
+    span: Span
+    value: Any = None
+
+
+class Score(BaseModel):
+    """One `CRITERION NUMBER` pair of an option's `scores`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    criterion: str
+    criterion_span: Span
+    score: Decimal | None  # None when out of range or not a number (reported as SM004)
+    score_span: Span
+    span: Span
+
+
+class ModelElement(BaseModel):
+    """What every element has, whatever its kind."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    kind: str
+    id: str | None
+    title: str | None = None
+    path: str
+    order: int
+    span: Span
+    anchor: Span  # where a diagnostic about the whole element points (its ID)
+    document: str | None = None  # the ID of the file's document
+    level: str | None = None  # the document's level (requirements)
+    section: list[str] = []  # titles of the enclosing sections, outermost first
+    parent: str | None = None  # a criterion's or option's decision
+    broken: bool = False
+    field_spans: dict[str, Span] = {}  # field name -> span of the name, for fields given
+    custom: dict[str, list[Val]] = {}  # fields declared in reqdsl.toml
+    children: list[str] = []  # a decision's criteria and options, a section's elements
+    attributes: list[Attribute] = []
+    steps: list[Step] = []
+    body: str | None = None  # a `text` element's Markdown
+    ignore: list[Val] = []
+    tags: list[Val] = []
+
+    def has(self, field: str) -> bool:
+        return field in self.field_spans
+
+    def value(self, field: str) -> Val | None:
+        """The value of a single-value field (None when absent or invalid)."""
+        found = getattr(self, attr_name(field), None)
+        return found if isinstance(found, Val) else None
+
+    def word(self, field: str) -> str | None:
+        """The text of a single-value field, or None."""
+        found = self.value(field)
+        return found.raw if found is not None else None
+
+    def refs(self, field: str) -> list[Val]:
+        """The values of a reference field as a list, whether it takes one or many."""
+        value = getattr(self, attr_name(field), None)
+        if value is None:
+            return []
+        return value if isinstance(value, list) else [value]
+
+
+def _annotation(spec: FieldSpec) -> tuple[Any, Any]:
+    if spec.kind == "pairs":
+        return list[Score], []
+    if spec.many:
+        return list[Val], []
+    return Val | None, None
+
+
+def _make_models() -> dict[str, type[ModelElement]]:
+    models: dict[str, type[ModelElement]] = {}
+    for kind, specs in KIND_FIELDS.items():
+        fields = {spec.attr: _annotation(spec) for spec in specs}
+        name = "".join(part.capitalize() for part in kind.split("-"))
+        models[kind] = create_model(name, __base__=ModelElement, **fields)  # type: ignore[call-overload]
+    return models
+
+
+MODELS: dict[str, type[ModelElement]] = _make_models()

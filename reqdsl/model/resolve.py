@@ -1,0 +1,255 @@
+"""ID resolution: duplicates (SM001), unknown references (SM002) and references to the
+wrong kind of element (SM003), for fields, scenario participants, `via`, activity `by`,
+attribute types, `chosen` and scored criteria.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic, Related, Severity
+from ..parse.syntax import ActivityStep, Branch, Fragment, Message
+from ..source import Span
+from .elements import ModelElement, Score, Val
+from .schema import FIELD_SPECS, PRIMITIVE_TYPES
+
+_ARTICLE = {kind: ("an " if kind[0] in "aeiou" else "a ") + kind for kind in FIELD_SPECS}
+
+
+def _article(kind: str) -> str:
+    return _ARTICLE.get(kind, "a " + kind)
+
+
+def build_index(elements: list[ModelElement]) -> tuple[dict[str, ModelElement], list[Diagnostic]]:
+    """ID -> first definition; every later definition is SM001 (related: the first)."""
+    index: dict[str, ModelElement] = {}
+    diagnostics: list[Diagnostic] = []
+    for element in elements:
+        if element.id is None:
+            continue
+        first = index.get(element.id)
+        if first is None:
+            index[element.id] = element
+            continue
+        diagnostics.append(
+            Diagnostic(
+                "SM001",
+                Severity.ERROR,
+                f"duplicate ID `{element.id}`: already defined as {_article(first.kind)}",
+                element.path,
+                element.anchor,
+                hint="give each element its own ID",
+                related=[Related("first defined here", first.path, first.anchor)],
+            )
+        )
+    return index, diagnostics
+
+
+class Resolver:
+    def __init__(self, index: dict[str, ModelElement]) -> None:
+        self.index = index
+        self.diagnostics: list[Diagnostic] = []
+        self._sorted_ids: list[str] | None = None
+
+    def resolve(self, elements: list[ModelElement]) -> list[Diagnostic]:
+        for element in elements:
+            if element.broken:
+                continue
+            self._fields(element)
+            if element.kind == "data":
+                self._attribute_types(element)
+            elif element.kind == "scenario":
+                self._scenario(element)
+            elif element.kind == "activity":
+                self._activity(element)
+        return self.diagnostics
+
+    # ------------------------------------------------------------------ helpers
+    def _closest(self, name: str) -> list[str]:
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self.index)
+        return difflib.get_close_matches(name, self._sorted_ids, n=3, cutoff=0.6)
+
+    def lookup(
+        self, element: ModelElement, name: str, span: Span, what: str, kinds: tuple[str, ...]
+    ) -> ModelElement | None:
+        """The target, or None after reporting SM002 / SM003."""
+        target = self.index.get(name)
+        if target is None:
+            close = self._closest(name)
+            self.diagnostics.append(
+                Diagnostic(
+                    "SM002",
+                    Severity.ERROR,
+                    f"unknown ID `{name}` in {what}",
+                    element.path,
+                    span,
+                    hint=("did you mean " + " or ".join(f"`{c}`" for c in close) + "?")
+                    if close
+                    else "define the element or correct the ID",
+                )
+            )
+            return None
+        if target.kind not in kinds:
+            self._wrong_kind(element, target, span, what, kinds)
+            return None
+        return target
+
+    def _wrong_kind(
+        self,
+        element: ModelElement,
+        target: ModelElement,
+        span: Span,
+        what: str,
+        kinds: tuple[str, ...],
+        extra: str = "",
+    ) -> None:
+        wanted = " or ".join(_article(kind) for kind in kinds)
+        self.diagnostics.append(
+            Diagnostic(
+                "SM003",
+                Severity.ERROR,
+                f"`{target.id}` is {_article(target.kind)}{extra}; {what} takes {wanted}",
+                element.path,
+                span,
+                related=[Related(f"`{target.id}` is defined here", target.path, target.anchor)],
+            )
+        )
+
+    # ------------------------------------------------------------------ fields
+    def _fields(self, element: ModelElement) -> None:
+        for spec in FIELD_SPECS[element.kind].values():
+            if spec.kind not in ("ref", "pairs") or not element.has(spec.name):
+                continue
+            what = f"`{spec.name}`"
+            if spec.kind == "pairs":
+                for score in getattr(element, spec.attr):
+                    self._scored_criterion(element, score)
+                continue
+            for value in element.refs(spec.name):
+                target = self.lookup(element, value.raw, value.span, what, spec.targets)
+                if target is None:
+                    continue
+                if spec.name == "satisfies" and target.kind == "requirement":
+                    if target.level not in (None, "stakeholder"):
+                        self._wrong_kind(
+                            element,
+                            target,
+                            value.span,
+                            what,
+                            ("goal", "stakeholder-level requirement"),
+                            extra=f" of the {target.level} level",
+                        )
+                elif spec.name == "chosen" and target.parent != element.id:
+                    self._wrong_kind(
+                        element,
+                        target,
+                        value.span,
+                        what,
+                        ("option of this decision",),
+                        extra=f" of decision `{target.parent}`",
+                    )
+
+    def _scored_criterion(self, element: ModelElement, score: Score) -> None:
+        target = self.lookup(
+            element, score.criterion, score.criterion_span, "`scores`", ("criterion",)
+        )
+        if target is not None and target.parent != element.parent:
+            self._wrong_kind(
+                element,
+                target,
+                score.criterion_span,
+                "`scores`",
+                ("criterion of this option's decision",),
+                extra=f" of decision `{target.parent}`",
+            )
+
+    def _attribute_types(self, element: ModelElement) -> None:
+        for attribute in element.attributes:
+            if attribute.type in PRIMITIVE_TYPES:
+                continue
+            target = self.index.get(attribute.type)
+            if target is None:
+                close = self._closest(attribute.type)
+                hint = (
+                    ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
+                )
+                self.diagnostics.append(
+                    Diagnostic(
+                        "SM002",
+                        Severity.ERROR,
+                        f"unknown type `{attribute.type}` for attribute `{attribute.name}`",
+                        element.path,
+                        attribute.type_span,
+                        hint=f"{hint}use a primitive ({', '.join(PRIMITIVE_TYPES)}) or the ID "
+                        "of a data element",
+                    )
+                )
+            elif target.kind != "data":
+                self._wrong_kind(
+                    element, target, attribute.type_span, "an attribute type", ("data",)
+                )
+        for attribute in element.attributes:
+            for flag in attribute.flags:
+                if flag.name not in (
+                    "personal",
+                    "special",
+                    "unique",
+                    "required",
+                    "encrypted",
+                    "pseudonymised",
+                ):
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "SM004",
+                            Severity.ERROR,
+                            f"unknown attribute flag `{flag.name}`",
+                            element.path,
+                            flag.span,
+                            hint="use personal, special, unique, required, encrypted or "
+                            "pseudonymised",
+                        )
+                    )
+
+    # ------------------------------------------------------------------ steps
+    def _scenario(self, element: ModelElement) -> None:
+        for message in iter_messages(element.steps):
+            for name, span in (
+                (message.source, message.source_span),
+                (message.target, message.target_span),
+            ):
+                self.lookup(element, name, span, "a scenario message", ("actor", "component"))
+            if message.via is not None and message.via_span is not None:
+                self.lookup(element, message.via, message.via_span, "`via`", ("flow",))
+
+    def _activity(self, element: ModelElement) -> None:
+        for step in iter_activity_steps(element.steps):
+            if step.by is not None and step.by_span is not None:
+                self.lookup(element, step.by, step.by_span, "`by`", ("actor", "component"))
+
+
+def iter_messages(steps: list) -> Iterator[Message]:  # type: ignore[type-arg]
+    """Every message of a scenario, nested fragments included, in order."""
+    stack = list(reversed(steps))
+    while stack:
+        step = stack.pop()
+        if isinstance(step, Message):
+            yield step
+        elif isinstance(step, Fragment):
+            for branch in reversed(step.branches):
+                stack.extend(reversed(branch.steps))
+
+
+def iter_activity_steps(steps: list) -> Iterator[ActivityStep]:  # type: ignore[type-arg]
+    stack = list(reversed(steps))
+    while stack:
+        step = stack.pop()
+        if isinstance(step, ActivityStep):
+            yield step
+            branches: list[Branch] = step.branches
+            for branch in reversed(branches):
+                stack.extend(reversed(branch.steps))
+
+
+__all__ = ["Resolver", "Val", "build_index", "iter_activity_steps", "iter_messages"]

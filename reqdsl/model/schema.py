@@ -1,0 +1,274 @@
+"""What each element kind may hold: its fields, their value kinds, enumerations and the
+kinds a reference may point to (spec section 3). One table drives the binder (SM004,
+SM005), reference resolution (SM002, SM003) and the docs' language reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Value kinds of a field:
+#   text      a string or a text block
+#   enum      a bare word from `values`
+#   ref       the ID of an element of one of `targets`
+#   compliance  SCHEME:REF (`gdpr_only`: a GDPR reference)
+#   bool      true, false, yes, no
+#   number    a number (`minimum` checked)
+#   version   a string or a number, compared as written text
+#   date      a string holding a calendar date YYYY-MM-DD
+#   transfer  `none` or a string
+#   technique an ATT&CK technique ID, as a string (a bare ID is accepted)
+#   pairs     `CRITERION NUMBER` items (scores)
+#   word      an ID or a string (tags, ignore codes)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str
+    many: bool = False
+    required: bool = False
+    values: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    gdpr_only: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+    @property
+    def attr(self) -> str:
+        return attr_name(self.name)
+
+
+# Attributes every model element has; a field of the same name gets a `_field` suffix
+# (a component's `kind` field is `kind_field`: `kind` is the element kind).
+BASE_ATTRIBUTES = frozenset({
+    "kind", "id", "title", "path", "order", "span", "anchor", "document", "level", "section",
+    "parent", "broken", "field_spans", "custom", "children", "attributes", "steps", "body",
+})  # fmt: skip
+
+
+def attr_name(field: str) -> str:
+    """The model attribute holding a field's values."""
+    attr = field.replace("-", "_")
+    return attr + "_field" if attr in BASE_ATTRIBUTES else attr
+
+
+LEVELS = ("stakeholder", "system", "software")
+LEVEL_RANK = {"stakeholder": 3, "system": 2, "software": 1}
+REQUIREMENT_TYPES = (
+    "functional", "interface", "performance", "usability", "reliability", "availability",
+    "security", "privacy", "maintainability", "portability", "compatibility", "safety",
+    "constraint", "compliance",
+)  # fmt: skip
+PRIORITIES = ("must", "should", "could", "wont")
+REQUIREMENT_STATUSES = (
+    "draft", "proposed", "approved", "implemented", "verified", "rejected", "deprecated",
+)  # fmt: skip
+RATINGS = ("low", "medium", "high", "critical")
+VERIFICATION_METHODS = ("inspection", "analysis", "demonstration", "test")
+STRIDE = (
+    "spoofing", "tampering", "repudiation", "information-disclosure", "denial-of-service",
+    "elevation-of-privilege",
+)  # fmt: skip
+LINDDUN = (
+    "linking", "identifying", "non-repudiation", "detecting", "data-disclosure",
+    "unawareness", "non-compliance",
+)  # fmt: skip
+TRUST_LEVELS = ("untrusted", "semi-trusted", "trusted", "restricted")
+DATA_CATEGORIES = ("public", "internal", "confidential", "personal", "special")
+PRIMITIVE_TYPES = (
+    "string", "text", "int", "decimal", "bool", "date", "datetime", "uuid", "email",
+    "phone", "money", "binary",
+)  # fmt: skip
+ATTRIBUTE_FLAGS = ("personal", "special", "unique", "required", "encrypted", "pseudonymised")
+BOOLEAN_WORDS = {"true": True, "yes": True, "false": False, "no": False}
+
+_DESCRIPTION = FieldSpec("description", "text")
+_COMPLIANCE = FieldSpec("compliance", "compliance", many=True)
+_ACTOR_OR_COMPONENT = ("actor", "component")
+
+COMMON_FIELDS = (
+    FieldSpec("ignore", "word", many=True, description="check codes silenced on this element"),
+    FieldSpec("tags", "word", many=True, description="free grouping"),
+)
+
+KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "document": (
+        FieldSpec("level", "enum", values=LEVELS),
+        FieldSpec("version", "version"),
+        FieldSpec("status", "enum", values=("draft", "review", "approved", "obsolete")),
+        FieldSpec("owner", "text"),
+        FieldSpec("purpose", "text"),
+        FieldSpec("scope", "text"),
+        _DESCRIPTION,
+    ),
+    "section": (),
+    "text": (),
+    "term": (FieldSpec("definition", "text"),),
+    "stakeholder": (_DESCRIPTION,),
+    "goal": (
+        FieldSpec("statement", "text"),
+        FieldSpec("refines", "ref", many=True, targets=("goal",)),
+        FieldSpec("stakeholder", "ref", targets=("stakeholder",)),
+        FieldSpec("priority", "enum", values=PRIORITIES),
+        _DESCRIPTION,
+    ),
+    "requirement": (
+        FieldSpec("statement", "text", required=True),
+        FieldSpec("rationale", "text"),
+        FieldSpec("type", "enum", values=REQUIREMENT_TYPES),
+        FieldSpec("priority", "enum", values=PRIORITIES),
+        FieldSpec("status", "enum", values=REQUIREMENT_STATUSES),
+        FieldSpec("verification", "enum", many=True, values=VERIFICATION_METHODS),
+        FieldSpec("owner", "text"),
+        FieldSpec("source", "ref", targets=("stakeholder",)),
+        FieldSpec("risk", "enum", values=("low", "medium", "high")),
+        FieldSpec("difficulty", "enum", values=("easy", "nominal", "difficult")),
+        FieldSpec("version", "version"),
+        FieldSpec("derives-from", "ref", many=True, targets=("requirement",)),
+        FieldSpec("satisfies", "ref", many=True, targets=("goal", "requirement")),
+        FieldSpec("refines", "ref", many=True, targets=("requirement",)),
+        FieldSpec("mitigates", "ref", many=True, targets=("threat",)),
+        FieldSpec("depends-on", "ref", many=True, targets=("requirement",)),
+        FieldSpec("conflicts-with", "ref", many=True, targets=("requirement",)),
+        _COMPLIANCE,
+        _DESCRIPTION,
+    ),
+    "actor": (
+        FieldSpec("kind", "enum", values=("human", "system", "device")),
+        FieldSpec("zone", "ref", targets=("zone",)),
+        _DESCRIPTION,
+    ),
+    "usecase": (
+        FieldSpec("actors", "ref", many=True, targets=("actor",)),
+        FieldSpec("subject", "ref", targets=("component",)),
+        FieldSpec("includes", "ref", many=True, targets=("usecase",)),
+        FieldSpec("extends", "ref", many=True, targets=("usecase",)),
+        FieldSpec("satisfies", "ref", many=True, targets=("goal", "requirement")),
+        _DESCRIPTION,
+    ),
+    "zone": (
+        FieldSpec("trust", "enum", values=TRUST_LEVELS),
+        FieldSpec("inside", "ref", targets=("zone",)),
+        _DESCRIPTION,
+    ),
+    "component": (
+        FieldSpec("kind", "enum", required=True, values=("process", "datastore")),
+        FieldSpec("zone", "ref", targets=("zone",)),
+        FieldSpec("technology", "text"),
+        FieldSpec("stores", "ref", many=True, targets=("data",)),
+        _DESCRIPTION,
+        _COMPLIANCE,
+    ),
+    "data": (
+        FieldSpec("category", "enum", required=True, values=DATA_CATEGORIES),
+        FieldSpec("subjects", "text"),
+        FieldSpec("purpose", "text"),
+        FieldSpec("lawful-basis", "compliance", gdpr_only=True),
+        FieldSpec("special-condition", "compliance", gdpr_only=True),
+        FieldSpec("retention", "text"),
+        FieldSpec("transfer", "transfer"),
+        _COMPLIANCE,
+        _DESCRIPTION,
+    ),
+    "flow": (
+        FieldSpec("from", "ref", required=True, targets=_ACTOR_OR_COMPONENT),
+        FieldSpec("to", "ref", required=True, targets=_ACTOR_OR_COMPONENT),
+        FieldSpec("carries", "ref", many=True, targets=("data",)),
+        FieldSpec("protocol", "text"),
+        FieldSpec("encrypted", "bool"),
+        FieldSpec("authenticated", "bool"),
+        _DESCRIPTION,
+    ),
+    "scenario": (
+        FieldSpec("realizes", "ref", targets=("usecase",)),
+        _DESCRIPTION,
+    ),
+    "threat": (
+        FieldSpec("category", "enum", required=True, values=STRIDE + LINDDUN),
+        FieldSpec("target", "ref", required=True, targets=(*_ACTOR_OR_COMPONENT, "flow", "data")),
+        FieldSpec("attack", "technique", many=True),
+        FieldSpec("likelihood", "enum", values=RATINGS),
+        FieldSpec("impact", "enum", values=RATINGS),
+        FieldSpec(
+            "status",
+            "enum",
+            values=("open", "mitigated", "accepted", "transferred", "not-applicable"),
+        ),
+        FieldSpec("justification", "text"),
+        _DESCRIPTION,
+    ),
+    "test": (
+        FieldSpec("verifies", "ref", many=True, required=True, targets=("requirement",)),
+        FieldSpec("method", "enum", values=VERIFICATION_METHODS),
+        FieldSpec(
+            "kind",
+            "enum",
+            values=(
+                "unit",
+                "integration",
+                "system",
+                "acceptance",
+                "penetration",
+                "vulnerability",
+                "performance",
+            ),
+        ),  # fmt: skip
+        FieldSpec("preconditions", "text"),
+        FieldSpec("steps", "text"),
+        FieldSpec("expected", "text"),
+        FieldSpec("automated-by", "text"),
+        _DESCRIPTION,
+    ),
+    "decision": (
+        FieldSpec(
+            "status",
+            "enum",
+            required=True,
+            values=("proposed", "accepted", "rejected", "superseded"),
+        ),
+        FieldSpec("context", "text"),
+        FieldSpec("addresses", "ref", many=True, targets=("requirement", "goal")),
+        FieldSpec("supersedes", "ref", many=True, targets=("decision",)),
+        FieldSpec("chosen", "ref", targets=("option",)),
+        FieldSpec("rationale", "text"),
+        FieldSpec("consequences", "text"),
+        _DESCRIPTION,
+    ),
+    "criterion": (
+        FieldSpec("weight", "number", required=True, minimum=0),
+        _DESCRIPTION,
+    ),
+    "option": (
+        FieldSpec("scores", "pairs", many=True, targets=("criterion",), minimum=0, maximum=5),
+        FieldSpec("evidence", "text"),
+        _DESCRIPTION,
+    ),
+    "activity": (
+        FieldSpec("realizes", "ref", targets=("usecase",)),
+        _DESCRIPTION,
+    ),
+    "review": (
+        FieldSpec("covers", "ref", many=True, required=True, targets=("document",)),
+        FieldSpec("version", "version"),
+        FieldSpec("date", "date", required=True),
+        FieldSpec("reviewers", "ref", many=True, required=True, targets=("stakeholder",)),
+        FieldSpec(
+            "outcome",
+            "enum",
+            required=True,
+            values=("approved", "approved-with-changes", "rejected"),
+        ),
+        FieldSpec("findings", "text"),
+    ),
+}
+
+FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
+    kind: {spec.name: spec for spec in (*fields, *COMMON_FIELDS)}
+    for kind, fields in KIND_FIELDS.items()
+}
+
+# Trace links counted by TR/coverage rules (spec: "links count as written").
+TRACE_FIELDS = ("derives-from", "satisfies", "refines", "mitigates", "verifies",
+                "depends-on", "conflicts-with", "realizes")  # fmt: skip
