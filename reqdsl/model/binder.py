@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..diagnostics import Diagnostic, Severity
 from ..parse.syntax import Element, Field, ParsedFile, Value
 from ..source import Span
-from .elements import MODELS, ModelElement, Score, Val
+from .elements import ModelElement, Score, Val, construct
 from .schema import BOOLEAN_WORDS, FIELD_SPECS, FieldSpec
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -65,7 +65,6 @@ class Binder:
         sections: list[str],
         parent: str | None,
     ) -> ModelElement:
-        model = MODELS[element.kind]
         values: dict[str, object] = {
             "kind": element.kind,
             "id": element.id,
@@ -86,7 +85,7 @@ class Binder:
             values["attributes"] = element.attributes
             values["steps"] = element.steps
             values["body"] = element.body
-        bound = model.model_construct(**values)
+        bound = construct(element.kind, values)
         self.elements.append(bound)
         return bound
 

@@ -137,12 +137,15 @@ def load_project(root: Path, *, use_cache: bool = True) -> Project:
     project = Project(root=root, config=config)
     _load_catalogs(project)
 
-    cache = ParseCache(root, enabled=use_cache)
     jobs: list[tuple[str, str]] = []
     keys: dict[str, str] = {}
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # large parses allocate millions of objects and no cycles
+    # Loading allocates millions of objects and no garbage cycles: collections would
+    # scan them again and again (superlinear time). Frozen afterwards, they are never
+    # scanned again by the checks or a long-running language server.
+    gc.disable()
     try:
+        cache = ParseCache(root, enabled=use_cache)
         for relpath, path in discover(root, config):
             try:
                 data = path.read_bytes()
@@ -189,15 +192,15 @@ def load_project(root: Path, *, use_cache: bool = True) -> Project:
             project.elements.extend(bound)
             for diagnostic in diagnostics:
                 project.report(diagnostic)
+        project.index, duplicates = build_index(project.elements)
+        for diagnostic in duplicates:
+            project.report(diagnostic)
+        for diagnostic in Resolver(project.index).resolve(project.elements):
+            project.report(diagnostic)
     finally:
+        gc.freeze()
         if gc_was_enabled:
             gc.enable()
-
-    project.index, duplicates = build_index(project.elements)
-    for diagnostic in duplicates:
-        project.report(diagnostic)
-    for diagnostic in Resolver(project.index).resolve(project.elements):
-        project.report(diagnostic)
     return project
 
 

@@ -16,7 +16,7 @@ from ..source import Span
 ValueKind = Literal["id", "keyword", "string", "text", "number", "ref", "pair"]
 
 
-@dataclass(slots=True)
+@dataclass
 class Value:
     """One field value. Strings are unescaped and text blocks dedented.
 
@@ -31,7 +31,7 @@ class Value:
     number_span: Span | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class Field:
     name: str
     name_span: Span
@@ -39,13 +39,13 @@ class Field:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Flag:
     name: str
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Attribute:
     """`attribute NAME: TYPE [multiplicity]? [flags]?` in a `data` element."""
 
@@ -59,7 +59,7 @@ class Attribute:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Branch:
     """A block of steps with an optional guard: an `alt`/`else`/`opt`/`loop` branch of a
     scenario, an `if`/`else`/`while` branch or a `fork`/`and` branch of an activity."""
@@ -71,7 +71,7 @@ class Branch:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Message:
     """`A -> B: "label" via FLOW` (a call) or `A --> B: "label"` (a reply)."""
 
@@ -87,7 +87,7 @@ class Message:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Fragment:
     """`alt` (with its `else` branches), `opt` or `loop`."""
 
@@ -96,14 +96,14 @@ class Fragment:
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class Note:
     text: str
     text_span: Span
     span: Span
 
 
-@dataclass(slots=True)
+@dataclass
 class ActivityStep:
     """An activity step: start, stop, action (with `by`), if, fork, while."""
 
@@ -119,7 +119,7 @@ class ActivityStep:
 Step = Message | Fragment | Note | ActivityStep
 
 
-@dataclass(slots=True)
+@dataclass
 class Element:
     """Any element: document, section, text, term, or a model element.
 
@@ -154,7 +154,7 @@ class Element:
         return out
 
 
-@dataclass(slots=True)
+@dataclass
 class SyntaxProblem:
     """A syntax error found by the parser (rendered as SY001)."""
 
@@ -163,7 +163,7 @@ class SyntaxProblem:
     hint: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class ParsedFile:
     """The syntax of one file: its document header, its items in order, its errors."""
 

@@ -1,0 +1,135 @@
+"""The parser: positions, recovery without cascades, robustness on any input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reqdsl.model.project import load_project
+from reqdsl.parse.parser import decode_source, parse_text
+from reqdsl.source import normalise_text
+
+HEADER = 'document D "Doc" { level: software }\n'
+
+
+def problems(text: str) -> list[tuple[int, int, str]]:
+    parsed = parse_text(normalise_text(text), "t.req")
+    return [(p.span.line, p.span.column, p.message) for p in parsed.problems]
+
+
+def elements(text: str) -> list[tuple[str, str | None, bool]]:
+    parsed = parse_text(normalise_text(text), "t.req")
+    return [(e.kind, e.id, e.broken) for e in parsed.elements()]
+
+
+def test_valid_file_has_no_problem_and_spans_point_at_ids() -> None:
+    parsed = parse_text(HEADER + 'requirement R-1 "T" { statement: "The system shall start." }\n', "t.req")
+    assert parsed.problems == []
+    requirement = parsed.items[0]
+    assert (requirement.id_span.line, requirement.id_span.column) == (2, 13)
+    statement = requirement.fields[0].values[0]
+    assert statement.text == "The system shall start."
+    assert (statement.span.line, statement.span.column) == (2, 34)
+
+
+def test_missing_colon_is_one_error_naming_the_colon() -> None:
+    text = HEADER + 'requirement R-1 "T" {\n    statement "x"\n}\nrequirement R-2 "U"\n'
+    assert problems(text) == [(3, 15, "unexpected `\"x\"`, expected ':'")]
+    assert elements(text)[1:] == [("requirement", "R-1", True), ("requirement", "R-2", False)]
+
+
+def test_missing_closing_brace_does_not_cascade() -> None:
+    text = HEADER + 'requirement A "a" {\n statement: "s"\nrequirement B "b" { statement: "t" }\n'
+    assert len(problems(text)) == 1
+    assert elements(text)[1:] == [("requirement", "A", True), ("requirement", "B", False)]
+
+
+def test_missing_title_keeps_the_id_and_skips_the_block() -> None:
+    text = HEADER + 'requirement R-X Stray {\n statement: "s"\n}\nactor A "ok"\n'
+    assert [p[:2] for p in problems(text)] == [(2, 17)]
+    assert elements(text)[1:] == [("requirement", "R-X", True), ("actor", "A", False)]
+
+
+def test_every_error_of_a_file_is_reported() -> None:
+    text = HEADER + (
+        'requirement A "a" { statement "x" }\n'
+        'component C "c" { kind: process,, }\n'
+        'requirement B "b" { statement: "ok" }\n'
+        'flow F "f" { from: @ }\n'
+    )
+    assert [p[0] for p in problems(text)] == [2, 3, 5]
+    assert [e[2] for e in elements(text)[1:]] == [True, True, False, True]
+
+
+def test_criterion_outside_a_decision_is_a_syntax_error() -> None:
+    text = HEADER + 'criterion C "c" { weight: 1 }\nrequirement B "b"\n'
+    assert problems(text) == [(2, 1, "`criterion` may appear only directly inside a `decision` block")]
+    assert elements(text)[1:] == [("criterion", "C", True), ("requirement", "B", False)]
+
+
+def test_broken_decision_field_keeps_criteria_and_options() -> None:
+    text = HEADER + 'decision DE "d" {\n status: ,\n criterion C "c" { weight: 1 }\n option O "o" { scores: C 1 }\n}\n'
+    assert len(problems(text)) == 1
+    assert elements(text)[1:] == [("decision", "DE", True), ("criterion", "C", False), ("option", "O", False)]
+
+
+def test_keywords_are_reserved_as_ids_but_usable_as_fields_and_values() -> None:
+    assert problems(HEADER + 'requirement zone "a"\n')[0][2] == "unexpected `zone`, expected an identifier"
+    ok = HEADER + 'actor A "a" { zone: Z kind: human }\ntest T "t" { verifies: A method: test }\n'
+    assert problems(ok) == []
+
+
+def test_strings_escapes_and_text_blocks() -> None:
+    parsed = parse_text(HEADER + 'stakeholder S "a \\"b\\" \\\\ c" { description: """\n    one\n      two\n    """ }\n', "t")
+    stakeholder = parsed.items[0]
+    assert stakeholder.title == 'a "b" \\ c'
+    assert stakeholder.fields[0].values[0].text == "one\n  two"
+    assert problems(HEADER + 'stakeholder S "bad \\q"\n')[0][2].startswith("invalid escape `\\q`")
+    assert problems(HEADER + 'stakeholder S "open\n')[0][2].startswith("unterminated string")
+
+
+def test_positions_with_crlf_bom_tabs_and_non_ascii() -> None:
+    text = "\ufeff" + HEADER.replace("\n", "\r\n") + 'stakeholder S-é "début"\r\n\tactor A "x" { kind: alien }\r\n'
+    parsed = parse_text(normalise_text(text), "t.req")
+    actor = parsed.items[1]
+    assert (actor.id_span.line, actor.id_span.column) == (3, 8)
+    assert (parsed.items[0].id_span.line, parsed.items[0].id_span.column) == (2, 13)
+    assert parsed.items[0].title == "début"
+
+
+def test_non_utf8_bytes_are_a_problem_not_a_crash() -> None:
+    text, problem = decode_source(b'document D "x"\nstakeholder S "caf\xe9"\n')
+    assert problem is not None and (problem.span.line, problem.span.column) == (2, 19)
+    assert parse_text(normalise_text(text), "t").items[0].id == "S"
+
+
+def test_missing_document_header() -> None:
+    assert problems('requirement A "a"\n')[0][:2] == (1, 1)
+    assert problems("") == [(1, 1, "unexpected end of file, expected `document`")]
+
+
+def test_deep_nesting_has_no_recursion_error(tmp_path: Path) -> None:
+    depth = 3000
+    text = HEADER + 'section "s" {\n' * depth + 'stakeholder S "x"\n' + "}\n" * depth
+    (tmp_path / "deep.req").write_text(text, encoding="utf-8")
+    project = load_project(tmp_path, use_cache=False)
+    assert project.index["S"].section == ["s"] * depth
+
+
+_ALPHABET = st.sampled_from(list('{}[]:,"#\\\n\t -> --> document requirement section decision criterion option R-1 x 1 é')) 
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_arbitrary_token_soup_never_raises(text: str) -> None:
+    parsed = parse_text(normalise_text(HEADER + text), "t.req")
+    for problem in parsed.problems:
+        assert 1 <= problem.span.line <= (HEADER + text).count("\n") + 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    parse_text(normalise_text(text), "t.req")
