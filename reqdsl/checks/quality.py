@@ -152,119 +152,425 @@ def _text_block_offsets(token: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), starts, ends
 
 
-class _Locator:
-    """Maps matches in a statement's text back to spans in its file (built lazily: most
-    statements have nothing to report)."""
+class _Located:
+    """A statement's text and the way back from a match in it to a span in the file."""
 
     def __init__(self, source: SourceFile | None, statement: Val) -> None:
-        self.source = source
         self.statement = statement
-        self._map: tuple[str, list[int], list[int]] | None = None
-
-    @property
-    def text(self) -> str:
-        return self._mapped()[0]
-
-    def _mapped(self) -> tuple[str, list[int], list[int]]:
-        if self._map is None:
-            span = self.statement.span
-            if self.source is None:
-                token = self.statement.raw
-            else:
-                token = self.source.text[span.start : span.end]
-            self._map = statement_offsets(token, self.statement.raw)
-        return self._map
+        self.source = source
+        self.text = statement.raw
+        self._offset: int | None = None  # a plain `"..."` string: index i is at start + 1 + i
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        if source is None:
+            return
+        span = statement.span
+        token = source.text[span.start : span.end]
+        if token == f'"{statement.raw}"':
+            self._offset = span.start + 1
+            return
+        self.text, self._starts, self._ends = statement_offsets(token, statement.raw)
 
     def span(self, begin: int, end: int) -> Span:
-        _, starts, ends = self._mapped()
-        base = self.statement.span.start
-        if self.source is None or not starts:
+        if self.source is None:
             return self.statement.span
-        return self.source.span(base + starts[begin], base + ends[end - 1])
+        if self._offset is not None:
+            return self.source.span(self._offset + begin, self._offset + end)
+        base = self.statement.span.start
+        return self.source.span(base + self._starts[begin], base + self._ends[end - 1])
 
 
-def _plain_span(statement: Val, source: SourceFile | None, begin: int, end: int) -> Span | None:
-    """The fast path: a `"..."` string without escapes maps index i to start + 1 + i."""
-    if source is None:
-        return None
-    span = statement.span
-    token_length = span.end - span.start
-    if token_length == len(statement.raw) + 2 and "\\" not in statement.raw:
-        if source.text.startswith('"', span.start) and not source.text.startswith(
-            '"""', span.start
-        ):
-            return source.span(span.start + 1 + begin, span.start + 1 + end)
-    return None
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [(m.start(1), m.end(1)) for m in pattern.finditer(text) if m.end(1) > m.start(1)]
 
 
-def _term_spans(
+def _terms(
     context: CheckContext, element: ModelElement, statement: Val, pattern: re.Pattern[str]
 ) -> Iterator[tuple[str, Span]]:
-    """Each non-overlapping match of `pattern` (longest first) with its span in the file."""
-    source = context.project.sources.get(element.path)
-    found = [
-        (match.start(1), match.end(1)) for match in pattern.finditer(statement.raw) if match.group(1)
-    ]
-    text = statement.raw
-    locator: _Locator | None = None
-    if found and _plain_span(statement, source, 0, 0) is None:
-        locator = _Locator(source, statement)
-        if locator.text is not statement.raw and locator.text != statement.raw:
-            # The value could not be mapped back: search what is written in the file.
-            text = locator.text
-            found = [(m.start(1), m.end(1)) for m in pattern.finditer(text) if m.group(1)]
+    """Each counted occurrence of `pattern` in the statement: its text and its span."""
+    found = _matches(pattern, statement.raw)
+    if not found:
+        return
+    located = _Located(context.project.sources.get(element.path), statement)
+    if located.text != statement.raw:  # not mapped back: search what the file holds
+        found = _matches(pattern, located.text)
     for begin, end in _longest_first(found):
-        plain = _plain_span(statement, source, begin, end)
-        if plain is not None:
-            yield text[begin:end], plain
-        elif locator is not None:
-            yield text[begin:end], locator.span(begin, end)
+        yield " ".join(located.text[begin:end].split()), located.span(begin, end)
 
 
 def _longest_first(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Where matches overlap only the longest counts (then the earliest); in text order."""
+    """Where matches overlap only the longest counts (the earliest among equals); the
+    kept matches in text order."""
     if len(found) < 2:
         return found
     kept: list[tuple[int, int]] = []
-    for begin, end in sorted(found, key=lambda m: (m.0 if False else -(m[1] - m[0]), m[0])):
-        if all(end <= b or begin >= e for b, e in kept):
+    for begin, end in sorted(found, key=lambda match: (match[0] - match[1], match[0])):
+        if all(end <= other_begin or begin >= other_end for other_begin, other_end in kept):
             kept.append((begin, end))
     return sorted(kept)
 
 
 def _term_regex(term: str) -> str:
-    words = [re.escape(word) for word in term.split()]
-    body = r"\s+".join(words)
+    """A term as a regex: whole words (no letter, digit or `_` on either side), any run
+    of whitespace between its words (a phrase may wrap in a text block)."""
+    body = r"\s+".join(re.escape(word) for word in term.split())
     before = r"(?<!\w)" if re.match(r"\w", term) else ""
     after = r"(?!\w)" if re.search(r"\w$", term) else ""
     return before + body + after
+
+
+def vague_terms(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> list[str]:
+    """The QU001 list: the default list, plus `add`, minus `remove` (compared ignoring
+    case and runs of whitespace)."""
+    removed = {" ".join(term.split()).casefold() for term in remove}
+    terms: dict[str, str] = {}
+    for term in (*DEFAULT_VAGUE_TERMS, *add):
+        normal = " ".join(term.split())
+        key = normal.casefold()
+        if key and key not in removed:
+            terms.setdefault(key, normal)
+    return list(terms.values())
 
 
 @lru_cache(maxsize=32)
 def vague_pattern(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> re.Pattern[str]:
     """One regex finding, at each position, the longest vague term that starts there.
 
-    A zero-width lookahead makes the matches overlap (so that `_longest_first` can pick
-    between overlapping terms); the alternatives are tried longest first.
+    The match sits in a zero-width lookahead so that matches may overlap (and
+    `_longest_first` can choose between them); alternatives are tried longest first.
     """
-    removed = {" ".join(term.split()).casefold() for term in remove}
-    terms: dict[str, str] = {}
-    for term in (*DEFAULT_VAGUE_TERMS, *add):
-        key = " ".join(term.split()).casefold()
-        if key and key not in removed:
-            terms.setdefault(key, " ".join(term.split()))
+    terms = sorted(vague_terms(add, remove), key=lambda t: (-len(t), t.casefold()))
     if not terms:
         return re.compile(r"(?!)()")
-    ordered = sorted(terms.values(), key=lambda t: (-len(t), t.casefold()))
-    alternatives = "|".join(_term_regex(term) for term in ordered)
+    alternatives = "|".join(_term_regex(term) for term in terms)
     return re.compile(rf"(?=({alternatives}))", _FLAGS)
 
 
-_OPEN_PATTERN = re.compile(rf"(?=({_OPEN.pattern}))", _FLAGS)
+_OPEN_TERMS = re.compile(rf"(?=({_OPEN.pattern}))", _FLAGS)
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_ears(text: str) -> bool:
+    collapsed = _collapsed(text)
+    return any(pattern.match(collapsed) for pattern in EARS_PATTERNS.values())
+
+
+def _string_token(text: str) -> str:
+    escaped = _collapsed(text).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 # ---------------------------------------------------------------------- rules
-@rule("QU001", "quality.vague-term", Severity_WARNING := None or __import__("reqdsl.diagnostics", fromlist=["Severity"]).Severity.WARNING, "vague or unbounded term in a statement")  # noqa: E501
+@rule("QU001", "quality.vague-term", Severity.WARNING, "vague or unbounded term in a statement")
 def vague_term(context: CheckContext) -> Iterator[Finding]:
-    """placeholder"""
-    yield from ()
+    """
+    What it checks:
+        A vague or unbounded word or phrase in a requirement's statement: "fast",
+        "user-friendly", "as appropriate", "etc." and the rest of the list in the
+        language reference (whole words or phrases, any case), adjusted by
+        `[checks] vague_terms = { add = [...], remove = [...] }` in reqdsl.toml. Each
+        occurrence is reported at the term itself; where listed terms overlap ("easy to
+        use" and "easy"), only the longest counts.
+
+    Why it matters:
+        ISO/IEC/IEEE 29148:2018, 5.2.7 lists such terms as ones to avoid: they make a
+        requirement unverifiable (5.2.5, "verifiable"), since no test can tell "fast"
+        from slow, and each reader fills them in differently. Femmer et al. found these
+        "subjective language" and "vague pronoun or adverb" smells to be among the most
+        frequent defects in industrial specifications.
+
+    Example:
+        statement: "The editor shall open a report quickly."
+
+    Fix:
+        Replace the term with a measurable criterion: a number with its unit, a limit, a
+        named standard ("within 2 seconds for a report of 100 pages"). Remove a term from
+        the list in reqdsl.toml if your domain gives it an exact meaning.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.7 (requirements language criteria: vague and
+        unbounded terms) and 5.2.5 (characteristics of individual requirements);
+        Femmer, Méndez Fernández, Wagner, Eder, "Rapid quality assurance with
+        Requirements Smells", Journal of Systems and Software 123, 2017.
+    """
+    config = context.config
+    pattern = vague_pattern(tuple(config.vague_add), tuple(config.vague_remove))
+    for element, statement in _statements(context):
+        for term, span in _terms(context, element, statement, pattern):
+            yield Finding(
+                f"vague term `{term}` in the statement",
+                element.path,
+                span,
+                hint=f"replace `{term}` with a measurable criterion (a number and its unit, "
+                "a limit, a named standard)",
+            )
+
+
+@rule("QU002", "quality.no-shall", Severity.WARNING, 'statement has no "shall" and no "must"')
+def no_shall(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A requirement statement in which neither "shall" nor "must" appears as a word.
+
+    Why it matters:
+        ISO/IEC/IEEE 29148:2018, 5.2.4 asks that requirements be stated with "shall"
+        (binding) so that a reader can tell an obligation from a description, a goal
+        ("will") or a wish ("should"). A statement in the indicative ("the editor
+        exports reports") reads as a description of today's system, and nobody can say
+        whether it is required.
+
+    Example:
+        statement: "The editor exports reports as PDF."
+
+    Fix:
+        State the obligation with "shall": "The editor shall export reports as PDF." If
+        the text is not a requirement, make it a `text` or a `goal` instead.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.4 (requirement construct: "shall" for binding
+        provisions) and 5.2.7 (requirements language criteria).
+    """
+    for element, statement in _statements(context):
+        if not _MODAL.search(statement.raw):
+            yield Finding.at(
+                element,
+                statement.span,
+                "statement has no `shall` and no `must`",
+                hint="state the obligation with `shall`: `The <system> shall <response>`",
+            )
+
+
+@rule(
+    "QU003",
+    "quality.not-singular",
+    Severity.WARNING,
+    'not singular: more than one "shall"/"must", or "and/or"',
+)
+def not_singular(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A requirement statement holding more than one "shall" or "must" (counted
+        together; "shall not" counts as one), or the construction "and/or". One
+        diagnostic per statement, naming every cause found.
+
+    Why it matters:
+        ISO/IEC/IEEE 29148:2018, 5.2.5 asks that each requirement be singular: it states
+        one capability or constraint. Two obligations in one statement are verified,
+        prioritised and traced as one, so a test that passes for the first hides the
+        failure of the second. "and/or" leaves open whether both or one are required
+        (Femmer et al. count it among the "ambiguous" smells).
+
+    Example:
+        statement: "The editor shall print reports and shall e-mail them."
+        statement: "The editor shall export to PDF and/or HTML."
+
+    Fix:
+        Split the statement into one requirement per obligation; replace "and/or" by
+        "and" or by "or", or by "at least one of".
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
+        singular) and 5.2.7 (requirements language criteria); Femmer et al. 2017,
+        "Requirements Smells".
+    """
+    for element, statement in _statements(context):
+        modals = len(_MODAL.findall(statement.raw))
+        causes = []
+        if modals > 1:
+            causes.append(f"{modals} `shall`/`must`")
+        if _AND_OR.search(statement.raw):
+            causes.append("`and/or`")
+        if causes:
+            yield Finding.at(
+                element,
+                statement.span,
+                f"statement is not singular: it has {' and '.join(causes)}",
+                hint="split it into one requirement per obligation"
+                + ("; write `and` or `or`, not `and/or`" if modals <= 1 else ""),
+            )
+
+
+@rule("QU004", "quality.open-placeholder", Severity.WARNING, "TBD, TBC, TBR or TBS left open")
+def open_placeholder(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        The placeholders TBD (to be determined), TBC (to be confirmed), TBR (to be
+        resolved or reviewed) and TBS (to be specified) in a requirement statement,
+        as whole words in any case. Each occurrence is reported at the placeholder.
+
+    Why it matters:
+        ISO/IEC/IEEE 29148:2018, 5.2.5 asks that a requirement be complete: it needs no
+        further amplification to be implemented and verified. A placeholder is a known
+        gap; left in a baseline it is implemented as a guess. The standard's set
+        characteristics (5.2.6, complete) ask that such gaps be tracked to closure.
+
+    Example:
+        statement: "The editor shall keep TBD versions of each form."
+
+    Fix:
+        Decide the value ("the 10 most recent versions"). While it is open, keep the
+        requirement at `status: draft` and record the open point in an issue tracker.
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
+        complete) and 5.2.6 (characteristics of a set of requirements: complete).
+    """
+    for element, statement in _statements(context):
+        for term, span in _terms(context, element, statement, _OPEN_TERMS):
+            yield Finding(
+                f"placeholder `{term}` left in the statement",
+                element.path,
+                span,
+                hint=f"replace `{term}` with the decided value; until then keep the "
+                "requirement at `status: draft`",
+            )
+
+
+@rule("QU005", "quality.not-ears", Severity.INFO, "statement does not follow an EARS pattern")
+def not_ears(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A requirement statement (one that has a "shall" or "must"; one without is QU002)
+        that matches none of the EARS patterns, ignoring case, with "must" counting as
+        "shall": `The <system> shall <response>`; `When <trigger>, the <system> shall
+        <response>`; `While <state>, the <system> shall <response>`; `If <condition>,
+        then the <system> shall <response>`; `Where <feature>, the <system> shall
+        <response>`; and `While <state>, when <trigger>, ...` and `While <state>, if
+        <condition>, then ...`. The hint lists the templates; the suggested fix rewrites
+        the statement in the ubiquitous form, keeping what follows its "shall".
+
+    Why it matters:
+        The Easy Approach to Requirements Syntax puts the system, the trigger or state,
+        and the response in a fixed order, which removes the most common ambiguities
+        (who acts, and when) and keeps statements short and testable. Passive statements
+        ("reports shall be kept") hide the subject that is obliged. ISO/IEC/IEEE
+        29148:2018, 5.2.4 recommends such a construct (condition, subject, action,
+        object, constraint).
+
+    Example:
+        statement: "Reports shall be kept for 30 days by the editor."
+
+    Fix:
+        Name the system first and the trigger or state, if any, before it: "The editor
+        shall keep each report for 30 days." Disable the rule with
+        `[checks] disable = ["QU005"]` if the project does not use EARS.
+
+    Reference:
+        Mavin, Wilkinson, Harwood, Novak, "Easy Approach to Requirements Syntax (EARS)",
+        17th IEEE International Requirements Engineering Conference (RE 2009);
+        ISO/IEC/IEEE 29148:2018, 5.2.4 (requirement construct).
+    """
+    templates = ", ".join(EARS_TEMPLATES)
+    for element, statement in _statements(context):
+        modal = _MODAL.search(statement.raw)
+        if modal is None or _is_ears(statement.raw):
+            continue
+        response = _collapsed(statement.raw[modal.end() :])
+        rewrite = _string_token(f"The <system> {modal.group(0).lower()} {response}")
+        yield Finding.at(
+            element,
+            statement.span,
+            "statement does not follow an EARS pattern",
+            hint=f"rephrase it as one of {templates}",
+            fixes=[
+                Fix(
+                    "rewrite in the EARS form `The <system> shall <response>` "
+                    "(then name the system)",
+                    element.path,
+                    statement.span,
+                    rewrite,
+                )
+            ],
+        )
+
+
+@rule(
+    "QU006",
+    "quality.negative-without-rationale",
+    Severity.WARNING,
+    'negative requirement ("shall not") without a rationale',
+)
+def negative_without_rationale(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A requirement statement that says "shall not" or "must not" (any case, any
+        whitespace between the words) while the requirement has no `rationale`, or only
+        a blank one.
+
+    Why it matters:
+        A negative requirement forbids an infinite set of behaviours and cannot be
+        proven by testing alone. ISO/IEC/IEEE 29148:2018, 5.2.7 advises against negative
+        statements, and 5.2.8 lists the rationale among the attributes that keep a
+        requirement understandable: without it, nobody can later tell whether the
+        prohibition still matters or how to verify it (by analysis or inspection).
+
+    Example:
+        statement: "The editor shall not delete a form without confirmation."
+
+    Fix:
+        Add a `rationale` saying why the behaviour is forbidden, or state the positive
+        requirement instead ("the editor shall ask for confirmation before deleting a
+        form").
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.7 (requirements language criteria: avoid
+        negative statements) and 5.2.8 (requirement attributes: rationale).
+    """
+    for element, statement in _statements(context):
+        negative = _NEGATIVE.search(statement.raw)
+        if negative is None or _has_rationale(element):
+            continue
+        phrase = " ".join(negative.group(0).lower().split())
+        yield Finding.at(
+            element,
+            statement.span,
+            f"negative requirement (`{phrase}`) without a `rationale`",
+            hint="add a `rationale` that says why, or state what the system shall do instead",
+        )
+
+
+def _has_rationale(element: ModelElement) -> bool:
+    if not element.has("rationale"):
+        return False
+    rationale = element.value("rationale")
+    # A rationale of the wrong kind is already SM004; only a blank one counts as none.
+    return rationale is None or bool(rationale.raw.strip())
+
+
+@rule("QU007", "quality.no-verification", Severity.WARNING, "requirement with no verification")
+def no_verification(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A requirement with no `verification` field. Reported at the requirement's ID.
+
+    Why it matters:
+        ISO/IEC/IEEE 29148:2018, 5.2.5 asks that each requirement be verifiable, and
+        5.2.8 lists the verification method (inspection, analysis, demonstration, test)
+        among its attributes. Deciding the method while writing the requirement exposes
+        statements that cannot be verified, and the verification coverage figure and
+        TR003 rely on it.
+
+    Example:
+        requirement R-7 "Page numbers" {
+            statement: "The editor shall number each page of a report."
+        }
+
+    Fix:
+        Add `verification: test` (or inspection, analysis, demonstration; a list is
+        allowed).
+
+    Reference:
+        ISO/IEC/IEEE 29148:2018, 5.2.5 (verifiable), 5.2.8 (requirement attributes:
+        verification method) and 6.5 (verification).
+    """
+    for element, _statement in _statements(context):
+        if not element.has("verification"):
+            yield Finding.at(
+                element,
+                None,
+                f"requirement `{element.id}` has no `verification` method",
+                hint="add `verification: test` (or inspection, analysis, demonstration)",
+            )
