@@ -285,9 +285,7 @@ def choice_without_rationale(context: CheckContext) -> Iterator[Finding]:
         if chosen.raw not in totals:
             continue  # not an option of this decision: SM002 / SM003
         chosen_total = totals[chosen.raw]
-        better = [
-            (total, option) for option, total in totals.items() if total > chosen_total
-        ]
+        better = [(total, option) for option, total in totals.items() if total > chosen_total]
         if not better:
             continue
         best_total, best = max(better, key=lambda item: item[0])

@@ -392,9 +392,7 @@ def unmodelled_crossing(context: CheckContext) -> Iterator[Finding]:
         privacy threat modelling (per-element threat trees).
     """
     project = context.project
-    targeted = {
-        threat.word("target") for threat in project.live("threat") if threat.has("target")
-    }
+    targeted = {threat.word("target") for threat in project.live("threat") if threat.has("target")}
     for flow in project.live("flow"):
         zones = crossing(project, flow)
         if zones is None or flow.id in targeted:
