@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..diagnostics import Fix
+from ..diagnostics import Fix, Severity
 from ..model.elements import ModelElement, Val
 from ..source import SourceFile, Span
 from .registry import CheckContext, Finding, rule
@@ -278,9 +278,9 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
     Why it matters:
         ISO/IEC/IEEE 29148:2018, 5.2.7 lists such terms as ones to avoid: they make a
         requirement unverifiable (5.2.5, "verifiable"), since no test can tell "fast"
-        from slow, and each reader fills them in differently. Femmer et al. found these
-        "subjective language" and "vague pronoun or adverb" smells to be among the most
-        frequent defects in industrial specifications.
+        from slow, and each reader fills them in differently. Femmer et al. detect the
+        same words automatically as the "subjective language", "ambiguous adverbs and
+        adjectives", "loopholes" and "open-ended, non-verifiable terms" smells.
 
     Example:
         statement: "The editor shall open a report quickly."
@@ -360,8 +360,8 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018, 5.2.5 asks that each requirement be singular: it states
         one capability or constraint. Two obligations in one statement are verified,
         prioritised and traced as one, so a test that passes for the first hides the
-        failure of the second. "and/or" leaves open whether both or one are required
-        (Femmer et al. count it among the "ambiguous" smells).
+        failure of the second. "and/or" leaves open whether both or only one are
+        required, so two readers can verify two different requirements.
 
     Example:
         statement: "The editor shall print reports and shall e-mail them."
@@ -373,8 +373,7 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
 
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
-        singular) and 5.2.7 (requirements language criteria); Femmer et al. 2017,
-        "Requirements Smells".
+        singular) and 5.2.7 (requirements language criteria).
     """
     for element, statement in _statements(context):
         modals = len(_MODAL.findall(statement.raw))
@@ -516,8 +515,10 @@ def negative_without_rationale(context: CheckContext) -> Iterator[Finding]:
         form").
 
     Reference:
-        ISO/IEC/IEEE 29148:2018, 5.2.7 (requirements language criteria: avoid
-        negative statements) and 5.2.8 (requirement attributes: rationale).
+        ISO/IEC/IEEE 29148:2018, 5.2.7 (requirements language criteria: negative
+        statements) and 5.2.8 (requirement attributes: rationale); Femmer et al.,
+        "Rapid quality assurance with Requirements Smells", Journal of Systems and
+        Software 123, 2017 ("negative statements" smell).
     """
     for element, statement in _statements(context):
         negative = _NEGATIVE.search(statement.raw)
@@ -563,8 +564,8 @@ def no_verification(context: CheckContext) -> Iterator[Finding]:
         allowed).
 
     Reference:
-        ISO/IEC/IEEE 29148:2018, 5.2.5 (verifiable), 5.2.8 (requirement attributes:
-        verification method) and 6.5 (verification).
+        ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
+        verifiable) and 5.2.8 (requirement attributes: verification method).
     """
     for element, _statement in _statements(context):
         if not element.has("verification"):
