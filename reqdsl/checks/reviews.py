@@ -55,8 +55,9 @@ def stale_approval(context: CheckContext) -> Iterator[Finding]:
         until that happens.
 
     Reference:
-        ISO/IEC/IEEE 29148:2018, 6.2.5 (stakeholder requirements validation) and 5.2.6
-        (requirements validation); ISO/IEC/IEEE 15289:2019 (review records).
+        ISO/IEC/IEEE 29148, 6.2.5 (stakeholder requirements validation: the stakeholders
+        confirm that the requirements express their needs, and the result is recorded);
+        ISO/IEC/IEEE 15288 (validation process).
     """
     project = context.project
     approved_versions: dict[str, set[str | None]] = {}

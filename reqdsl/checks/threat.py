@@ -174,7 +174,8 @@ def unauthenticated_trust_crossing(context: CheckContext) -> Iterator[Finding]:
 
     Reference:
         Microsoft SDL threat modelling (trust boundaries; STRIDE spoofing and elevation of
-        privilege); OWASP Application Security Verification Standard, V2 and V4.
+        privilege); OWASP Application Security Verification Standard 4.0, V2
+        (authentication).
     """
     project = context.project
     for flow in project.live("flow"):
@@ -226,8 +227,9 @@ def unmitigated(context: CheckContext) -> Iterator[Finding]:
         risk is accepted or transferred, set that `status` with a `justification`.
 
     Reference:
-        Microsoft SDL threat modelling (mitigate, eliminate, transfer or accept each
-        threat); ISO/IEC 27005:2022, 8.5 (risk treatment); ISO/IEC/IEEE 29148:2018, 5.2.9
+        Microsoft SDL threat modelling (each STRIDE threat is mitigated, eliminated,
+        transferred or accepted); LINDDUN (privacy threats get the same treatment);
+        ISO/IEC 27005:2022 (risk treatment); ISO/IEC/IEEE 29148:2018, 5.2.9
         (traceability).
     """
     project = context.project
@@ -240,10 +242,11 @@ def unmitigated(context: CheckContext) -> Iterator[Finding]:
         status = threat.word("status")
         if status in ANSWERED_STATUSES or threat.id in mitigated:
             continue
+        shown = status or ("no valid status" if threat.has("status") else "no status")
         yield Finding.at(
             threat,
             None,
-            f"threat `{threat.id}` ({status or 'no status'}) is not mitigated by any requirement",
+            f"threat `{threat.id}` ({shown}) is not mitigated by any requirement",
             hint=f"add a requirement with `mitigates: {threat.id}`, or set `status: accepted` "
             "with a `justification`",
         )
@@ -280,9 +283,10 @@ def unjustified_acceptance(context: CheckContext) -> Iterator[Finding]:
         risk, e.g. `justification: "Logs are append-only on WORM storage."`.
 
     Reference:
-        Microsoft SDL threat modelling (documented risk acceptance); ISO/IEC 27005:2022,
-        8.6 (risk acceptance); ISO/IEC 27001:2022, 6.1.3 f) (risk owners' approval of the
-        treatment plan and acceptance of residual risk).
+        Microsoft SDL threat modelling (documented acceptance of STRIDE threats); LINDDUN
+        (privacy threats); ISO/IEC 27005:2022 (risk acceptance); ISO/IEC 27001:2022,
+        6.1.3 f) (risk owners' approval of the treatment plan and acceptance of residual
+        risk).
     """
     for threat in context.project.live("threat"):
         status = threat.word("status")
@@ -328,8 +332,9 @@ def via_mismatch(context: CheckContext) -> Iterator[Finding]:
         the model, or correct the message's ends.
 
     Reference:
-        Microsoft SDL threat modelling (the data flow diagram as the model of record);
-        UML 2.5.1, 17.4 (messages in sequence diagrams).
+        Microsoft SDL threat modelling (the data flow diagram, with its trust boundaries,
+        is the model STRIDE is applied to); UML 2.5.1, Interactions (messages in sequence
+        diagrams).
     """
     project = context.project
     for scenario in project.live("scenario"):
@@ -345,10 +350,11 @@ def via_mismatch(context: CheckContext) -> Iterator[Finding]:
             ends = (message.source, message.target)
             if ends in ((source, target), (target, source)):
                 continue
+            arrow = "-->" if message.reply else "->"
             yield Finding.at(
                 scenario,
                 message.via_span,
-                f"message `{message.source}` -> `{message.target}` goes via `{flow.id}`, "
+                f"message `{message.source}` {arrow} `{message.target}` goes via `{flow.id}`, "
                 f"which joins `{source}` and `{target}`",
                 hint="name a flow between the message's two participants, or correct the ends",
                 related=[Related(f"`{flow.id}` is defined here", flow.path, flow.anchor)],

@@ -172,8 +172,14 @@ class Binder:
 
     def _bind_values(self, spec: FieldSpec, field: Field, element: Element) -> list:  # type: ignore[type-arg]
         bound: list[object] = []
+        scored: set[str] = set()
         for value in field.values:
             if spec.kind == "pairs":
+                if value.kind == "pair" and value.text in scored:
+                    self._error(value.span, f"criterion `{value.text}` is scored twice",
+                                "score each criterion once per option")
+                    continue
+                scored.add(value.text)
                 score = self._bind_pair(spec, value)
                 if score is not None:
                     bound.append(score)
