@@ -9,6 +9,33 @@ from pathlib import Path
 from ..catalogs import Catalog, CatalogEntry, CatalogError, builtin_catalogs, load_tsv_catalog
 from ..model.config import ConfigError, load_config
 
+NAME = "catalog"
+HELP = "look up GDPR, ISO/IEC 27001, WCAG and ATT&CK entries"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="catalog_command", metavar="ACTION")
+    listing = actions.add_parser("list", help="list a catalogue's entries")
+    listing.add_argument("scheme", help="gdpr, iso27001, wcag, attack or a custom scheme")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="project whose reqdsl.toml declares custom catalogues",
+    )
+    show = actions.add_parser("show", help="show one entry, e.g. gdpr:6(1)(b)")
+    show.add_argument("ref", help="SCHEME:REF, e.g. iso27001:A.8.24 or attack:T1110.004")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--project", type=Path, default=Path("."))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.catalog_command is None:
+        print("reqdsl catalog: say `list SCHEME` or `show SCHEME:REF`", file=sys.stderr)
+        return 2
+    return run_catalog(args)
+
 
 def _catalogs(project: Path) -> dict[str, Catalog]:
     catalogs = dict(builtin_catalogs())

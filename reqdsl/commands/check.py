@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -10,6 +11,24 @@ from ..checks.registry import all_rules, run_checks
 from ..diagnostics import Diagnostic, Severity, Summary
 from ..model.project import Project, ProjectError, load_project
 from ..render import render_json, render_sarif, render_text, use_color
+
+
+NAME = "check"
+HELP = "check a project and report every problem"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", type=Path, help="project folder")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to this file")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_check(
+        args.path, args.format, strict=args.strict, use_cache=not args.no_cache, output=args.output
+    )
 
 
 def check_project(

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
+
 from ..checks.registry import HEADINGS, Rule, all_rules
+
+NAME = "rules"
+HELP = "list every check with its code, name, severity and description"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_rules(args.format)
 
 
 def rule_json(rule: Rule) -> dict[str, object]:
