@@ -8,12 +8,13 @@ project folder, with `/` separators, and carries a `Span` with 1-based lines and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from typing import Any
+from enum import StrEnum
 
 from .source import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -60,6 +61,27 @@ class Diagnostic:
     @property
     def column(self) -> int:
         return self.span.column
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Diagnostic:
+        """The inverse of `to_json` (offsets are not kept: 0)."""
+
+        def span(item: dict[str, Any]) -> Span:
+            return Span(0, 0, item["line"], item["column"], item["end_line"], item["end_column"])
+
+        return cls(
+            code=data["code"],
+            severity=Severity(data["severity"]),
+            message=data["message"],
+            path=data["path"],
+            span=span(data),
+            hint=data.get("hint"),
+            related=[Related(r["message"], r["path"], span(r)) for r in data.get("related", [])],
+            fixes=[
+                Fix(f["description"], f["path"], span(f), f["replacement"])
+                for f in data.get("fixes", [])
+            ],
+        )
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.span.line, self.span.column, self.code)

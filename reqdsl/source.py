@@ -86,3 +86,34 @@ class SourceFile:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
         return Span(start, end, line, column, end_line, end_column)
+
+
+@dataclass
+class DecodeProblem:
+    """Bytes that are not UTF-8 (reported as SY001 at the first bad byte)."""
+
+    message: str
+    span: Span
+    hint: str | None = None
+
+
+def decode_source(data: bytes) -> tuple[str, DecodeProblem | None]:
+    """Decode UTF-8; invalid bytes become U+FFFD and one problem naming the first."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        before = data[: error.start].decode("utf-8", errors="replace")
+        if before.startswith("\ufeff"):
+            before = before[1:]
+        before = before.replace("\r\n", "\n").replace("\r", "\n")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        offset = len(before)
+        byte = data[error.start]
+        problem = DecodeProblem(
+            f"the file is not valid UTF-8: byte 0x{byte:02x} cannot be decoded",
+            Span(offset, offset + 1, line, column, line, column + 1),
+            hint="save the file as UTF-8",
+        )
+        return text, problem

@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..catalogs import Catalog, CatalogEntry, CatalogError, builtin_catalogs, load_tsv_catalog
-from ..model.config import ConfigError, load_config
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..catalogs import Catalog, CatalogEntry
 
 NAME = "catalog"
 HELP = "look up GDPR, ISO/IEC 27001, WCAG and ATT&CK entries"
@@ -38,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _catalogs(project: Path) -> dict[str, Catalog]:
+    from ..catalogs import builtin_catalogs, load_tsv_catalog
+    from ..model.config import load_config
+
     catalogs = dict(builtin_catalogs())
     if (project / "reqdsl.toml").is_file():
         config = load_config(project)
@@ -57,7 +62,9 @@ def _entry_json(scheme: str, entry: CatalogEntry) -> dict[str, object]:
 
 
 def run_catalog(args: argparse.Namespace) -> int:
+    from ..catalogs import CatalogError
     from ..cli import EXIT_FAILURE, EXIT_OK, dump_json, emit
+    from ..model.config import ConfigError
 
     try:
         catalogs = _catalogs(args.project)

@@ -6,11 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .. import __version__
-from ..checks.registry import all_rules, run_checks
 from ..diagnostics import Diagnostic, Severity, Summary
-from ..model.project import Project, ProjectError, load_project
+from ..model.sources import ProjectError, Scan, scan_project
 from ..render import render_json, render_sarif, render_text, use_color
+from ..result_cache import load_result, save_result
+
+if TYPE_CHECKING:
+    from ..model.project import Project
 
 
 NAME = "check"
@@ -32,12 +37,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_project(
-    path: Path, *, use_cache: bool = True
+    path: Path, *, use_cache: bool = True, scan: Scan | None = None
 ) -> tuple[Project, list[Diagnostic], Summary]:
     """Load and check a project: the one pipeline behind check, the LSP and build."""
+    from ..checks.registry import run_checks
     from ..checks.trace import compute_coverage
+    from ..model.project import load_project
 
-    project = load_project(path, use_cache=use_cache)
+    project = load_project(path, use_cache=use_cache, scan=scan)
     diagnostics = run_checks(project)
     elements = sum(1 for element in project.elements if element.id is not None)
     summary = Summary.count(
@@ -52,13 +59,22 @@ def run_check(
     from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, emit
 
     try:
-        project, diagnostics, summary = check_project(path, use_cache=use_cache)
+        scan = scan_project(path)
+        cached = load_result(path, scan.fingerprint()) if use_cache else None
+        if cached is not None:
+            diagnostics, summary = cached
+        else:
+            _project, diagnostics, summary = check_project(path, use_cache=use_cache, scan=scan)
+            if use_cache:
+                save_result(path, scan.fingerprint(), diagnostics, summary)
     except ProjectError as error:
         print(f"reqdsl: {error}", file=sys.stderr)
         return EXIT_FAILURE
     if output_format == "json":
         text = render_json(diagnostics, summary)
     elif output_format == "sarif":
+        from ..checks.registry import all_rules
+
         text = render_sarif(
             diagnostics,
             [rule.info() for rule in all_rules()],
@@ -66,9 +82,9 @@ def run_check(
             root_uri=path.resolve().as_uri() + "/",
         )
     else:
-        sources = dict(project.sources)
-        if project.config.source is not None:
-            sources[project.config.source.relpath] = project.config.source
+        sources = {scanned.relpath: scanned.source for scanned in scan.files}
+        if scan.config.source is not None:
+            sources[scan.config.source.relpath] = scan.config.source
         stream = sys.stdout if output is None else None
         text = render_text(
             diagnostics, sources, summary, color=stream is not None and use_color(stream)

@@ -176,8 +176,11 @@ class Binder:
         for value in field.values:
             if spec.kind == "pairs":
                 if value.kind == "pair" and value.text in scored:
-                    self._error(value.span, f"criterion `{value.text}` is scored twice",
-                                "score each criterion once per option")
+                    self._error(
+                        value.span,
+                        f"criterion `{value.text}` is scored twice",
+                        "score each criterion once per option",
+                    )
                     continue
                 scored.add(value.text)
                 score = self._bind_pair(spec, value)

@@ -11,26 +11,22 @@ import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import networkx as nx
+from typing import Any
 
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
 from ..diagnostics import Diagnostic, Severity
-from ..parse.cache import ParseCache, content_key
-from ..parse.parser import decode_source, parse_text
+from ..parse.cache import ParseCache
+from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
-from ..source import SourceFile, Span, normalise_text
+from ..source import DecodeProblem, SourceFile, Span
 from .binder import bind_file
-from .config import Config, ConfigError, load_config
+from .config import Config, ConfigError
 from .elements import ModelElement
 from .resolve import Resolver, build_index
 from .schema import TRACE_FIELDS
+from .sources import ProjectError, Scan, discover, scan_project
 
 PARALLEL_BYTES = 1_500_000  # below this, starting worker processes costs more than it saves
-
-
-class ProjectError(Exception):
-    """The project cannot be loaded at all (no such folder, bad configuration)."""
 
 
 @dataclass
@@ -45,7 +41,7 @@ class Project:
     # Diagnostics found while loading, by code (SY001, SM001-SM005): the rules that
     # document these codes hand them on.
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    _graph: nx.MultiDiGraph | None = None
+    _graph: Any = None  # networkx.MultiDiGraph, built on first use
 
     @property
     def files(self) -> list[str]:
@@ -58,10 +54,12 @@ class Project:
         """Elements of these kinds without a syntax error (the ones checks look at)."""
         return [e for e in self.elements if e.kind in kinds and not e.broken]
 
-    def graph(self) -> nx.MultiDiGraph:
-        """Trace links as written, source -> target, one edge per link, keyed by field.
-        Back-links are the graph's in-edges."""
+    def graph(self) -> Any:
+        """Trace links as written, source -> target, one edge per link, keyed by field
+        (a networkx MultiDiGraph). Back-links are the graph's in-edges."""
         if self._graph is None:
+            import networkx as nx
+
             graph = nx.MultiDiGraph()
             for element in self.elements:
                 if element.id is None or element.broken:
@@ -77,28 +75,6 @@ class Project:
 
     def report(self, diagnostic: Diagnostic) -> None:
         self.found.setdefault(diagnostic.code, []).append(diagnostic)
-
-
-def discover(root: Path, config: Config) -> list[tuple[str, Path]]:
-    """Every `.req` file under the source folders, as (relative path, path), sorted by
-    the relative path's code points. Symbolic links to folders are not followed (a link
-    loop must not hang the run); linked files are read."""
-    found: dict[str, Path] = {}
-    for source in config.sources:
-        base = (root / source).resolve()
-        if not base.is_dir():
-            continue
-        for folder, dirs, files in os.walk(base, followlinks=False):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
-            for name in files:
-                if name.endswith(".req"):
-                    path = Path(folder) / name
-                    try:
-                        relpath = path.relative_to(root.resolve()).as_posix()
-                    except ValueError:
-                        relpath = path.as_posix()
-                    found[relpath] = path
-    return sorted(found.items())
 
 
 def _parse_job(job: tuple[str, str]) -> ParsedFile:
@@ -127,59 +103,18 @@ def _parse_all(jobs: list[tuple[str, str]]) -> list[ParsedFile]:
     return [_parse_job(job) for job in jobs]
 
 
-def load_project(root: Path, *, use_cache: bool = True) -> Project:
-    if not root.is_dir():
-        raise ProjectError(f"`{root}` is not a folder")
-    try:
-        config = load_config(root)
-    except ConfigError as error:
-        raise ProjectError(str(error)) from error
-    project = Project(root=root, config=config)
+def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None) -> Project:
+    """Parse (through the cache), bind and resolve a project; `scan` if already read."""
+    scan = scan or scan_project(root)
+    project = Project(root=root, config=scan.config)
     _load_catalogs(project)
-
-    jobs: list[tuple[str, str]] = []
-    keys: dict[str, str] = {}
     gc_was_enabled = gc.isenabled()
     # Loading allocates millions of objects and no garbage cycles: collections would
     # scan them again and again (superlinear time). Frozen afterwards, they are never
     # scanned again by the checks or a long-running language server.
     gc.disable()
     try:
-        cache = ParseCache(root, enabled=use_cache)
-        for relpath, path in discover(root, config):
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                project.sources[relpath] = SourceFile(relpath, "", path)
-                project.report(
-                    Diagnostic(
-                        "SY001",
-                        Severity.ERROR,
-                        f"cannot read the file: {error.strerror or error}",
-                        relpath,
-                        Span(0, 0, 1, 1, 1, 1),
-                        hint="check its permissions",
-                    )
-                )
-                continue
-            text, decode_problem = decode_source(data)
-            text = normalise_text(text)
-            project.sources[relpath] = SourceFile(relpath, text, path)
-            key = content_key(data)
-            keys[relpath] = key
-            cached = cache.get(relpath, key)
-            if cached is not None:
-                project.parsed[relpath] = cached
-            else:
-                jobs.append((relpath, text))
-            if decode_problem is not None:
-                project.report(_syntax_diagnostic(relpath, decode_problem))
-        for parsed in _parse_all(jobs):
-            project.parsed[parsed.relpath] = parsed
-            cache.put(parsed.relpath, keys[parsed.relpath], parsed)
-        cache.keep_only(set(keys))
-        cache.save()
-
+        _parse_files(project, scan, use_cache)
         order = 0
         for relpath in project.sources:
             parsed_file = project.parsed.get(relpath)
@@ -187,7 +122,7 @@ def load_project(root: Path, *, use_cache: bool = True) -> Project:
                 continue
             for problem in parsed_file.problems:
                 project.report(_syntax_diagnostic(relpath, problem))
-            bound, diagnostics = bind_file(parsed_file, config.custom_fields, order)
+            bound, diagnostics = bind_file(parsed_file, project.config.custom_fields, order)
             order += len(bound)
             project.elements.extend(bound)
             for diagnostic in diagnostics:
@@ -204,7 +139,41 @@ def load_project(root: Path, *, use_cache: bool = True) -> Project:
     return project
 
 
-def _syntax_diagnostic(relpath: str, problem: SyntaxProblem) -> Diagnostic:
+def _parse_files(project: Project, scan: Scan, use_cache: bool) -> None:
+    cache = ParseCache(scan.root, enabled=use_cache)
+    jobs: list[tuple[str, str]] = []
+    keys: dict[str, str] = {}
+    for scanned in scan.files:
+        relpath = scanned.relpath
+        project.sources[relpath] = scanned.source
+        if scanned.unreadable is not None:
+            project.report(
+                Diagnostic(
+                    "SY001",
+                    Severity.ERROR,
+                    f"cannot read the file: {scanned.unreadable}",
+                    relpath,
+                    Span(0, 0, 1, 1, 1, 1),
+                    hint="check its permissions",
+                )
+            )
+            continue
+        if scanned.decode_problem is not None:
+            project.report(_syntax_diagnostic(relpath, scanned.decode_problem))
+        keys[relpath] = scanned.key
+        cached = cache.get(relpath, scanned.key)
+        if cached is not None:
+            project.parsed[relpath] = cached
+        else:
+            jobs.append((relpath, scanned.source.text))
+    for parsed in _parse_all(jobs):
+        project.parsed[parsed.relpath] = parsed
+        cache.put(parsed.relpath, keys[parsed.relpath], parsed)
+    cache.keep_only(set(keys))
+    cache.save()
+
+
+def _syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> Diagnostic:
     return Diagnostic(
         "SY001", Severity.ERROR, problem.message, relpath, problem.span, hint=problem.hint
     )
@@ -220,4 +189,4 @@ def _load_catalogs(project: Project) -> None:
     project.catalogs = catalogs
 
 
-__all__ = ["ConfigError", "Project", "ProjectError", "load_project"]
+__all__ = ["ConfigError", "Project", "ProjectError", "discover", "load_project", "scan_project"]

@@ -214,7 +214,7 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
                 "vulnerability",
                 "performance",
             ),
-        ),  # fmt: skip
+        ),
         FieldSpec("preconditions", "text"),
         FieldSpec("steps", "text"),
         FieldSpec("expected", "text"),

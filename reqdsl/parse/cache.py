@@ -22,12 +22,8 @@ CACHE_DIR = ".reqdsl_cache"
 _CACHE_FILE = "parse.pickle"
 
 
-def content_key(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def _salt() -> str:
-    return __version__ + content_key(grammar_path().read_bytes())
+    return __version__ + hashlib.blake2b(grammar_path().read_bytes(), digest_size=16).hexdigest()
 
 
 class ParseCache:

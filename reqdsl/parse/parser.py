@@ -17,10 +17,9 @@ from lark.exceptions import LarkError
 
 from .. import __version__
 from ..resources import grammar_path
-from ..source import Span
 from .builder import SyntaxTreeBuilder
 from .recovery import parse_with_recovery
-from .syntax import Element, ParsedFile, SyntaxProblem
+from .syntax import Element, ParsedFile
 
 
 class _KeywordsEverywhere:
@@ -89,23 +88,7 @@ def _mark_broken(parsed: ParsedFile, broken_starts: set[int], dropped: list[Elem
         parsed.items.sort(key=lambda element: element.span.start)
 
 
-def decode_source(data: bytes) -> tuple[str, SyntaxProblem | None]:
-    """Decode UTF-8; invalid bytes become U+FFFD and one problem naming the first."""
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        text = data.decode("utf-8", errors="replace")
-        before = data[: error.start].decode("utf-8", errors="replace")
-        if before.startswith("\ufeff"):
-            before = before[1:]
-        before = before.replace("\r\n", "\n").replace("\r", "\n")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        offset = len(before)
-        byte = data[error.start]
-        problem = SyntaxProblem(
-            f"the file is not valid UTF-8: byte 0x{byte:02x} cannot be decoded",
-            Span(offset, offset + 1, line, column, line, column + 1),
-            hint="save the file as UTF-8",
-        )
-        return text, problem
+# Kept here for callers that parse bytes; the function lives with the source model.
+from ..source import decode_source  # noqa: E402
+
+__all__ = ["decode_source", "get_parser", "parse_text"]

@@ -1,0 +1,44 @@
+"""The check-result cache: an unchanged project is answered without parsing anything.
+
+Keyed by `Scan.fingerprint()` (reqdsl's version and grammar, reqdsl.toml, custom
+catalogues, every file's path and content hash), it stores the diagnostics and summary
+of the last `reqdsl check`. Like ruff's cache, it can make a run faster, never different:
+any change to any input changes the key, and a corrupt file is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Summary
+from .parse.cache import CACHE_DIR
+from .util.files import write_atomic
+
+_FILE = "check-result.json"
+
+
+def load_result(root: Path, fingerprint: str) -> tuple[list[Diagnostic], Summary] | None:
+    try:
+        data = json.loads((root / CACHE_DIR / _FILE).read_text(encoding="utf-8"))
+        if data.get("fingerprint") != fingerprint:
+            return None
+        diagnostics = [Diagnostic.from_json(item) for item in data["diagnostics"]]
+        summary = Summary(**data["summary"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return diagnostics, summary
+
+
+def save_result(
+    root: Path, fingerprint: str, diagnostics: list[Diagnostic], summary: Summary
+) -> None:
+    data = {
+        "fingerprint": fingerprint,
+        "diagnostics": [d.to_json() for d in diagnostics],
+        "summary": summary.to_json(),
+    }
+    try:
+        write_atomic(root / CACHE_DIR / _FILE, json.dumps(data, ensure_ascii=False))
+    except OSError:
+        return
