@@ -77,14 +77,20 @@ class Project:
         self.found.setdefault(diagnostic.code, []).append(diagnostic)
 
 
-def _parse_job(job: tuple[str, str]) -> ParsedFile:
-    relpath, text = job
-    return parse_text(text, relpath)
+def _parse_job(job: tuple[str, str, str, ParseCache | None]) -> ParsedFile | None:
+    """Parse one file in a worker. With a cache the worker writes the entry itself and
+    returns nothing: the parent reads it back, and nothing is pickled twice."""
+    relpath, key, text, cache = job
+    parsed = parse_text(text, relpath)
+    if cache is None:
+        return parsed
+    cache.put(relpath, key, parsed)
+    return None
 
 
-def _parse_all(jobs: list[tuple[str, str]]) -> list[ParsedFile]:
+def _parse_all(jobs: list[tuple[str, str, str]], cache: ParseCache) -> list[ParsedFile]:
     """Parse files, on every core when there is enough text to pay for the processes."""
-    size = sum(len(text) for _, text in jobs)
+    size = sum(len(text) for _, _, text in jobs)
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and size >= PARALLEL_BYTES and len(jobs) > 1:
         import multiprocessing
@@ -97,10 +103,21 @@ def _parse_all(jobs: list[tuple[str, str]]) -> list[ParsedFile]:
             from ..parse.parser import get_parser
 
             get_parser()  # build once, inherited by the forked workers
+            shared = cache if cache.enabled else None
             chunk = max(1, len(jobs) // (workers * 4))
             with context.Pool(workers) as pool:
-                return pool.map(_parse_job, jobs, chunksize=chunk)
-    return [_parse_job(job) for job in jobs]
+                results = pool.map(_parse_job, [(*job, shared) for job in jobs], chunksize=chunk)
+            parsed: list[ParsedFile] = []
+            for (relpath, key, text), result in zip(jobs, results, strict=True):
+                result = result or cache.get(relpath, key) or parse_text(text, relpath)
+                parsed.append(result)
+            return parsed
+    out = []
+    for relpath, key, text in jobs:
+        result = parse_text(text, relpath)
+        cache.put(relpath, key, result)
+        out.append(result)
+    return out
 
 
 def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None) -> Project:
@@ -141,36 +158,27 @@ def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None
 
 def _parse_files(project: Project, scan: Scan, use_cache: bool) -> None:
     cache = ParseCache(scan.root, enabled=use_cache)
-    jobs: list[tuple[str, str]] = []
-    keys: dict[str, str] = {}
+    jobs: list[tuple[str, str, str]] = []
     for scanned in scan.files:
         relpath = scanned.relpath
         project.sources[relpath] = scanned.source
         if scanned.unreadable is not None:
             project.report(
-                Diagnostic(
-                    "SY001",
-                    Severity.ERROR,
-                    f"cannot read the file: {scanned.unreadable}",
-                    relpath,
-                    Span(0, 0, 1, 1, 1, 1),
-                    hint="check its permissions",
-                )
+                Diagnostic("SY001", Severity.ERROR, f"cannot read the file: {scanned.unreadable}",
+                           relpath, Span(0, 0, 1, 1, 1, 1), hint="check its permissions")
             )
             continue
         if scanned.decode_problem is not None:
             project.report(_syntax_diagnostic(relpath, scanned.decode_problem))
-        keys[relpath] = scanned.key
         cached = cache.get(relpath, scanned.key)
         if cached is not None:
             project.parsed[relpath] = cached
         else:
-            jobs.append((relpath, scanned.source.text))
-    for parsed in _parse_all(jobs):
+            jobs.append((relpath, scanned.key, scanned.source.text))
+    for parsed in _parse_all(jobs, cache):
         project.parsed[parsed.relpath] = parsed
-        cache.put(parsed.relpath, keys[parsed.relpath], parsed)
-    cache.keep_only(set(keys))
-    cache.save()
+    if jobs:
+        cache.keep_only({(f.relpath, f.key) for f in scan.files if f.unreadable is None})
 
 
 def _syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> Diagnostic:

@@ -1,9 +1,11 @@
-"""The parse cache: syntax trees keyed by a hash of the file's bytes.
+"""The parse cache: one pickled syntax tree per file, named by a hash of the file's path
+and bytes.
 
-One pickle per project in `.reqdsl_cache/` (like `.ruff_cache`), holding
-{relative path: (content hash, ParsedFile)}. The key also covers reqdsl's version and
-the grammar, so an upgrade never reads stale trees. A missing, unreadable or corrupt
-cache is ignored and rebuilt: the cache can make reqdsl faster, never wrong.
+The cache lives in `.reqdsl_cache/` inside the project (like `.ruff_cache`), in a folder
+named after reqdsl's version and grammar, so an upgrade never reads stale trees. One
+file per source file lets parallel workers write their own entries (no second pickling
+in the parent) and an edit rewrite one entry. A missing, unreadable or corrupt entry is
+ignored and the file parsed again: the cache can make reqdsl faster, never wrong.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,60 +22,68 @@ from ..resources import grammar_path
 from .syntax import ParsedFile
 
 CACHE_DIR = ".reqdsl_cache"
-_CACHE_FILE = "parse.pickle"
 
 
 def _salt() -> str:
-    return __version__ + hashlib.blake2b(grammar_path().read_bytes(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(__version__.encode())
+    digest.update(grammar_path().read_bytes())
+    return digest.hexdigest()
 
 
 class ParseCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.folder = root / CACHE_DIR
+        self.root = root / CACHE_DIR
         self.enabled = enabled
-        self.entries: dict[str, tuple[str, ParsedFile]] = {}
-        self.dirty = False
-        self.salt = _salt() if enabled else ""
-        if enabled:
-            self._load()
+        self.folder = self.root / f"parse-{_salt()}" if enabled else self.root
 
-    def _load(self) -> None:
-        try:
-            with open(self.folder / _CACHE_FILE, "rb") as stream:
-                salt, entries = pickle.load(stream)
-        except Exception:  # corrupt, truncated, from another version: start afresh
-            return
-        if salt == self.salt and isinstance(entries, dict):
-            self.entries = entries
+    def _entry(self, relpath: str, key: str) -> Path:
+        name = hashlib.blake2b(f"{relpath}\0{key}".encode(), digest_size=16).hexdigest()
+        return self.folder / f"{name}.pickle"
 
     def get(self, relpath: str, key: str) -> ParsedFile | None:
-        entry = self.entries.get(relpath)
-        if entry is not None and entry[0] == key:
-            return entry[1]
-        return None
+        if not self.enabled:
+            return None
+        try:
+            with open(self._entry(relpath, key), "rb") as stream:
+                parsed = pickle.load(stream)
+        except Exception:  # missing, truncated, from another Python: parse again
+            return None
+        return parsed if isinstance(parsed, ParsedFile) and parsed.relpath == relpath else None
 
     def put(self, relpath: str, key: str, parsed: ParsedFile) -> None:
-        self.entries[relpath] = (key, parsed)
-        self.dirty = True
-
-    def keep_only(self, relpaths: set[str]) -> None:
-        for relpath in list(self.entries):
-            if relpath not in relpaths:
-                del self.entries[relpath]
-                self.dirty = True
-
-    def save(self) -> None:
-        """Write atomically; a read-only project just goes without a cache."""
-        if not (self.enabled and self.dirty):
+        """Write one entry atomically; a read-only project just goes without a cache."""
+        if not self.enabled:
             return
         try:
-            self.folder.mkdir(exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by reqdsl\n*\n", encoding="utf-8")
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".parse-", suffix=".tmp")
+            self._prepare()
+            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump((self.salt, self.entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.folder / _CACHE_FILE)
+                pickle.dump(parsed, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self._entry(relpath, key))
+        except OSError:
+            return
+
+    def _prepare(self) -> None:
+        if self.folder.is_dir():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.root / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by reqdsl\n*\n", encoding="utf-8")
+
+    def keep_only(self, entries: set[tuple[str, str]]) -> None:
+        """Remove entries of files that changed or went, and caches of other versions."""
+        if not self.enabled or not self.root.is_dir():
+            return
+        wanted = {self._entry(relpath, key).name for relpath, key in entries}
+        try:
+            for child in self.root.iterdir():
+                if child.is_dir() and child.name.startswith("parse-") and child != self.folder:
+                    shutil.rmtree(child, ignore_errors=True)
+            if self.folder.is_dir():
+                for entry in self.folder.iterdir():
+                    if entry.suffix == ".pickle" and entry.name not in wanted:
+                        entry.unlink(missing_ok=True)
         except OSError:
             return

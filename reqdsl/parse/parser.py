@@ -52,7 +52,7 @@ def get_parser() -> Lark:
     options = dict(
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        propagate_positions=False,  # spans come from tokens (builder.py): no meta needed
         maybe_placeholders=False,
         transformer=SyntaxTreeBuilder(),
         postlex=_KeywordsEverywhere(keywords),
