@@ -36,11 +36,12 @@ _FLAGS = re.IGNORECASE
 _MODAL = re.compile(r"(?<!\w)(?:shall|must)(?!\w)", _FLAGS)
 _NEGATIVE = re.compile(r"(?<!\w)(shall|must)\s+not(?!\w)", _FLAGS)
 _AND_OR = re.compile(r"(?<!\w)and\s*/\s*or(?!\w)", _FLAGS)
-_OPEN = re.compile(r"(?<!\w)(?:TBD|TBC|TBR|TBS)(?!\w)", _FLAGS)
 
 # EARS (Mavin et al., RE 2009) as the spec writes it; `<...>` is any text, "must" counts
-# as "shall". Matched against the statement with its whitespace collapsed.
-_MAIN = r"the\s+\S.*?\s(?:shall|must)\s+\S"
+# as "shall". Matched against the statement with its whitespace collapsed. The tail is
+# a lookahead (never backtracked into), so that a long statement full of commas cannot
+# make the lazy `.*?` parts explode.
+_MAIN = r"the\s+\S(?=.*?\s(?:shall|must)\s+\S)"
 EARS_PATTERNS = {
     "ubiquitous": re.compile(rf"^{_MAIN}", _FLAGS | re.DOTALL),
     "event-driven": re.compile(rf"^when\s+\S.*?,\s*{_MAIN}", _FLAGS | re.DOTALL),
@@ -180,20 +181,16 @@ class _Located:
         return self.source.span(base + self._starts[begin], base + self._ends[end - 1])
 
 
-def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [(m.start(1), m.end(1)) for m in pattern.finditer(text) if m.end(1) > m.start(1)]
-
-
 def _terms(
-    context: CheckContext, element: ModelElement, statement: Val, pattern: re.Pattern[str]
+    context: CheckContext, element: ModelElement, statement: Val, matcher: TermMatcher
 ) -> Iterator[tuple[str, Span]]:
-    """Each counted occurrence of `pattern` in the statement: its text and its span."""
-    found = _matches(pattern, statement.raw)
+    """Each counted occurrence of a term in the statement: its text and its span."""
+    found = matcher.find(statement.raw)
     if not found:
         return
     located = _Located(context.project.sources.get(element.path), statement)
     if located.text != statement.raw:  # not mapped back: search what the file holds
-        found = _matches(pattern, located.text)
+        found = matcher.find(located.text)
     for begin, end in _longest_first(found):
         yield " ".join(located.text[begin:end].split()), located.span(begin, end)
 
@@ -232,28 +229,62 @@ def vague_terms(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> list
     return list(terms.values())
 
 
-@lru_cache(maxsize=32)
-def vague_pattern(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> re.Pattern[str]:
-    """One regex finding, at each position, the longest vague term that starts there.
+_WORD = re.compile(r"\w+")
 
-    The match sits in a zero-width lookahead so that matches may overlap (and
-    `_longest_first` can choose between them); alternatives are tried longest first.
+
+class TermMatcher:
+    """Finds listed terms in a text: at each word, the longest term that starts there.
+
+    Terms are indexed by their first word, so a statement costs one scan of its words
+    and a few anchored matches, however long the list (one alternation of sixty terms
+    tried at every character is a hundred times slower on a large project). Matches may
+    overlap; `_longest_first` then keeps the longest.
     """
-    terms = sorted(vague_terms(add, remove), key=lambda t: (-len(t), t.casefold()))
-    if not terms:
-        return re.compile(r"(?!)()")
-    alternatives = "|".join(_term_regex(term) for term in terms)
-    return re.compile(rf"(?=({alternatives}))", _FLAGS)
+
+    def __init__(self, terms: list[str]) -> None:
+        self.by_first: dict[str, list[re.Pattern[str]]] = {}
+        self.other: list[re.Pattern[str]] = []  # terms that do not start with a word
+        for term in sorted(terms, key=lambda t: (-len(t), t.casefold())):
+            pattern = re.compile(_term_regex(term), _FLAGS)
+            first = _WORD.match(term)
+            if first is None:
+                self.other.append(pattern)
+            else:
+                self.by_first.setdefault(first.group(0).lower(), []).append(pattern)
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        by_first = self.by_first
+        for word in _WORD.finditer(text):
+            candidates = by_first.get(word.group(0).lower())
+            if candidates is None:
+                continue
+            for pattern in candidates:
+                match = pattern.match(text, word.start())
+                if match is not None:
+                    found.append((match.start(), match.end()))
+                    break
+        for pattern in self.other:
+            found.extend(
+                (m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()
+            )
+        return found
 
 
-_OPEN_TERMS = re.compile(rf"(?=({_OPEN.pattern}))", _FLAGS)
+@lru_cache(maxsize=32)
+def vague_matcher(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> TermMatcher:
+    """The QU001 matcher for a configuration (built once per configuration)."""
+    return TermMatcher(vague_terms(add, remove))
+
+
+OPEN_MATCHER = TermMatcher(["TBD", "TBC", "TBR", "TBS"])
 
 
 def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-def _is_ears(text: str) -> bool:
+def is_ears(text: str) -> bool:
     collapsed = _collapsed(text)
     return any(pattern.match(collapsed) for pattern in EARS_PATTERNS.values())
 
@@ -297,9 +328,9 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
         Requirements Smells", Journal of Systems and Software 123, 2017.
     """
     config = context.config
-    pattern = vague_pattern(tuple(config.vague_add), tuple(config.vague_remove))
+    matcher = vague_matcher(tuple(config.vague_add), tuple(config.vague_remove))
     for element, statement in _statements(context):
-        for term, span in _terms(context, element, statement, pattern):
+        for term, span in _terms(context, element, statement, matcher):
             yield Finding(
                 f"vague term `{term}` in the statement",
                 element.path,
@@ -418,7 +449,7 @@ def open_placeholder(context: CheckContext) -> Iterator[Finding]:
         complete) and 5.2.6 (characteristics of a set of requirements: complete).
     """
     for element, statement in _statements(context):
-        for term, span in _terms(context, element, statement, _OPEN_TERMS):
+        for term, span in _terms(context, element, statement, OPEN_MATCHER):
             yield Finding(
                 f"placeholder `{term}` left in the statement",
                 element.path,
@@ -465,7 +496,7 @@ def not_ears(context: CheckContext) -> Iterator[Finding]:
     templates = ", ".join(EARS_TEMPLATES)
     for element, statement in _statements(context):
         modal = _MODAL.search(statement.raw)
-        if modal is None or _is_ears(statement.raw):
+        if modal is None or is_ears(statement.raw):
             continue
         response = _collapsed(statement.raw[modal.end() :])
         rewrite = _string_token(f"The <system> {modal.group(0).lower()} {response}")

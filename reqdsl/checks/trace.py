@@ -10,6 +10,7 @@ requirement.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -58,7 +59,23 @@ class TraceFacts:
     threats: list[ModelElement] = field(default_factory=list)
 
 
+_last: tuple[weakref.ref[Project], int, TraceFacts] | None = None
+
+
 def trace_facts(project: Project) -> TraceFacts:
+    """The facts of a project, computed once: the TR rules and `compute_coverage` of
+    one check run share them (the project is held weakly, so nothing is kept alive)."""
+    global _last
+    if _last is not None:
+        reference, count, facts = _last
+        if reference() is project and count == len(project.elements):
+            return facts
+    facts = _collect(project)
+    _last = (weakref.ref(project), len(project.elements), facts)
+    return facts
+
+
+def _collect(project: Project) -> TraceFacts:
     facts = TraceFacts()
     for element in project.elements:
         if element.broken:
