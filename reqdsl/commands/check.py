@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,8 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # REQDSL_NO_CACHE=1 is --no-cache for runs one cannot pass flags to (test harnesses).
+    use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     return run_check(
-        args.path, args.format, strict=args.strict, use_cache=not args.no_cache, output=args.output
+        args.path, args.format, strict=args.strict, use_cache=use_cache, output=args.output
     )
 
 

@@ -50,7 +50,8 @@ class Resolver:
     def __init__(self, index: dict[str, ModelElement]) -> None:
         self.index = index
         self.diagnostics: list[Diagnostic] = []
-        self._sorted_ids: list[str] | None = None
+        self._buckets: dict[str, list[str]] | None = None
+        self._close_cache: dict[str, list[str]] = {}
 
     def resolve(self, elements: list[ModelElement]) -> list[Diagnostic]:
         for element in elements:
@@ -67,9 +68,24 @@ class Resolver:
 
     # ------------------------------------------------------------------ helpers
     def _closest(self, name: str) -> list[str]:
-        if self._sorted_ids is None:
-            self._sorted_ids = sorted(self.index)
-        return difflib.get_close_matches(name, self._sorted_ids, n=3, cutoff=0.6)
+        """Up to three existing IDs close to `name`, for the hint.
+
+        difflib over every ID costs O(IDs) per unknown reference, which made a project
+        with 25,000 elements and 3,000 dangling links take minutes. Candidates are first
+        narrowed to IDs of a similar length sharing the first character (a typo rarely
+        changes both), and answers are memoised per name."""
+        cached = self._close_cache.get(name)
+        if cached is not None:
+            return cached
+        if self._buckets is None:
+            self._buckets = {}
+            for identifier in sorted(self.index):
+                self._buckets.setdefault(identifier[:1].lower(), []).append(identifier)
+        bucket = self._buckets.get(name[:1].lower(), [])
+        candidates = [i for i in bucket if abs(len(i) - len(name)) <= 3]
+        found = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+        self._close_cache[name] = found
+        return found
 
     def lookup(
         self, element: ModelElement, name: str, span: Span, what: str, kinds: tuple[str, ...]

@@ -1,0 +1,329 @@
+"""The threat report: the register (one row per threat, with its ATT&CK techniques, risk
+level, status and mitigating requirements with their verification status), the
+likelihood x impact matrix, and the STRIDE-per-element / LINDDUN suggestions.
+
+A mitigating requirement is one whose `mitigates` names the threat (as written); it is
+verified when some `test` element `verifies` it. A threat is handled as the `mitigation`
+coverage figure counts it: mitigated by a requirement, or accepted, transferred or
+not-applicable with a justification. The risk matrix is defined in `reqdsl.reports.risk`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..catalogs import AttackCatalog, attack_catalog
+from ..checks.trace import _threat_handled
+from ..model.elements import ModelElement
+from ..model.project import Project
+from ..model.schema import RATINGS
+from .base import (
+    Block,
+    Document,
+    ElementRef,
+    ProjectInfo,
+    ReportModel,
+    Table,
+    element_ref,
+    ids,
+    project_info,
+    ref_to,
+)
+from .risk import RISK_LEVELS, risk_level, risk_score
+from .stride import (
+    CategoryRow,
+    ElementSuggestions,
+    build_suggestions,
+    category_info,
+    category_rows,
+    element_type,
+)
+
+
+class Technique(ReportModel):
+    id: str  # `T1110.004`
+    name: str  # `Brute Force: Credential Stuffing`; '' when not in the catalogue
+    tactics: list[str]
+    known: bool  # an active technique of the catalogue (else SM008 reports it)
+
+
+class Mitigation(ReportModel):
+    requirement: ElementRef
+    verified: bool  # some test verifies the requirement
+    tests: list[ElementRef]
+
+
+class ThreatRow(ReportModel):
+    threat: ElementRef
+    category: str | None
+    family: Literal["STRIDE", "LINDDUN"] | None
+    category_label: str | None
+    target: ElementRef | None
+    target_kind: str | None  # the target's element kind: actor, component, flow, data
+    target_type: str | None  # external entity, process, data store, data flow, data
+    attack: list[Technique]
+    likelihood: str | None
+    impact: str | None
+    risk_score: int | None  # likelihood x impact, 1 to 16
+    risk: str | None  # low, medium, high, critical; None when unrated
+    status: str | None  # as written; None when unset (the rules read it as open)
+    justification: str | None
+    mitigations: list[Mitigation]
+    handled: bool
+
+
+class MatrixCell(ReportModel):
+    impact: str
+    risk: str
+    threats: list[str]
+
+
+class MatrixRow(ReportModel):
+    likelihood: str
+    cells: list[MatrixCell]  # impact low to critical
+
+
+class ThreatReport(ReportModel):
+    report: Literal["threats"] = "threats"
+    project: ProjectInfo
+    threats: list[ThreatRow]  # the register, in project order
+    matrix: list[MatrixRow]  # likelihood critical (top) to low (bottom)
+    risk_counts: dict[str, int]  # low, medium, high, critical, unrated
+    categories: list[CategoryRow]  # the STRIDE/LINDDUN-per-element table
+    suggestions: list[ElementSuggestions]
+
+    def document(self) -> Document:
+        return _document(self)
+
+
+def build_threat_report(project: Project) -> ThreatReport:
+    tests = _tests_by_requirement(project)
+    mitigators = _mitigators(project)
+    mitigated = set(mitigators)
+    attack = attack_catalog()
+    register = [
+        _row(project, attack, threat, mitigators.get(threat.id or "", []), tests, mitigated)
+        for threat in project.live("threat")
+    ]
+    counts = {level: 0 for level in (*RISK_LEVELS, "unrated")}
+    for row in register:
+        counts[row.risk or "unrated"] += 1
+    return ThreatReport(
+        project=project_info(project),
+        threats=register,
+        matrix=_matrix(register),
+        risk_counts=counts,
+        categories=category_rows(),
+        suggestions=build_suggestions(project),
+    )
+
+
+def _tests_by_requirement(project: Project) -> dict[str, list[ModelElement]]:
+    found: dict[str, list[ModelElement]] = {}
+    for test in project.live("test"):
+        for value in test.refs("verifies"):
+            found.setdefault(value.raw, []).append(test)
+    return found
+
+
+def _mitigators(project: Project) -> dict[str, list[ModelElement]]:
+    found: dict[str, list[ModelElement]] = {}
+    for requirement in project.live("requirement"):
+        for value in requirement.refs("mitigates"):
+            found.setdefault(value.raw, []).append(requirement)
+    return found
+
+
+def _technique(attack: AttackCatalog, technique_id: str) -> Technique:
+    entry = attack.lookup(technique_id)
+    tactics = entry.details.get("tactics", "") if entry is not None else ""
+    return Technique(
+        id=technique_id,
+        name=attack.full_name(technique_id),
+        tactics=[t.strip() for t in tactics.split(",") if t.strip()],
+        known=entry is not None,
+    )
+
+
+def _target_type(target: ModelElement | None) -> str | None:
+    if target is None:
+        return None
+    return "data" if target.kind == "data" else element_type(target)
+
+
+def _row(
+    project: Project,
+    attack: AttackCatalog,
+    threat: ModelElement,
+    requirements: list[ModelElement],
+    tests: dict[str, list[ModelElement]],
+    mitigated: set[str],
+) -> ThreatRow:
+    category = threat.word("category")
+    info = category_info().get(category or "")
+    target_id = threat.word("target")
+    target = project.index.get(target_id) if target_id is not None else None
+    likelihood, impact = threat.word("likelihood"), threat.word("impact")
+    mitigations = [
+        Mitigation(
+            requirement=element_ref(requirement),
+            verified=bool(tests.get(requirement.id or "")),
+            tests=[element_ref(test) for test in tests.get(requirement.id or "", [])],
+        )
+        for requirement in requirements
+    ]
+    return ThreatRow(
+        threat=element_ref(threat),
+        category=category,
+        family=info.family if info else None,
+        category_label=info.label if info else None,
+        target=ref_to(project, target_id) if target_id is not None else None,
+        target_kind=target.kind if target is not None else None,
+        target_type=_target_type(target),
+        attack=[_technique(attack, value.raw) for value in threat.refs("attack")],
+        likelihood=likelihood,
+        impact=impact,
+        risk_score=risk_score(likelihood, impact),
+        risk=risk_level(likelihood, impact),
+        status=threat.word("status"),
+        justification=threat.word("justification"),
+        mitigations=mitigations,
+        handled=_threat_handled(threat, mitigated),
+    )
+
+
+def _matrix(register: list[ThreatRow]) -> list[MatrixRow]:
+    rows = []
+    for likelihood in reversed(RATINGS):
+        cells = []
+        for impact in RATINGS:
+            level = risk_level(likelihood, impact)
+            assert level is not None
+            threats = [
+                row.threat.id
+                for row in register
+                if row.likelihood == likelihood and row.impact == impact
+            ]
+            cells.append(MatrixCell(impact=impact, risk=level, threats=threats))
+        rows.append(MatrixRow(likelihood=likelihood, cells=cells))
+    return rows
+
+
+# Rendering as a neutral document (text and Markdown).
+
+
+def _mitigation_cell(row: ThreatRow) -> str:
+    parts = []
+    for mitigation in row.mitigations:
+        state = f"verified by {ids(mitigation.tests)}" if mitigation.verified else "not verified"
+        parts.append(f"{mitigation.requirement.id} ({state})")
+    return "; ".join(parts)
+
+
+def _register_table(report: ThreatReport) -> Table:
+    rows = []
+    for row in report.threats:
+        category = row.category or ""
+        if row.family:
+            category += f" ({row.family})"
+        target = ""
+        if row.target is not None:
+            target = row.target.id + (f" ({row.target_type})" if row.target_type else "")
+        attack = "; ".join(f"{t.id} {t.name}".strip() for t in row.attack)
+        rating = f"{row.likelihood or '?'} x {row.impact or '?'}"
+        rows.append(
+            [
+                row.threat.id,
+                row.threat.title or "",
+                category,
+                target,
+                attack,
+                rating,
+                row.risk or "unrated",
+                row.status or "unset",
+                _mitigation_cell(row),
+                row.justification or "",
+            ]
+        )
+    columns = ["threat", "title", "category", "target", "ATT&CK", "likelihood x impact",
+               "risk", "status", "mitigated by", "justification"]  # fmt: skip
+    return Table(columns=columns, rows=rows)
+
+
+def _matrix_table(report: ThreatReport) -> Table:
+    rows = []
+    for matrix_row in report.matrix:
+        cells = [
+            f"{cell.risk}: {', '.join(cell.threats)}" if cell.threats else cell.risk
+            for cell in matrix_row.cells
+        ]
+        rows.append([matrix_row.likelihood, *cells])
+    return Table(columns=["likelihood \\ impact", *RATINGS], rows=rows)
+
+
+def _suggestion_block(suggestion: ElementSuggestions) -> Block:
+    personal = ", ".join(suggestion.personal_data)
+    text = f"{suggestion.element_type}; {suggestion.covered} of {suggestion.applicable} "
+    text += "categories covered by a declared threat"
+    text += f"; personal data: {personal}" if personal else "; no personal data (STRIDE only)"
+    if suggestion.other_threats:
+        text += f"; threats in other categories: {ids(suggestion.other_threats)}"
+    rows = [
+        [
+            c.label + (f" ({c.condition})" if c.condition else ""),
+            c.family,
+            "yes" if c.covered else "no",
+            ids(c.threats),
+        ]
+        for c in suggestion.categories
+    ]
+    return Block(
+        title=suggestion.element.label,
+        level=3,
+        text=text,
+        table=Table(columns=["category", "family", "covered", "threats"], rows=rows),
+    )
+
+
+def _document(report: ThreatReport) -> Document:
+    name = report.project.name
+    counts = ", ".join(f"{count} {level}" for level, count in report.risk_counts.items())
+    blocks = [
+        Block(
+            title="Threat register",
+            text=f"{len(report.threats)} threats: {counts}.",
+            table=_register_table(report),
+        ),
+        Block(
+            title="Risk matrix",
+            text="Risk = likelihood x impact (each low=1 to critical=4): 1-2 low, 3-4 medium, "
+            "6-9 high, 12-16 critical.",
+            table=_matrix_table(report),
+        ),
+        Block(
+            title="STRIDE and LINDDUN per element",
+            text="Categories that apply to each element's type (LINDDUN only where personal "
+            "data is involved), and the declared threats covering each. Suggestions, "
+            "not findings.",
+        ),
+        *(_suggestion_block(s) for s in report.suggestions),
+        Block(
+            title="Threat categories per element type",
+            table=Table(
+                columns=["category", "family", "applies to", "definition"],
+                rows=[
+                    [
+                        c.label,
+                        c.family,
+                        ", ".join(
+                            kind + (f" ({c.conditions[kind]})" if kind in c.conditions else "")
+                            for kind in c.applies_to
+                        ),
+                        c.definition,
+                    ]
+                    for c in report.categories
+                ],
+            ),
+        ),
+    ]
+    return Document(title=f"Threat model: {name}", blocks=blocks)
