@@ -17,6 +17,7 @@ from .schema import FIELD_SPECS, PRIMITIVE_TYPES
 
 _SMALL_PROJECT = 2000  # below this many IDs, every ID is a hint candidate
 _WINDOW = 25
+_MAX_HINTED = 300  # distinct unknown IDs that get "did you mean" hints, in project order
 
 _ARTICLE = {kind: ("an " if kind[0] in "aeiou" else "a ") + kind for kind in FIELD_SPECS}
 
@@ -83,6 +84,8 @@ class Resolver:
         cached = self._close_cache.get(name)
         if cached is not None:
             return cached
+        if len(self._close_cache) >= _MAX_HINTED:
+            return []  # past a few hundred dangling IDs, hints stop paying for their time
         if self._sorted_ids is None:
             self._sorted_ids = sorted(self.index)
         ids = self._sorted_ids
