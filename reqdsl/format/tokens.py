@@ -1,0 +1,88 @@
+"""The formatter's view of a file: a concrete syntax tree (every token kept) and the
+comments, which the grammar ignores.
+
+The grammar `%ignore`s comments, so the project's parser never sees them. The formatter
+builds its own Lark instance from the same grammar file (no tree builder, every token
+kept) and recovers the comments from the gaps between tokens: between two consecutive
+tokens there is only whitespace and comments, so a `#` there always starts a comment.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+
+from .. import __version__
+from ..resources import grammar_path
+
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+class _KeywordsEverywhere:
+    """Keep every keyword in every lexer state, as the project's parser does, so that
+    the same text lexes to the same tokens (keywords are reserved)."""
+
+    def __init__(self, keywords: tuple[str, ...]) -> None:
+        self.always_accept = keywords
+
+    def process(self, stream):  # type: ignore[no-untyped-def]
+        return stream
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A `# ...` comment: its text (trailing whitespace removed) and its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@functools.cache
+def concrete_parser() -> Lark:
+    grammar_text = grammar_path().read_text(encoding="utf-8")
+    keywords = tuple(re.findall(r"^(KW_\w+):", grammar_text, re.MULTILINE))
+    options = dict(
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+        postlex=_KeywordsEverywhere(keywords),
+    )
+    digest = hashlib.sha256((__version__ + "fmt" + grammar_text).encode()).hexdigest()[:16]
+    cache = str(Path(tempfile.gettempdir()) / f"reqdsl-fmt-grammar-{digest}.lark-cache")
+    try:
+        return Lark(grammar_text, cache=cache, **options)
+    except OSError:  # an unwritable temp dir costs start-up time, nothing else
+        return Lark(grammar_text, **options)
+
+
+def parse_concrete(text: str) -> Tree[Token]:
+    """The concrete tree of normalised text; raises a LarkError on a syntax error."""
+    return concrete_parser().parse(text)
+
+
+def tokens_of(tree: Tree[Token]) -> list[Token]:
+    """Every token of the tree, in source order."""
+    return list(tree.scan_values(lambda value: isinstance(value, Token)))
+
+
+def comments_of(text: str, tokens: list[Token]) -> list[Comment]:
+    """Every comment of the text, in order (found in the gaps between tokens)."""
+    found: list[Comment] = []
+    gap_start = 0
+    for token in [*tokens, None]:
+        gap_end = len(text) if token is None else token.start_pos
+        assert gap_end is not None
+        for match in _COMMENT.finditer(text, gap_start, gap_end):
+            found.append(Comment(match.group(0).rstrip(), match.start(), match.end()))
+        if token is not None:
+            assert token.end_pos is not None
+            gap_start = token.end_pos
+    return found

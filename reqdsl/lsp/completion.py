@@ -1,0 +1,298 @@
+"""Completion: what may be written at the cursor, read from the text before it.
+
+While typing, the file is often broken, so the context comes from a light scan of the
+text (strings, text blocks and comments skipped, braces counted) rather than from the
+syntax tree: the kind of the enclosing block, then the line up to the cursor. Offered:
+field names of that kind (and the keywords allowed there), and for a field's value the
+IDs of the kinds it accepts, its enumeration, booleans, compliance references with their
+titles (`gdpr:` first, then its entries), ATT&CK techniques, or check codes for `ignore`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from ..catalogs import Catalog
+from ..model.project import Project
+from ..model.schema import FIELD_SPECS, PRIMITIVE_TYPES, FieldSpec
+
+ELEMENT_KINDS = (
+    "stakeholder", "goal", "requirement", "actor", "usecase", "zone", "component", "data",
+    "flow", "scenario", "threat", "test", "decision", "activity", "review",
+)  # fmt: skip
+SCENARIO_STEPS = ("alt", "opt", "loop", "note")
+ACTIVITY_STEPS = ("start", "stop", "action", "if", "fork", "while", "note")
+_SCENARIO_BLOCKS = frozenset({"alt", "opt", "loop", "else"})
+_ACTIVITY_BLOCKS = frozenset({"if", "else", "fork", "and", "while"})
+
+_SCAN = re.compile(r'"""[\s\S]*?(?:"""|\Z)|"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[{}]')
+_PARTIAL = re.compile(r'[^\s,{}"]*$')
+_VALUE = r'(?:"[^"\n]*"|[^\s,"{}]+)(?:[ \t]+-?\d+(?:\.\d+)?)?'
+_FIELD_VALUE = re.compile(rf"([^\W\d][\w.-]*)[ \t]*:[ \t]*(?:{_VALUE}[ \t]*,\s*)*$")
+_AFTER_ARROW = re.compile(r"(?:->|-->)[ \t]*$")
+_AFTER_VIA = re.compile(r"\bvia[ \t]+$")
+_AFTER_BY = re.compile(r"\bby[ \t]+$")
+# Where a new item may start: after `{`, or after a complete `name: value, value`.
+_ITEM_START = re.compile(rf"(?:\{{|[\w.-]+[ \t]*:[ \t]*{_VALUE}(?:[ \t]*,[ \t]*{_VALUE})*)[ \t]+$")
+_ATTRIBUTE_TYPE = re.compile(r"\battribute[ \t]+[^\W\d][\w.-]*[ \t]*:[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str | None  # the keyword that opened it (`requirement`, `alt`, ...)
+    id: str | None
+
+
+def enclosing_blocks(text: str) -> list[Block]:
+    """The blocks open at the end of `text`, outermost first."""
+    stack: list[Block] = []
+    for match in _SCAN.finditer(text):
+        token = match.group(0)
+        if token == "{":
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            words = text[line_start : match.start()].replace("}", " ").split()
+            kind = words[0] if words else None
+            ident = words[1] if len(words) > 1 and not words[1].startswith('"') else None
+            stack.append(Block(kind, ident))
+        elif token == "}" and stack:
+            stack.pop()
+    return stack
+
+
+def _in_string_or_comment(text: str) -> bool:
+    """Whether the end of `text` is inside a string, text block or comment."""
+    last = None
+    for match in _SCAN.finditer(text):
+        last = match
+    if last is None or last.end() != len(text):
+        return False
+    token = last.group(0)
+    if token.startswith("#"):
+        return True
+    if token.startswith('"""'):
+        return len(token) < 6 or not token.endswith('"""')
+    if token.startswith('"'):
+        return len(token) == 1 or not token.endswith('"') or token.endswith('\\"')
+    return False
+
+
+class Completer:
+    def __init__(self, project: Project, catalogs: dict[str, Catalog]) -> None:
+        self.project = project
+        self.catalogs = catalogs
+
+    def complete(self, text: str, offset: int) -> list[tuple[types.CompletionItem, int]]:
+        """Items for the cursor at `offset`, each with the offset where the word to
+        replace starts."""
+        before = text[:offset]
+        if _in_string_or_comment(before):
+            return []
+        line = before[before.rfind("\n") + 1 :]
+        partial = _PARTIAL.search(line)
+        word = partial.group(0) if partial else ""
+        start = offset - len(word)
+        head = line[: len(line) - len(word)]
+        blocks = enclosing_blocks(before)
+        name, colon, rest = word.partition(":")
+        kind = blocks[-1].kind if blocks else None
+        if colon and not _FIELD_VALUE.search(head) and name in FIELD_SPECS.get(kind or "", {}):
+            head, word = head + name + ":", rest  # `verification:` typed without a space
+            start += len(name) + 1
+        items = self._items(blocks, head, word)
+        return [(item, start) for item in items]
+
+    # ------------------------------------------------------------------ contexts
+    def _items(self, blocks: list[Block], head: str, word: str) -> list[types.CompletionItem]:
+        block = blocks[-1] if blocks else Block(None, None)
+        if _ATTRIBUTE_TYPE.search(head):
+            primitives = [_item(p, types.CompletionItemKind.TypeParameter) for p in PRIMITIVE_TYPES]
+            return primitives + self._ids(("data",))
+        field_match = _FIELD_VALUE.search(head)
+        if field_match and block.kind in FIELD_SPECS:
+            name = field_match.group(1)
+            spec = FIELD_SPECS[block.kind].get(name)
+            if spec is not None:
+                return self._values(spec, blocks, word)
+            custom = self.project.config.custom_fields.get(block.kind, {}).get(name)
+            return [_item(value, types.CompletionItemKind.EnumMember) for value in custom or ()]
+        if _AFTER_ARROW.search(head) or _AFTER_BY.search(head):
+            return self._ids(("actor", "component"))
+        if _AFTER_VIA.search(head):
+            return self._ids(("flow",))
+        if head.strip() and not _ITEM_START.search(head):
+            return []
+        return self._names(block, blocks)
+
+    def _names(self, block: Block, blocks: list[Block]) -> list[types.CompletionItem]:
+        """Field names and keywords where an item starts."""
+        items: list[types.CompletionItem] = []
+        kind = block.kind
+        if kind in FIELD_SPECS and kind not in ("section",):
+            specs = FIELD_SPECS[kind]
+            for spec in specs.values():
+                items.append(_field_item(kind, spec))
+            for name in self.project.config.custom_fields.get(kind, {}):
+                items.append(
+                    types.CompletionItem(
+                        label=name,
+                        kind=types.CompletionItemKind.Field,
+                        detail="custom field (reqdsl.toml)",
+                        insert_text=f"{name}: ",
+                    )
+                )
+        keywords: tuple[str, ...] = ()
+        if not blocks:
+            keywords = ("document", *ELEMENT_KINDS, "section", "text", "term")
+        elif kind == "section":
+            keywords = (*ELEMENT_KINDS, "section", "text", "term")
+        elif kind == "decision":
+            keywords = ("criterion", "option")
+        elif kind == "data":
+            keywords = ("attribute",)
+        elif kind == "scenario" or (kind in _SCENARIO_BLOCKS and _inside(blocks, "scenario")):
+            keywords = SCENARIO_STEPS
+            items += self._ids(("actor", "component"))
+        elif kind == "activity" or (kind in _ACTIVITY_BLOCKS and _inside(blocks, "activity")):
+            keywords = ACTIVITY_STEPS
+        items += [_item(k, types.CompletionItemKind.Keyword) for k in keywords]
+        return items
+
+    def _values(
+        self, spec: FieldSpec, blocks: list[Block], word: str
+    ) -> list[types.CompletionItem]:
+        if spec.kind == "ref":
+            if spec.name == "chosen":
+                return self._ids(spec.targets, parent=_nearest(blocks, "decision"))
+            return self._ids(spec.targets)
+        if spec.kind == "pairs":
+            return self._ids(("criterion",), parent=_nearest(blocks, "decision"))
+        if spec.kind == "enum":
+            return [_item(v, types.CompletionItemKind.EnumMember) for v in spec.values]
+        if spec.kind == "bool":
+            return [_item(v, types.CompletionItemKind.Value) for v in ("true", "false")]
+        if spec.kind == "transfer":
+            return [_item("none", types.CompletionItemKind.Value)]
+        if spec.kind == "compliance":
+            return self._compliance(word, gdpr_only=spec.gdpr_only)
+        if spec.kind == "technique":
+            return self._techniques()
+        if spec.name == "ignore":
+            return self._codes()
+        return []
+
+    # ------------------------------------------------------------------ sources
+    def _ids(self, kinds: tuple[str, ...], parent: str | None = None) -> list[types.CompletionItem]:
+        items = []
+        for element in self.project.index.values():
+            if element.kind not in kinds or element.id is None:
+                continue
+            if parent is not None and element.parent != parent:
+                continue
+            items.append(
+                types.CompletionItem(
+                    label=element.id,
+                    kind=types.CompletionItemKind.Reference,
+                    detail=f"{element.kind}: {element.title or ''}".rstrip(": "),
+                    documentation=_statement(element),
+                )
+            )
+        return items
+
+    def _compliance(self, word: str, *, gdpr_only: bool) -> list[types.CompletionItem]:
+        schemes = {
+            scheme: catalog
+            for scheme, catalog in self.catalogs.items()
+            if scheme != "attack" and (scheme == "gdpr" or not gdpr_only)
+        }
+        scheme, colon, _ = word.partition(":")
+        if not colon or scheme not in schemes:
+            return [
+                types.CompletionItem(
+                    label=f"{name}:",
+                    kind=types.CompletionItemKind.Module,
+                    detail=catalog.title,
+                    command=types.Command("", "editor.action.triggerSuggest"),
+                )
+                for name, catalog in sorted(schemes.items())
+            ]
+        catalog = schemes[scheme]
+        return [
+            types.CompletionItem(
+                label=f"{scheme}:{entry.ref}",
+                kind=types.CompletionItemKind.Constant,
+                detail=entry.title,
+                sort_text=f"{index:05d}",
+            )
+            for index, entry in enumerate(catalog.entries())
+        ]
+
+    def _techniques(self) -> list[types.CompletionItem]:
+        catalog = self.catalogs.get("attack")
+        if catalog is None:
+            return []
+        return [
+            types.CompletionItem(
+                label=f'"{entry.ref}"',
+                kind=types.CompletionItemKind.Constant,
+                detail=entry.details.get("full_name", entry.title),
+                filter_text=f'"{entry.ref} {entry.title}',
+                sort_text=f"{index:05d}",
+            )
+            for index, entry in enumerate(catalog.entries())
+            if entry.details.get("status", "active") == "active"
+        ]
+
+    def _codes(self) -> list[types.CompletionItem]:
+        from ..checks.registry import all_rules
+
+        return [
+            types.CompletionItem(
+                label=rule.code, kind=types.CompletionItemKind.Value, detail=rule.summary
+            )
+            for rule in all_rules()
+        ]
+
+
+def _inside(blocks: list[Block], kind: str) -> bool:
+    return any(block.kind == kind for block in blocks)
+
+
+def _nearest(blocks: list[Block], kind: str) -> str | None:
+    for block in reversed(blocks):
+        if block.kind == kind:
+            return block.id
+    return None
+
+
+def _item(label: str, kind: types.CompletionItemKind) -> types.CompletionItem:
+    return types.CompletionItem(label=label, kind=kind)
+
+
+def _field_item(kind: str, spec: FieldSpec) -> types.CompletionItem:
+    flags = ["required"] if spec.required else []
+    if spec.many:
+        flags.append("list")
+    detail = spec.kind + (f" ({', '.join(flags)})" if flags else "")
+    if spec.kind == "ref":
+        detail += " → " + ", ".join(spec.targets)
+    elif spec.kind == "enum":
+        detail += ": " + " | ".join(spec.values)
+    return types.CompletionItem(
+        label=spec.name,
+        kind=types.CompletionItemKind.Field,
+        detail=detail,
+        documentation=spec.description or None,
+        insert_text=f"{spec.name}: ",
+        sort_text=("0" if spec.required else "1") + spec.name,
+    )
+
+
+def _statement(element: object) -> str | None:
+    word = getattr(element, "word", None)
+    if word is None:
+        return None
+    statement = word("statement")
+    return statement if isinstance(statement, str) else None

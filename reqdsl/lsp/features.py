@@ -1,0 +1,258 @@
+"""The LSP features, each a small handler over the server's projects."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.uris import to_fs_path
+
+from ..format import FormatError, format_source
+from ..model.schema import FIELD_SPECS
+from ..parse.syntax import ParsedFile
+from ..resources import grammar_path
+from ..source import normalise_text
+from .actions import quick_fixes
+from .completion import Completer
+from .hover import compliance_hover, element_hover, field_hover, technique_hover
+from .occurrences import field_at, file_occurrences, occurrence_at
+from .positions import PositionMap
+from .server import Doc, ReqdslServer, project_files_changed
+from .symbols import document_symbols
+
+log = logging.getLogger(__name__)
+
+_ID = re.compile(r"[^\W\d_](?:[\w.\-]*[\w.])?")
+_KEYWORDS = frozenset(re.findall(r'^KW_\w+: "(\w+)"', grammar_path().read_text(), re.M))
+REQUEST_FAILED = -32803
+
+
+def _parsed(doc: Doc) -> ParsedFile | None:
+    state = doc.state.files.get(doc.relpath)
+    return state.parsed if state is not None else None
+
+
+def register(server: ReqdslServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ReqdslServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.edited(params.text_document.uri)
+        ls.flush(ls.doc(params.text_document.uri).state)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ReqdslServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.edited(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: ReqdslServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.closed(params.text_document.uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: ReqdslServer, params: types.DidChangeWatchedFilesParams) -> None:
+        paths = [Path(p) for change in params.changes if (p := to_fs_path(change.uri))]
+        project_files_changed(ls, paths)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: ReqdslServer, params: types.DefinitionParams) -> types.Location | None:
+        doc = ls.fresh(params.text_document.uri)
+        parsed = _parsed(doc)
+        if parsed is None:
+            return None
+        found = occurrence_at(parsed, ls.offset(doc, params.position))
+        target = doc.state.project.index.get(found.name) if found else None
+        if target is None:
+            return None
+        return types.Location(
+            uri=ls.uri_of(doc.state, target.path),
+            range=ls.positions(doc.state, target.path).range(target.anchor),
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: ReqdslServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        doc = ls.fresh(params.text_document.uri)
+        parsed = _parsed(doc)
+        found = occurrence_at(parsed, ls.offset(doc, params.position)) if parsed else None
+        if found is None:
+            return None
+        locations = []
+        for relpath, state in sorted(doc.state.files.items()):
+            if state.parsed is None:
+                continue
+            positions = ls.positions(doc.state, relpath)
+            for occurrence in file_occurrences(state.parsed):
+                if occurrence.name != found.name:
+                    continue
+                if occurrence.definition and not params.context.include_declaration:
+                    continue
+                locations.append(
+                    types.Location(
+                        uri=ls.uri_of(doc.state, relpath), range=positions.range(occurrence.span)
+                    )
+                )
+        return locations
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ReqdslServer, params: types.HoverParams) -> types.Hover | None:
+        doc = ls.fresh(params.text_document.uri)
+        parsed = _parsed(doc)
+        if parsed is None:
+            return None
+        offset = ls.offset(doc, params.position)
+        positions = ls.positions(doc.state, doc.relpath)
+        project = doc.state.project
+        found = occurrence_at(parsed, offset)
+        if found is not None:
+            element = project.index.get(found.name)
+            if element is None:
+                return None
+            return _hover(element_hover(project, element), positions.range(found.span))
+        spot = field_at(parsed, offset)
+        if spot is None:
+            return None
+        spec = FIELD_SPECS.get(spot.element.kind, {}).get(spot.field.name)
+        if spot.value is None:
+            if spec is None:
+                return None
+            text = field_hover(spot.element.kind, spec)
+            return _hover(text, positions.range(spot.field.name_span))
+        if spot.value.kind == "ref":
+            text = compliance_hover(doc.state.catalogs, spot.value.text)
+            return _hover(text, positions.range(spot.value.span))
+        if spec is not None and spec.kind == "technique":
+            technique = technique_hover(doc.state.catalogs, spot.value.text)
+            return _hover(technique, positions.range(spot.value.span)) if technique else None
+        return None
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=[":", ",", " ", ">"]),
+    )
+    def completion(ls: ReqdslServer, params: types.CompletionParams) -> types.CompletionList:
+        doc = ls.fresh(params.text_document.uri)
+        text = doc.state.text_of(doc.relpath)
+        positions = ls.positions(doc.state, doc.relpath)
+        offset = positions.offset(params.position)
+        items = []
+        for item, start in Completer(doc.state.project, doc.state.catalogs).complete(text, offset):
+            new_text = item.insert_text or item.label
+            item.insert_text = None
+            item.text_edit = types.TextEdit(
+                range=types.Range(start=positions.position(start), end=params.position),
+                new_text=new_text,
+            )
+            items.append(item)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: ReqdslServer, params: types.PrepareRenameParams) -> types.Range | None:
+        doc = ls.fresh(params.text_document.uri)
+        parsed = _parsed(doc)
+        found = occurrence_at(parsed, ls.offset(doc, params.position)) if parsed else None
+        if found is None:
+            return None
+        return ls.positions(doc.state, doc.relpath).range(found.span)
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    def rename(ls: ReqdslServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        doc = ls.fresh(params.text_document.uri)
+        parsed = _parsed(doc)
+        found = occurrence_at(parsed, ls.offset(doc, params.position)) if parsed else None
+        if found is None:
+            return None
+        new = params.new_name
+        if not _ID.fullmatch(new) or new in _KEYWORDS:
+            raise JsonRpcException(f"`{new}` is not a valid ID", code=REQUEST_FAILED)
+        if new != found.name and new in doc.state.project.index:
+            raise JsonRpcException(f"`{new}` is already defined", code=REQUEST_FAILED)
+        changes: dict[str, list[types.TextEdit]] = {}
+        for relpath, state in sorted(doc.state.files.items()):
+            if state.parsed is None:
+                continue
+            positions = ls.positions(doc.state, relpath)
+            edits = [
+                types.TextEdit(range=positions.range(occurrence.span), new_text=new)
+                for occurrence in file_occurrences(state.parsed)
+                if occurrence.name == found.name
+            ]
+            if edits:
+                changes[ls.uri_of(doc.state, relpath)] = edits
+        return types.WorkspaceEdit(changes=changes)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def symbols(
+        ls: ReqdslServer, params: types.DocumentSymbolParams
+    ) -> list[types.DocumentSymbol] | None:
+        doc = ls.fresh(params.text_document.uri)
+        parsed = _parsed(doc)
+        if parsed is None:
+            return None
+        return document_symbols(parsed, ls.positions(doc.state, doc.relpath))
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def formatting(
+        ls: ReqdslServer, params: types.DocumentFormattingParams
+    ) -> list[types.TextEdit] | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        raw = document.source
+        try:
+            formatted = format_source(raw)
+        except FormatError as error:
+            log.info("not formatting %s: %s", params.text_document.uri, error)
+            return None
+        if formatted == raw:
+            return []
+        encoding = str(ls.workspace.position_encoding or "utf-16")
+        end = PositionMap(normalise_text(raw), encoding, bom=raw.startswith("\ufeff")).end()
+        whole = types.Range(start=types.Position(line=0, character=0), end=end)
+        return [types.TextEdit(range=whole, new_text=formatted)]
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(
+        ls: ReqdslServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        doc = ls.fresh(params.text_document.uri)
+        positions = ls.positions(doc.state, doc.relpath)
+        start, end = positions.offset(params.range.start), positions.offset(params.range.end)
+        text = doc.state.text_of(doc.relpath)
+        actions = []
+        for diagnostic in doc.state.diagnostics.get(doc.relpath, []):
+            span = diagnostic.span
+            if span.end < start or span.start > end:
+                continue
+            lsp = ls.lsp_diagnostic(
+                doc.state, diagnostic, lambda path: ls.positions(doc.state, path)
+            )
+            for title, fix_start, fix_end, new_text in quick_fixes(diagnostic, text):
+                edit = types.TextEdit(
+                    range=types.Range(
+                        start=positions.position(fix_start), end=positions.position(fix_end)
+                    ),
+                    new_text=new_text,
+                )
+                actions.append(
+                    types.CodeAction(
+                        title=title,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[lsp],
+                        edit=types.WorkspaceEdit(changes={doc.uri: [edit]}),
+                        is_preferred=len(actions) == 0,
+                    )
+                )
+        return actions
+
+
+def _hover(markdown: str, where: types.Range) -> types.Hover:
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown), range=where
+    )
+
+
+def create_server() -> ReqdslServer:
+    server = ReqdslServer()
+    register(server)
+    return server

@@ -1,0 +1,229 @@
+"""The language server: projects, documents, and publishing diagnostics.
+
+Documents map to projects (reqdsl.lsp.workspace.find_root). An edit marks its document
+dirty and schedules a rebuild a moment later, so a burst of keystrokes costs one
+rebuild; any request on a project first applies its pending edits, so answers always
+reflect the text the editor holds. After each rebuild, diagnostics are published for
+every file of the project whose diagnostics changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Severity
+from ..model.config import CONFIG_NAME
+from .positions import PositionMap
+from .workspace import ProjectState, find_root
+
+log = logging.getLogger(__name__)
+
+REBUILD_DELAY = 0.15  # seconds of quiet after an edit before the project is rebuilt
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A document as the server addresses it: its project, path in it, and URI."""
+
+    state: ProjectState
+    relpath: str
+    uri: str
+
+
+class ReqdslServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("reqdsl", __version__)
+        self.projects: dict[Path, ProjectState] = {}
+        self.uris: dict[tuple[Path, str], str] = {}  # open documents' URIs as the client wrote them
+        self.dirty: dict[Path, set[str]] = {}
+        self.timers: dict[Path, asyncio.TimerHandle] = {}
+        self.published: dict[str, tuple[object, ...]] = {}  # what each URI last got
+        self.by_root: dict[Path, set[str]] = {}  # URIs published for each project
+
+    # ------------------------------------------------------------------ documents
+    def folders(self) -> list[Path]:
+        found = []
+        for folder in self.workspace.folders.values():
+            path = to_fs_path(folder.uri)
+            if path:
+                found.append(Path(path))
+        if self.workspace.root_path:
+            found.append(Path(self.workspace.root_path))
+        return found
+
+    def doc(self, uri: str) -> Doc:
+        """The project and relative path of a document (loading the project once)."""
+        fs_path = to_fs_path(uri)
+        if fs_path is None:  # an unsaved buffer: a project of its own, nothing from disk
+            root = Path(f"/<{uri}>")
+            state = self.projects.setdefault(root, ProjectState(root))
+            return Doc(state, uri.rsplit("/", 1)[-1].rsplit(":", 1)[-1] + ".req", uri)
+        path = Path(fs_path)
+        root = find_root(path, self.folders())
+        state = self.projects.get(root)
+        if state is None:
+            log.info("loading project %s", root)
+            state = ProjectState(root)
+            self.projects[root] = state
+            state.load()
+        return Doc(state, state.relpath(path), uri)
+
+    def edited(self, uri: str) -> None:
+        """An open document changed: re-parse it soon."""
+        doc = self.doc(uri)
+        self.uris[(doc.state.root, doc.relpath)] = uri
+        doc.state.open.add(doc.relpath)
+        self.dirty.setdefault(doc.state.root, set()).add(doc.relpath)
+        self.schedule(doc.state)
+
+    def closed(self, uri: str) -> None:
+        doc = self.doc(uri)
+        self.flush(doc.state)
+        self.uris.pop((doc.state.root, doc.relpath), None)
+        doc.state.close(doc.relpath)
+        self.rebuild(doc.state)
+
+    def schedule(self, state: ProjectState) -> None:
+        timer = self.timers.pop(state.root, None)
+        if timer is not None:
+            timer.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush(state)
+            return
+        self.timers[state.root] = loop.call_later(REBUILD_DELAY, self.flush, state)
+
+    def flush(self, state: ProjectState) -> None:
+        """Apply pending edits of a project, then rebuild and publish."""
+        timer = self.timers.pop(state.root, None)
+        if timer is not None:
+            timer.cancel()
+        dirty = self.dirty.pop(state.root, set())
+        if not dirty:
+            return
+        for relpath in dirty:
+            uri = self.uris.get((state.root, relpath))
+            if uri is None:
+                continue
+            document = self.workspace.get_text_document(uri)
+            state.set_text(relpath, document.source, Path(document.path))
+        self.rebuild(state)
+
+    def fresh(self, uri: str) -> Doc:
+        """A document's project with every pending edit applied (for requests)."""
+        doc = self.doc(uri)
+        self.flush(doc.state)
+        return doc
+
+    def rebuild(self, state: ProjectState) -> None:
+        try:
+            state.rebuild()
+        except Exception:  # a bug in a check must not take the server down
+            log.exception("rebuilding %s failed", state.root)
+            return
+        self.publish(state)
+
+    # ------------------------------------------------------------------ positions
+    def uri_of(self, state: ProjectState, relpath: str) -> str:
+        uri = self.uris.get((state.root, relpath))
+        if uri is not None:
+            return uri
+        return from_fs_path(str(state.root / relpath)) or (state.root / relpath).as_uri()
+
+    def positions(self, state: ProjectState, relpath: str) -> PositionMap:
+        bom = False
+        uri = self.uris.get((state.root, relpath))
+        if uri is not None:
+            bom = self.workspace.get_text_document(uri).source.startswith("\ufeff")
+        encoding = str(self.workspace.position_encoding or "utf-16")
+        return PositionMap(state.text_of(relpath), encoding, bom=bom)
+
+    def offset(self, doc: Doc, position: types.Position) -> int:
+        return self.positions(doc.state, doc.relpath).offset(position)
+
+    # ------------------------------------------------------------------ diagnostics
+    def publish(self, state: ProjectState) -> None:
+        maps: dict[str, PositionMap] = {}
+
+        def positions(relpath: str) -> PositionMap:
+            if relpath not in maps:
+                maps[relpath] = self.positions(state, relpath)
+            return maps[relpath]
+
+        for relpath, diagnostics in state.diagnostics.items():
+            uri = self.uri_of(state, relpath)
+            converted = [self.lsp_diagnostic(state, d, positions) for d in diagnostics]
+            key = tuple((d.range, d.code, d.message, d.severity) for d in converted)
+            if self.published.get(uri, ()) == key:
+                continue
+            self.published[uri] = key
+            version = None
+            if (state.root, relpath) in self.uris:
+                version = self.workspace.get_text_document(uri).version
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=converted, version=version)
+            )
+        current = {self.uri_of(state, relpath) for relpath in state.diagnostics}
+        for uri in self.by_root.get(state.root, set()) - current:
+            if self.published.pop(uri, ()):
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                )
+        self.by_root[state.root] = current
+
+    def lsp_diagnostic(
+        self,
+        state: ProjectState,
+        diagnostic: Diagnostic,
+        positions: Callable[[str], PositionMap],
+    ) -> types.Diagnostic:
+        message = diagnostic.message + (f"\n{diagnostic.hint}" if diagnostic.hint else "")
+        related = [
+            types.DiagnosticRelatedInformation(
+                location=types.Location(
+                    uri=self.uri_of(state, item.path), range=positions(item.path).range(item.span)
+                ),
+                message=item.message,
+            )
+            for item in diagnostic.related
+        ]
+        return types.Diagnostic(
+            range=positions(diagnostic.path).range(diagnostic.span),
+            severity=_SEVERITY[diagnostic.severity],
+            code=diagnostic.code,
+            source="reqdsl",
+            message=message,
+            related_information=related or None,
+        )
+
+
+def project_files_changed(server: ReqdslServer, paths: list[Path]) -> None:
+    """Files changed on disk (the client's file watcher): re-read them."""
+    touched: set[Path] = set()
+    for path in paths:
+        for root, state in server.projects.items():
+            if root != path.parent and root not in path.parents:
+                continue
+            if path.name == CONFIG_NAME and path.parent == root:
+                state.load()
+            elif path.suffix == ".req":
+                state.reread(state.relpath(path))
+            touched.add(root)
+    for root in touched:
+        server.rebuild(server.projects[root])
