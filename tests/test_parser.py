@@ -25,7 +25,9 @@ def elements(text: str) -> list[tuple[str, str | None, bool]]:
 
 
 def test_valid_file_has_no_problem_and_spans_point_at_ids() -> None:
-    parsed = parse_text(HEADER + 'requirement R-1 "T" { statement: "The system shall start." }\n', "t.req")
+    parsed = parse_text(
+        HEADER + 'requirement R-1 "T" { statement: "The system shall start." }\n', "t.req"
+    )
     assert parsed.problems == []
     requirement = parsed.items[0]
     assert (requirement.id_span.line, requirement.id_span.column) == (2, 13)
@@ -65,24 +67,40 @@ def test_every_error_of_a_file_is_reported() -> None:
 
 def test_criterion_outside_a_decision_is_a_syntax_error() -> None:
     text = HEADER + 'criterion C "c" { weight: 1 }\nrequirement B "b"\n'
-    assert problems(text) == [(2, 1, "`criterion` may appear only directly inside a `decision` block")]
+    assert problems(text) == [
+        (2, 1, "`criterion` may appear only directly inside a `decision` block")
+    ]
     assert elements(text)[1:] == [("criterion", "C", True), ("requirement", "B", False)]
 
 
 def test_broken_decision_field_keeps_criteria_and_options() -> None:
-    text = HEADER + 'decision DE "d" {\n status: ,\n criterion C "c" { weight: 1 }\n option O "o" { scores: C 1 }\n}\n'
+    text = (
+        HEADER
+        + 'decision DE "d" {\n status: ,\n criterion C "c" { weight: 1 }\n option O "o" { scores: C 1 }\n}\n'
+    )
     assert len(problems(text)) == 1
-    assert elements(text)[1:] == [("decision", "DE", True), ("criterion", "C", False), ("option", "O", False)]
+    assert elements(text)[1:] == [
+        ("decision", "DE", True),
+        ("criterion", "C", False),
+        ("option", "O", False),
+    ]
 
 
 def test_keywords_are_reserved_as_ids_but_usable_as_fields_and_values() -> None:
-    assert problems(HEADER + 'requirement zone "a"\n')[0][2] == "unexpected `zone`, expected an identifier"
+    assert (
+        problems(HEADER + 'requirement zone "a"\n')[0][2]
+        == "unexpected `zone`, expected an identifier"
+    )
     ok = HEADER + 'actor A "a" { zone: Z kind: human }\ntest T "t" { verifies: A method: test }\n'
     assert problems(ok) == []
 
 
 def test_strings_escapes_and_text_blocks() -> None:
-    parsed = parse_text(HEADER + 'stakeholder S "a \\"b\\" \\\\ c" { description: """\n    one\n      two\n    """ }\n', "t")
+    parsed = parse_text(
+        HEADER
+        + 'stakeholder S "a \\"b\\" \\\\ c" { description: """\n    one\n      two\n    """ }\n',
+        "t",
+    )
     stakeholder = parsed.items[0]
     assert stakeholder.title == 'a "b" \\ c'
     assert stakeholder.fields[0].values[0].text == "one\n  two"
@@ -91,7 +109,11 @@ def test_strings_escapes_and_text_blocks() -> None:
 
 
 def test_positions_with_crlf_bom_tabs_and_non_ascii() -> None:
-    text = "\ufeff" + HEADER.replace("\n", "\r\n") + 'stakeholder S-é "début"\r\n\tactor A "x" { kind: alien }\r\n'
+    text = (
+        "\ufeff"
+        + HEADER.replace("\n", "\r\n")
+        + 'stakeholder S-é "début"\r\n\tactor A "x" { kind: alien }\r\n'
+    )
     parsed = parse_text(normalise_text(text), "t.req")
     actor = parsed.items[1]
     assert (actor.id_span.line, actor.id_span.column) == (3, 8)
@@ -118,11 +140,40 @@ def test_deep_nesting_has_no_recursion_error(tmp_path: Path) -> None:
     assert project.index["S"].section == ["s"] * depth
 
 
-_ALPHABET = st.sampled_from(list('{}[]:,"#\\\n\t -> --> document requirement section decision criterion option R-1 x 1 é')) 
+_TOKENS = [
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    '"',
+    '"""',
+    "#",
+    "\\",
+    "\n",
+    "\t",
+    " ",
+    "->",
+    "-->",
+    "document",
+    "requirement",
+    "section",
+    "decision",
+    "criterion",
+    "option",
+    "R-1",
+    "x",
+    "1",
+    "é",
+    "gdpr:6(1)(b)",
+    '"text"',
+]
+_ALPHABET = st.sampled_from(_TOKENS)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_ALPHABET, max_size=60).map("".join))
+@given(st.lists(_ALPHABET, max_size=60).map(" ".join))
 def test_arbitrary_token_soup_never_raises(text: str) -> None:
     parsed = parse_text(normalise_text(HEADER + text), "t.req")
     for problem in parsed.problems:
@@ -133,3 +184,65 @@ def test_arbitrary_token_soup_never_raises(text: str) -> None:
 @given(st.text(max_size=200))
 def test_arbitrary_text_never_raises(text: str) -> None:
     parse_text(normalise_text(text), "t.req")
+
+
+_FRAGMENTS = [
+    'requirement R-1 "t" {',
+    "statement:",
+    '"The system shall run."',
+    "}",
+    "{",
+    'section "S" {',
+    "derives-from: R-1,",
+    "verification: test",
+    "zone: Z",
+    'decision D "d" {',
+    'criterion C "c" { weight: 1 }',
+    "scores: C 3",
+    'scenario SC "s" {',
+    'A -> B: "m" via F',
+    'alt "g" {',
+    "else",
+    'activity AC "a" {',
+    "fork {",
+    "and",
+    "start",
+    'text """x',
+    '"""',
+    "attribute a: string [personal]",
+    "# comment",
+    "\n",
+    ",",
+    ":",
+    "gdpr:6(1)(b)",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40).map(" ".join))
+def test_fragment_soup_recovers_inside_the_file(text: str) -> None:
+    full = HEADER + text
+    parsed = parse_text(normalise_text(full), "t.req")
+    last_line = full.count("\n") + 1
+    for problem in parsed.problems:
+        assert 1 <= problem.span.line <= last_line
+    for element in parsed.elements():
+        assert 0 <= element.span.start <= element.span.end <= len(full)
+
+
+_CORPUS = sorted((Path(__file__).resolve().parents[2] / "shared" / "conformance").rglob("*.req"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_mutated_corpus_files_never_raise(data: st.DataObject) -> None:
+    if not _CORPUS:
+        return
+    text = data.draw(st.sampled_from(_CORPUS)).read_text(encoding="utf-8")
+    start = data.draw(st.integers(0, len(text)))
+    length = data.draw(st.integers(0, 40))
+    insert = data.draw(st.sampled_from(["", "{", "}", '"', ":", ",", "\x00", "\\", "\n", "é"]))
+    mutated = text[:start] + insert + text[start + length :]
+    parsed = parse_text(normalise_text(mutated), "t.req")
+    for problem in parsed.problems:
+        assert 1 <= problem.span.line <= mutated.count("\n") + 1
