@@ -346,7 +346,7 @@ def no_dpia_or_transfer_safeguard(context: CheckContext) -> Iterator[Finding]:
                 hint="add a requirement to carry out a DPIA with `compliance: gdpr:35(1)`",
             )
         transfer = element.value("transfer")
-        if needs_safeguard and transfer is not None and transfer.raw.strip().lower() != "none":
+        if needs_safeguard and transfer is not None and is_transferred(element):
             yield Finding.at(
                 element,
                 transfer.span,
@@ -355,3 +355,9 @@ def no_dpia_or_transfer_safeguard(context: CheckContext) -> Iterator[Finding]:
                 hint="add a requirement for the transfer's safeguard, e.g. with "
                 "`compliance: gdpr:46(2)(c)`, or write `transfer: none`",
             )
+
+
+def is_transferred(element: ModelElement) -> bool:
+    """A `transfer` is written and is not `none` (GD006's reading; the GDPR report's too)."""
+    transfer = element.value("transfer")
+    return transfer is not None and transfer.raw.strip().lower() != "none"

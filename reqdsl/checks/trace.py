@@ -111,7 +111,7 @@ def _links_upward(element: ModelElement) -> bool:
     return any(element.has(name) and element.refs(name) for name in UPWARD_FIELDS)
 
 
-def _threat_handled(threat: ModelElement, mitigated: set[str]) -> bool:
+def threat_handled(threat: ModelElement, mitigated: set[str]) -> bool:
     if threat.id in mitigated:
         return True
     if threat.word("status") not in JUSTIFIED_STATUSES:
@@ -133,7 +133,7 @@ def coverage_counts(facts: TraceFacts) -> dict[str, tuple[int, int]]:
             len(facts.needs),
         ),
         "mitigation": (
-            sum(1 for threat in facts.threats if _threat_handled(threat, facts.mitigated)),
+            sum(1 for threat in facts.threats if threat_handled(threat, facts.mitigated)),
             len(facts.threats),
         ),
     }

@@ -13,7 +13,13 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import Catalog, gdpr_article_titles
-from ..checks.gdpr import CONSENT, PERSONAL_CATEGORIES, TRANSFER_ARTICLES, is_personal
+from ..checks.gdpr import (
+    CONSENT,
+    PERSONAL_CATEGORIES,
+    TRANSFER_ARTICLES,
+    is_personal,
+    is_transferred,
+)
 from ..model.elements import ModelElement, Val
 from ..model.project import Project
 from .base import (
@@ -207,12 +213,6 @@ def _data_items(element: ModelElement) -> list[DataItem]:
     return items
 
 
-def transferred(element: ModelElement) -> bool:
-    """A `transfer` is written and is not `none` (GD006's reading)."""
-    transfer = element.value("transfer")
-    return transfer is not None and transfer.raw.strip().lower() != "none"
-
-
 def _record(
     project: Project,
     catalog: Catalog | None,
@@ -233,7 +233,7 @@ def _record(
         recipients=_recipients(project, flows_by_data.get(data_id, [])),
         stored_in=[element_ref(c) for c in stores_by_data.get(data_id, [])],
         transfer=element.word("transfer"),
-        transferred=transferred(element),
+        transferred=is_transferred(element),
         retention=element.word("retention"),
         security_measures=security,
     )

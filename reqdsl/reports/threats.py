@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import AttackCatalog, attack_catalog
-from ..checks.trace import _threat_handled
+from ..checks.trace import threat_handled
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.schema import RATINGS
@@ -188,7 +188,7 @@ def _row(
         status=threat.word("status"),
         justification=threat.word("justification"),
         mitigations=mitigations,
-        handled=_threat_handled(threat, mitigated),
+        handled=threat_handled(threat, mitigated),
     )
 
 
