@@ -330,7 +330,7 @@ def addresses_nothing(context: CheckContext) -> Iterator[Finding]:
 
     Reference:
         ISO/IEC/IEEE 42010:2022 (architecture decisions address concerns); M. Nygard,
-        "Documenting Architecture Decisions" (2011); ISO/IEC/IEEE 29148:2018, 5.2.9
+        "Documenting Architecture Decisions" (2011); ISO/IEC/IEEE 29148:2018
         (traceability).
     """
     for decision in context.project.live("decision"):

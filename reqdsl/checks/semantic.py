@@ -61,7 +61,7 @@ def unknown_reference(context: CheckContext) -> Iterator[Diagnostic]:
         Correct the ID or define the missing element.
 
     Reference:
-        ISO/IEC/IEEE 29148:2018, 5.2.9 (traceability).
+        ISO/IEC/IEEE 29148:2018 (traceability).
     """
     yield from context.project.found.get("SM002", [])
 
@@ -190,7 +190,7 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
         Remove the link that closes the loop; use `depends-on` for a lateral relation.
 
     Reference:
-        ISO/IEC/IEEE 29148:2018, 5.2.9 (bidirectional traceability).
+        ISO/IEC/IEEE 29148:2018 (bidirectional traceability).
     """
     project = context.project
     for relation, kinds in _CYCLE_FIELDS.items():

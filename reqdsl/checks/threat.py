@@ -229,7 +229,7 @@ def unmitigated(context: CheckContext) -> Iterator[Finding]:
     Reference:
         Microsoft SDL threat modelling (each STRIDE threat is mitigated, eliminated,
         transferred or accepted); LINDDUN (privacy threats get the same treatment);
-        ISO/IEC 27005:2022 (risk treatment); ISO/IEC/IEEE 29148:2018, 5.2.9
+        ISO/IEC 27005:2022 (risk treatment); ISO/IEC/IEEE 29148:2018
         (traceability).
     """
     project = context.project

@@ -169,7 +169,7 @@ def no_upward_link(context: CheckContext) -> Iterator[Finding]:
         requirements are the top of the hierarchy and are not checked.
 
     Why it matters:
-        ISO/IEC/IEEE 29148:2018, 5.2.9 asks that each requirement be traceable upwards
+        ISO/IEC/IEEE 29148:2018 asks that each requirement be traceable upwards
         to the stakeholder need, goal, threat or regulation it comes from. A requirement
         with no origin cannot be justified when it is challenged, nor found when its
         origin changes (impact analysis), and it may be gold plating. The derivation
@@ -188,7 +188,7 @@ def no_upward_link(context: CheckContext) -> Iterator[Finding]:
 
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.8 (requirement attributes: trace to source) and
-        5.2.9 (traceability).
+        its traceability provisions.
     """
     for element, upward in trace_facts(context.project).lower:
         if not upward:
@@ -215,7 +215,7 @@ def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
         an element to itself does not count.
 
     Why it matters:
-        Traceability runs both ways (ISO/IEC/IEEE 29148:2018, 5.2.9): a stakeholder
+        Traceability runs both ways (ISO/IEC/IEEE 29148:2018): a stakeholder
         need that nothing derives from, satisfies or refines is not addressed by the
         system, and the gap is invisible until acceptance. The satisfaction coverage
         figure counts the needs and goals that pass this rule.
@@ -231,7 +231,7 @@ def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
 
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.6 (characteristics of a set of requirements:
-        complete) and 5.2.9 (traceability).
+        complete) and its traceability provisions.
     """
     facts = trace_facts(context.project)
     for element in facts.needs:
@@ -277,7 +277,7 @@ def untested(context: CheckContext) -> Iterator[Finding]:
 
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.8 (requirement attributes: verification method)
-        and 5.2.9 (traceability to verification).
+        and its traceability to verification.
     """
     facts = trace_facts(context.project)
     for element in facts.tested:
@@ -304,7 +304,7 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
     Why it matters:
         A threshold turns a traceability policy ("every requirement to be tested has a
         test") into a gate that a build or a pull request cannot pass silently. ISO/IEC/
-        IEEE 29148:2018, 5.2.9 asks for traceability; the figures measure how far the
+        IEEE 29148:2018 asks for traceability; the figures measure how far the
         project has it.
 
     Example:
@@ -316,7 +316,7 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
         TM004 for mitigation), or lower the threshold deliberately.
 
     Reference:
-        ISO/IEC/IEEE 29148:2018, 5.2.9 (traceability); the `.req` language reference,
+        ISO/IEC/IEEE 29148:2018 (traceability); the `.req` language reference,
         section 4 (coverage figures).
     """
     config = context.config
