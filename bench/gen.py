@@ -24,21 +24,56 @@ SUBJECTS = {
     "SYS": ["control unit", "gateway", "sensor interface", "power supply", "display unit"],
     "SWR": ["driver component", "state machine", "message parser", "logging service"],
 }
-VERBS = ["monitor", "record", "report", "limit", "detect", "validate", "store", "transmit",
-         "reject", "restore", "encrypt", "filter", "schedule", "initialise"]
-OBJECTS = ["the battery voltage", "all error codes", "the vehicle speed", "status messages",
-           "configuration changes", "sensor readings", "user commands", "firmware images",
-           "diagnostic events", "calibration data", "log entries", "alarm conditions"]
-QUALIFIERS = ["within 100 ms", "at least once per second", "during normal operation",
-              "after a power cycle", "in degraded mode", "without user interaction",
-              "for at least 30 days", "before shutdown", "at a rate of 10 Hz"]
+VERBS = [
+    "monitor",
+    "record",
+    "report",
+    "limit",
+    "detect",
+    "validate",
+    "store",
+    "transmit",
+    "reject",
+    "restore",
+    "encrypt",
+    "filter",
+    "schedule",
+    "initialise",
+]
+OBJECTS = [
+    "the battery voltage",
+    "all error codes",
+    "the vehicle speed",
+    "status messages",
+    "configuration changes",
+    "sensor readings",
+    "user commands",
+    "firmware images",
+    "diagnostic events",
+    "calibration data",
+    "log entries",
+    "alarm conditions",
+]
+QUALIFIERS = [
+    "within 100 ms",
+    "at least once per second",
+    "during normal operation",
+    "after a power cycle",
+    "in degraded mode",
+    "without user interaction",
+    "for at least 30 days",
+    "before shutdown",
+    "at a rate of 10 Hz",
+]
 AREAS = ["power", "safety", "diagnostics", "communication", "storage", "display"]
 
 
 def sentence(rng: random.Random, level: str) -> str:
     verb = "needs to" if level == "STK" else "shall"
-    return (f"The {rng.choice(SUBJECTS[level])} {verb} {rng.choice(VERBS)} "
-            f"{rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}.")
+    return (
+        f"The {rng.choice(SUBJECTS[level])} {verb} {rng.choice(VERBS)} "
+        f"{rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}."
+    )
 
 
 def generate(n: int, out: Path, seed: int = 1) -> int:
@@ -47,8 +82,9 @@ def generate(n: int, out: Path, seed: int = 1) -> int:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    (out / "reqdsl.toml").write_text('[project]\nname = "Benchmark"\n\n[checks]\n'
-                                     'disable = ["QU005"]\n', encoding="utf-8")
+    (out / "reqdsl.toml").write_text(
+        '[project]\nname = "Benchmark"\n\n[checks]\ndisable = ["QU005"]\n', encoding="utf-8"
+    )
     parents: dict[str, list[list[str]]] = {}
     total = 0
     for index, (tag, level, share) in enumerate(LEVELS):
@@ -61,8 +97,13 @@ def generate(n: int, out: Path, seed: int = 1) -> int:
             order = list(range(len(parent_ids)))
             rng.shuffle(order)
             ids: list[str] = []
-            lines = [f'document {prefix} "{level.capitalize()} requirements {number + 1}" {{',
-                     f"    level: {level}", '    version: "1.0"', "}", ""]
+            lines = [
+                f'document {prefix} "{level.capitalize()} requirements {number + 1}" {{',
+                f"    level: {level}",
+                '    version: "1.0"',
+                "}",
+                "",
+            ]
             for section in range(PER_FILE // PER_SECTION):
                 area = AREAS[(number + section) % len(AREAS)]
                 lines.append(f'section "{area.capitalize()} {section + 1}" {{')

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen import generate  # noqa: E402
+from gen import generate
 
 WRAPPER = (
     "import resource, subprocess, sys, time\n"
@@ -41,8 +41,9 @@ def measure(project: Path, cold: bool) -> tuple[float, float]:
     if cold:
         shutil.rmtree(project / ".reqdsl_cache", ignore_errors=True)
     command = [*reqdsl_command(), "check", "--format", "json", str(project)]
-    out = subprocess.run([sys.executable, "-c", WRAPPER, *command], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, check=True
+    ).stdout.split()
     if out[2] not in ("0", "1"):
         raise SystemExit(f"reqdsl check failed with exit status {out[2]}")
     return float(out[0]), int(out[1]) / 1024
@@ -67,8 +68,11 @@ def main() -> None:
             seconds, peak = measure(folder, cold=False)
             warms.append(seconds)
             peaks.append(peak)
-        print(f"| {n:,} | {size / 1e6:.1f} | {statistics.median(colds):.2f} | "
-              f"{statistics.median(warms):.2f} | {max(peaks):.0f} |", flush=True)
+        print(
+            f"| {n:,} | {size / 1e6:.1f} | {statistics.median(colds):.2f} | "
+            f"{statistics.median(warms):.2f} | {max(peaks):.0f} |",
+            flush=True,
+        )
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
         time.sleep(0.1)

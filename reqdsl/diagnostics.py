@@ -8,8 +8,8 @@ project folder, with `/` separators, and carries a `Span` with 1-based lines and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 from .source import Span
 

@@ -20,8 +20,9 @@ def reqdsl_command() -> list[str]:
 
 
 def run_reqdsl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*reqdsl_command(), *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd)
+    return subprocess.run(
+        [*reqdsl_command(), *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
 
 
 @pytest.fixture

@@ -28,7 +28,12 @@ def test_sample_checks_clean() -> None:
 
 
 def test_errors_exit_1_with_text_location_and_caret(tmp_path: Path) -> None:
-    write(tmp_path, {"a.req": 'document D "d" { level: system }\nrequirement R "r" {\n  statement: "The system shall run."\n  risk: extreme\n}\n'})
+    write(
+        tmp_path,
+        {
+            "a.req": 'document D "d" { level: system }\nrequirement R "r" {\n  statement: "The system shall run."\n  risk: extreme\n}\n'
+        },
+    )
     result = run_reqdsl("check", str(tmp_path))
     assert result.returncode == 1
     assert "a.req:4:9: error[SM004]" in result.stdout
@@ -39,13 +44,27 @@ def test_errors_exit_1_with_text_location_and_caret(tmp_path: Path) -> None:
 
 
 def test_json_shape_and_strict(tmp_path: Path) -> None:
-    write(tmp_path, {"a.req": 'document D "d" { level: software }\nrequirement R "r" { statement: "The tool rotates logs." verification: test }\n'})
+    write(
+        tmp_path,
+        {
+            "a.req": 'document D "d" { level: software }\nrequirement R "r" { statement: "The tool rotates logs." verification: test }\n'
+        },
+    )
     result = run_reqdsl("check", "--format", "json", str(tmp_path))
     data = json.loads(result.stdout)
     assert set(data) == {"diagnostics", "summary"}
     assert {"files", "elements", "errors", "warnings", "infos"} <= set(data["summary"])
     first = data["diagnostics"][0]
-    assert set(first) >= {"code", "severity", "message", "path", "line", "column", "end_line", "end_column"}
+    assert set(first) >= {
+        "code",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+    }
     assert result.returncode == 0  # warnings only
     assert run_reqdsl("check", "--strict", str(tmp_path)).returncode == 1
 
@@ -77,7 +96,10 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_unreadable_and_binary_files_are_diagnostics(tmp_path: Path) -> None:
-    write(tmp_path, {"a.req": b"document D \"d\"\nstakeholder S \"caf\xe9\"\n", "b.req": b"\x00\x01\x02binary"})
+    write(
+        tmp_path,
+        {"a.req": b'document D "d"\nstakeholder S "caf\xe9"\n', "b.req": b"\x00\x01\x02binary"},
+    )
     result = run_reqdsl("check", "--format", "json", str(tmp_path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     codes = {(d["path"], d["code"]) for d in json.loads(result.stdout)["diagnostics"]}
@@ -85,7 +107,12 @@ def test_unreadable_and_binary_files_are_diagnostics(tmp_path: Path) -> None:
 
 
 def test_warm_cache_gives_the_same_report(tmp_path: Path) -> None:
-    write(tmp_path, {"a.req": 'document D "d" { level: system }\nrequirement R "r" { statement: "x" risk: big }\n'})
+    write(
+        tmp_path,
+        {
+            "a.req": 'document D "d" { level: system }\nrequirement R "r" { statement: "x" risk: big }\n'
+        },
+    )
     cold = run_reqdsl("check", "--format", "json", str(tmp_path))
     assert (tmp_path / ".reqdsl_cache").is_dir()
     warm = run_reqdsl("check", "--format", "json", str(tmp_path))

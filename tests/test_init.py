@@ -14,8 +14,9 @@ def test_init_creates_a_project_that_checks_clean(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(run_reqdsl("check", "--format", "json", str(target)).stdout)
     assert report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0
-    text = "".join((target / name).read_text(encoding="utf-8")
-                   for name in ("stakeholders.req", "system.req"))
+    text = "".join(
+        (target / name).read_text(encoding="utf-8") for name in ("stakeholders.req", "system.req")
+    )
     for kind in ("requirement", "test", "flow", "threat", "decision", "review", "derives-from"):
         assert f"{kind} " in text or f"{kind}:" in text, kind
     assert report["summary"]["coverage"]["verification"] == 100.0
