@@ -1,0 +1,69 @@
+"""The SVG cache: one file per rendered diagram in `.reqdsl_cache/diagrams/`, named by a
+hash of the PlantUML text and the renderer version (jar, fonts, command line), so an
+unchanged diagram is never rendered twice and an upgrade never serves a stale one.
+
+Like the parse cache, it can make a build faster, never wrong: an unreadable entry is a
+miss, and a failed write only costs a render next time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from pathlib import Path
+
+from ..parse.cache import CACHE_DIR
+from ..util.files import write_atomic
+
+SUBDIR = "diagrams"
+SUFFIX = ".svg"
+
+
+def cache_dir(root: Path) -> Path:
+    """Where a project keeps its rendered diagrams."""
+    return root / CACHE_DIR / SUBDIR
+
+
+def cache_key(text: str, renderer_version: str) -> str:
+    digest = hashlib.sha256(renderer_version.encode())
+    digest.update(b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class SvgCache:
+    """Keyed SVGs in a folder; a cache without a folder holds nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / (key + SUFFIX) if self.folder is not None else None
+
+    def get(self, key: str) -> str | None:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, key: str, svg: str) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only project: render again next time
+            write_atomic(path, svg)
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove entries other than `keep`; returns how many went."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        removed = 0
+        for path in self.folder.glob("*" + SUFFIX):
+            if path.stem not in keep:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
