@@ -246,3 +246,69 @@ def test_mutated_corpus_files_never_raise(data: st.DataObject) -> None:
     parsed = parse_text(normalise_text(mutated), "t.req")
     for problem in parsed.problems:
         assert 1 <= problem.span.line <= mutated.count("\n") + 1
+
+
+def _both_parsers(text: str) -> tuple[object, object]:
+    from lark.exceptions import LarkError
+
+    from reqdsl.parse.parser import get_fast_parser, get_parser
+
+    results = []
+    for parser in (get_parser(), get_fast_parser()):
+        try:
+            results.append(parser.parse(text))
+        except LarkError:
+            results.append("error")
+    return results[0], results[1]
+
+
+def test_fast_lexer_equals_the_contextual_lexer_on_the_corpus() -> None:
+    root = Path(__file__).resolve().parents[1]
+    files = [
+        *_CORPUS,
+        *sorted((root / "tests").rglob("*.req")),
+        *sorted((root / "samples").rglob("*.req")),
+    ]
+    assert files
+    for path in files:
+        contextual, fast = _both_parsers(normalise_text(path.read_text(encoding="utf-8")))
+        assert contextual == fast, path
+    tricky = [
+        'actor A "a" { kind:human zone:Z }',
+        'requirement R "r" { compliance:gdpr:6(1)(b),iso27001:A.8.24 statement:"x" }',
+        'data D "d" { category: personal attribute a: text[0..*][personal,unique] attribute b: D [ 1 .. * ] }',
+        'scenario S "s" { A->B:"m" via F B-->A: "r" }',
+        'decision X "x" { status: accepted criterion C "c" { weight: -0.5 } option O "o" { scores: C 3.5 } }',
+        'requirement R "r" { statement: """\n  a\n   b\n  """ # c\n }',
+    ]
+    for snippet in tricky:
+        contextual, fast = _both_parsers(HEADER + snippet + "\n")
+        assert contextual != "error", snippet
+        assert contextual == fast, snippet
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *_FRAGMENTS,
+                "kind:process",
+                "zone:Z",
+                "a:b",
+                "[0..*]",
+                "[ 1 .. 2 ]",
+                "[personal]",
+                "-1",
+                "3.5",
+                "x-",
+                "A->B",
+                "A-->B",
+            ]
+        ),
+        max_size=40,
+    ).map(" ".join)
+)
+def test_fast_lexer_equals_the_contextual_lexer_on_any_input(text: str) -> None:
+    contextual, fast = _both_parsers(normalise_text(HEADER + text))
+    assert contextual == fast

@@ -18,6 +18,7 @@ from lark.exceptions import LarkError
 from .. import __version__
 from ..resources import grammar_path
 from .builder import SyntaxTreeBuilder
+from .lexer import FastLexer
 from .recovery import parse_with_recovery
 from .syntax import Element, ParsedFile
 
@@ -63,14 +64,31 @@ def get_parser() -> Lark:
         return Lark(grammar_text, **options)
 
 
+@functools.cache
+def get_fast_parser() -> Lark:
+    """The same grammar and tables with reqdsl's fast lexer, for files without errors."""
+    grammar_text = grammar_path().read_text(encoding="utf-8")
+    options = dict(
+        parser="lalr",
+        lexer=FastLexer,
+        propagate_positions=False,
+        maybe_placeholders=False,
+        transformer=SyntaxTreeBuilder(),
+    )
+    try:
+        return Lark(grammar_text, cache=_cache_file("fast" + grammar_text), **options)
+    except Exception:  # a cache Lark cannot write or use for a custom lexer: build it
+        return Lark(grammar_text, **options)
+
+
 def parse_text(text: str, relpath: str) -> ParsedFile:
     """Parse normalised text (see reqdsl.source.normalise_text) into a ParsedFile."""
-    parser = get_parser()
     try:
-        document, items = parser.parse(text)
+        document, items = get_fast_parser().parse(text)
         return ParsedFile(relpath, document, list(items), [])
     except LarkError:
         pass
+    parser = get_parser()
     document, items, problems, broken_starts, dropped, no_header = parse_with_recovery(parser, text)
     if no_header:
         document = None
