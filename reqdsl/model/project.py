@@ -100,9 +100,10 @@ def _parse_all(jobs: list[tuple[str, str, str]], cache: ParseCache) -> list[Pars
         except ValueError:
             context = None
         if context is not None:
-            from ..parse.parser import get_parser
+            from ..parse.parser import get_fast_parser, get_parser
 
-            get_parser()  # build once, inherited by the forked workers
+            get_fast_parser()  # build both once, inherited by the forked workers
+            get_parser()
             shared = cache if cache.enabled else None
             chunk = max(1, len(jobs) // (workers * 4))
             with context.Pool(workers) as pool:
