@@ -19,8 +19,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..model.binder import bind_file
 from ..model.config import CONFIG_NAME, Config, ConfigError, load_config
 from ..model.elements import ModelElement
-from ..model.project import Project, ProjectError, discover, load_project
-from ..model.resolve import Resolver, build_index
+from ..model.project import Project, ProjectError, discover, link_project, load_project
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile
 from ..source import SourceFile, Span, normalise_text
@@ -131,11 +130,7 @@ def build_project(
         project.elements.extend(bound)
         for diagnostic in diagnostics:
             project.report(diagnostic)
-    project.index, duplicates = build_index(project.elements)
-    for diagnostic in duplicates:
-        project.report(diagnostic)
-    for diagnostic in Resolver(project.index).resolve(project.elements):
-        project.report(diagnostic)
+    link_project(project)
     return project
 
 

@@ -145,16 +145,22 @@ def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None
             project.elements.extend(bound)
             for diagnostic in diagnostics:
                 project.report(diagnostic)
-        project.index, duplicates = build_index(project.elements)
-        for diagnostic in duplicates:
-            project.report(diagnostic)
-        for diagnostic in Resolver(project.index).resolve(project.elements):
-            project.report(diagnostic)
+        link_project(project)
     finally:
         gc.freeze()
         if gc_was_enabled:
             gc.enable()
     return project
+
+
+def link_project(project: Project) -> None:
+    """Index the bound elements by ID (SM001) and resolve their references (SM002,
+    SM003); the last phase of loading, shared with the language server."""
+    project.index, duplicates = build_index(project.elements)
+    for diagnostic in duplicates:
+        project.report(diagnostic)
+    for diagnostic in Resolver(project.index).resolve(project.elements):
+        project.report(diagnostic)
 
 
 def _parse_files(project: Project, scan: Scan, use_cache: bool) -> None:
@@ -198,4 +204,12 @@ def _load_catalogs(project: Project) -> None:
     project.catalogs = catalogs
 
 
-__all__ = ["ConfigError", "Project", "ProjectError", "discover", "load_project", "scan_project"]
+__all__ = [
+    "ConfigError",
+    "Project",
+    "ProjectError",
+    "discover",
+    "link_project",
+    "load_project",
+    "scan_project",
+]
