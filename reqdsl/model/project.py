@@ -42,6 +42,7 @@ class Project:
     # document these codes hand them on.
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     _graph: Any = None  # networkx.MultiDiGraph, built on first use
+    _back_links: dict[tuple[str, str], dict[str, list[ModelElement]]] = field(default_factory=dict)
 
     @property
     def files(self) -> list[str]:
@@ -72,6 +73,19 @@ class Project:
                         graph.add_edge(element.id, value.raw, key=name, span=value.span)
             self._graph = graph
         return self._graph
+
+    def back_links(self, kind: str, field: str) -> dict[str, list[ModelElement]]:
+        """Target ID -> the live elements of `kind` whose `field` names it, as written
+        (links count whether or not they resolve); computed once per (kind, field)."""
+        key = (kind, field)
+        found = self._back_links.get(key)
+        if found is None:
+            found = {}
+            for element in self.live(kind):
+                for value in element.refs(field):
+                    found.setdefault(value.raw, []).append(element)
+            self._back_links[key] = found
+        return found
 
     def report(self, diagnostic: Diagnostic) -> None:
         self.found.setdefault(diagnostic.code, []).append(diagnostic)
@@ -171,8 +185,14 @@ def _parse_files(project: Project, scan: Scan, use_cache: bool) -> None:
         project.sources[relpath] = scanned.source
         if scanned.unreadable is not None:
             project.report(
-                Diagnostic("SY001", Severity.ERROR, f"cannot read the file: {scanned.unreadable}",
-                           relpath, Span(0, 0, 1, 1, 1, 1), hint="check its permissions")
+                Diagnostic(
+                    "SY001",
+                    Severity.ERROR,
+                    f"cannot read the file: {scanned.unreadable}",
+                    relpath,
+                    Span(0, 0, 1, 1, 1, 1),
+                    hint="check its permissions",
+                )
             )
             continue
         if scanned.decode_problem is not None:

@@ -132,8 +132,8 @@ def build_gdpr_report(project: Project) -> GdprReport:
     citations = Citations(project, ("requirement",))
     catalog = project.catalogs.get("gdpr")
     security = citations.refs_citing("gdpr:32", "requirement")
-    flows_by_data = _flows_by_data(project)
-    stores_by_data = _stores_by_data(project)
+    flows_by_data = project.back_links("flow", "carries")
+    stores_by_data = project.back_links("component", "stores")
     records: list[ProcessingRecord] = []
     other: list[OtherData] = []
     for element in project.live("data"):
@@ -163,22 +163,6 @@ def _legal(catalog: Catalog | None, value: Val | None) -> LegalReference | None:
     title = entry.title if entry is not None else gdpr_article_titles().get(article, "")
     topic = entry.details.get("topic") if entry is not None else None
     return LegalReference(ref=f"{scheme}:{ref}", article=article, title=title, topic=topic)
-
-
-def _flows_by_data(project: Project) -> dict[str, list[ModelElement]]:
-    found: dict[str, list[ModelElement]] = {}
-    for flow in project.live("flow"):
-        for value in flow.refs("carries"):
-            found.setdefault(value.raw, []).append(flow)
-    return found
-
-
-def _stores_by_data(project: Project) -> dict[str, list[ModelElement]]:
-    found: dict[str, list[ModelElement]] = {}
-    for component in project.live("component"):
-        for value in component.refs("stores"):
-            found.setdefault(value.raw, []).append(component)
-    return found
 
 
 def _recipients(project: Project, flows: list[ModelElement]) -> list[Recipient]:

@@ -97,8 +97,8 @@ class ThreatReport(ReportModel):
 
 
 def build_threat_report(project: Project) -> ThreatReport:
-    tests = _tests_by_requirement(project)
-    mitigators = _mitigators(project)
+    tests = project.back_links("test", "verifies")
+    mitigators = project.back_links("requirement", "mitigates")
     mitigated = set(mitigators)
     attack = attack_catalog()
     register = [
@@ -116,22 +116,6 @@ def build_threat_report(project: Project) -> ThreatReport:
         categories=category_rows(),
         suggestions=build_suggestions(project),
     )
-
-
-def _tests_by_requirement(project: Project) -> dict[str, list[ModelElement]]:
-    found: dict[str, list[ModelElement]] = {}
-    for test in project.live("test"):
-        for value in test.refs("verifies"):
-            found.setdefault(value.raw, []).append(test)
-    return found
-
-
-def _mitigators(project: Project) -> dict[str, list[ModelElement]]:
-    found: dict[str, list[ModelElement]] = {}
-    for requirement in project.live("requirement"):
-        for value in requirement.refs("mitigates"):
-            found.setdefault(value.raw, []).append(requirement)
-    return found
 
 
 def _technique(attack: AttackCatalog, technique_id: str) -> Technique:
