@@ -1,0 +1,93 @@
+"""`reqdsl export [PATH] --format json|csv|xlsx|reqif [-o FILE] [--junit FILE]...`.
+
+The model is exported even when it has errors (they are counted on stderr, and in the
+JSON export); exit 0 when written, 2 on usage, an unreadable project or report.
+`--schema` prints the JSON Schema of the JSON export instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+
+NAME = "export"
+HELP = "export the model: JSON, traceability matrix (CSV, XLSX) or ReqIF 1.2"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=Path("."), type=Path, help="project folder")
+    parser.add_argument("--format", choices=("json", "csv", "xlsx", "reqif"), default="json")
+    parser.add_argument("-o", "--output", type=Path, help="write to this file (xlsx needs it)")
+    parser.add_argument(
+        "--junit",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="JUnit XML test report (repeat for several): results in the matrix and JSON",
+    )
+    parser.add_argument("--schema", action="store_true", help="print the JSON export's schema")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, EXIT_OK, dump_json, emit
+
+    if args.schema:
+        from ..interop.json_export import json_schema
+
+        emit(dump_json(json_schema()), args.output)
+        return EXIT_OK
+    if args.format == "xlsx" and args.output is None:
+        print("reqdsl: --format xlsx writes a workbook: give -o FILE.xlsx", file=sys.stderr)
+        return EXIT_FAILURE
+    from ..interop.junit import JunitError, read_junit
+    from ..model.sources import ProjectError
+    from .check import check_project
+
+    use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
+    try:
+        results = read_junit(list(args.junit)) if args.junit else None
+        project, _diagnostics, summary = check_project(args.path, use_cache=use_cache)
+    except (JunitError, ProjectError) as error:
+        print(f"reqdsl: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    if summary.errors:
+        print(
+            f"reqdsl: warning: the model has {summary.errors} errors (see reqdsl check); "
+            "exported as it is",
+            file=sys.stderr,
+        )
+    if args.format == "json":
+        from ..interop.json_export import export_json
+
+        emit(export_json(project, summary, results), args.output)
+    elif args.format == "reqif":
+        from ..interop.reqif import export_reqif
+
+        emit(export_reqif(project, _build_time()), args.output)
+    else:
+        from ..interop.matrix import matrix_rows
+
+        rows = matrix_rows(project, results)
+        if args.format == "csv":
+            from ..interop.csv_export import matrix_csv
+
+            emit(matrix_csv(rows), args.output)
+        else:
+            from ..interop.xlsx_export import matrix_xlsx
+            from ..util.files import write_atomic
+
+            write_atomic(args.output, matrix_xlsx(rows, project.config.name or "Traceability"))
+    return EXIT_OK
+
+
+def _build_time() -> datetime.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds) when set, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    return None

@@ -1,0 +1,66 @@
+"""`reqdsl import reqif|strictdoc|doorstop SOURCE -o DIR [--level LEVEL] [--force]`.
+
+Writes formatted `.req` files and a `reqdsl.toml` declaring the custom fields into DIR,
+prints the mapping report on stdout, then checks the new project. Exit 0 when the
+imported project has no error, 1 when it has some, 2 when the source cannot be read or
+DIR already holds files the import would overwrite (without `--force`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+NAME = "import"
+HELP = "import ReqIF, StrictDoc or Doorstop requirements as .req files"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source_format", choices=("reqif", "strictdoc", "doorstop"))
+    parser.add_argument(
+        "source", type=Path, help="a .reqif file, .sdoc file or folder, Doorstop tree"
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
+    parser.add_argument(
+        "--level",
+        choices=("stakeholder", "system", "software"),
+        default="system",
+        help="level of documents that do not say (ReqIF, StrictDoc); default system",
+    )
+    parser.add_argument("--name", help="project name for reqdsl.toml")
+    parser.add_argument("--force", action="store_true", help="overwrite existing files")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK
+    from ..interop.importing import ImportFailure, write_import
+    from .check import check_project
+
+    try:
+        if args.source_format == "reqif":
+            from ..interop.reqif_import import import_reqif
+
+            try:
+                data = args.source.read_bytes()
+            except OSError as error:
+                raise ImportFailure(f"cannot read `{args.source}`: {error.strerror}") from error
+            result = import_reqif(data, args.level)
+        elif args.source_format == "strictdoc":
+            from ..interop.strictdoc import import_strictdoc
+
+            result = import_strictdoc(args.source, args.level)
+        else:
+            from ..interop.doorstop import import_doorstop
+
+            result = import_doorstop(args.source)
+        written = write_import(result, args.output, name=args.name, force=args.force)
+    except ImportFailure as error:
+        print(f"reqdsl: import: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    sys.stdout.write(result.report())
+    print(f"wrote {len(written)} files into {args.output}")
+    _project, _diagnostics, summary = check_project(args.output, use_cache=False)
+    counts = f"{summary.errors} errors, {summary.warnings} warnings"
+    print(f"check: {counts} (run reqdsl check for details)")
+    return EXIT_FINDINGS if summary.errors else EXIT_OK

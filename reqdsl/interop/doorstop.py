@@ -1,0 +1,216 @@
+"""`reqdsl import doorstop SOURCE`: a Doorstop tree (folders holding `.doorstop.yml`,
+one YAML file per item) to `.req` documents, one per Doorstop document.
+
+- a document's level follows its depth in the tree: the root document is stakeholder
+  level, its children system level, deeper documents software level;
+- an item's file name is its ID; `text` is the statement; `header` is the title (else
+  the first words of the text); items are ordered by `level` (`1.2.3`);
+- a non-normative item with a header opens a section (its ID is the item's) holding the
+  items whose level continues its own; a non-normative item without a header is text;
+- `links` become `derives-from` (to a document higher in the tree) or `refines`;
+- `ref`, `references`, `derived`, `active: false` and any attribute of the document's
+  own become custom fields; Doorstop's review stamps (`reviewed`, link fingerprints)
+  are its own bookkeeping and are not imported (the report says so).
+
+YAML is read with `yaml.safe_load` (no Python objects are built from tags).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model.schema import LEVELS
+from .importing import (
+    IdMaker,
+    ImportedDocument,
+    ImportedElement,
+    ImportFailure,
+    ImportResult,
+    link_field,
+    put_field,
+    title_from,
+)
+
+_STANDARD = frozenset(
+    {"active", "derived", "header", "level", "links", "normative", "reviewed", "text"}
+)
+
+
+@dataclass
+class _Document:
+    prefix: str
+    parent: str | None
+    folder: Path
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ImportFailure(f"cannot read `{path}`: {error}") from error
+
+
+def _level_key(value: Any) -> tuple[int, ...]:
+    parts = [int(part) for part in re.findall(r"\d+", str(value if value is not None else "1"))]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts) or (1,)
+
+
+def _scan(source: Path) -> list[_Document]:
+    documents = []
+    for config in sorted(source.rglob(".doorstop.yml")):
+        data = _load_yaml(config) or {}
+        settings = data.get("settings", {}) if isinstance(data, dict) else {}
+        prefix = str(settings.get("prefix") or config.parent.name)
+        parent = settings.get("parent")
+        document = _Document(prefix, str(parent) if parent else None, config.parent)
+        for path in sorted(config.parent.glob("*.yml")):
+            if path.name.startswith("."):
+                continue
+            item = _load_yaml(path)
+            if isinstance(item, dict):
+                document.items.append((path.stem, item))
+        documents.append(document)
+    if not documents:
+        raise ImportFailure(f"no Doorstop document (.doorstop.yml) under `{source}`")
+    return documents
+
+
+def _links(item: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for link in item.get("links") or []:
+        if isinstance(link, dict):
+            out.extend(str(key) for key in link)
+        elif link is not None:
+            out.append(str(link))
+    return out
+
+
+class DoorstopImport:
+    def __init__(self, documents: list[_Document]) -> None:
+        self.documents = documents
+        self.result = ImportResult()
+        self.ids = IdMaker(self.result)
+        self.levels: dict[str, str] = {}  # prefix -> level
+        self.item_level: dict[str, str] = {}  # item UID -> its document's level
+        self.made: dict[str, ImportedElement] = {}
+        by_prefix = {document.prefix: document for document in documents}
+        for document in documents:
+            depth, parent = 0, document.parent
+            while parent in by_prefix and depth < len(documents):
+                depth, parent = depth + 1, by_prefix[parent].parent
+            self.levels[document.prefix] = LEVELS[min(depth, 2)]
+
+    def run(self) -> ImportResult:
+        for document in self.documents:
+            self.document(document)
+        for document in self.documents:
+            for uid, item in document.items:
+                element = self.made.get(uid)
+                for target in _links(item):
+                    if element is None or element.kind != "requirement":
+                        continue
+                    if target not in self.made or self.made[target].id is None:
+                        put_field(
+                            self.result, element, "requirement", "link", [target], "Doorstop link"
+                        )
+                        continue
+                    chosen = link_field(self.item_level.get(uid), self.item_level.get(target))
+                    element.fields.setdefault(chosen, []).append(self.made[target].id or "")
+                    self.result.map(f"Doorstop link -> requirement field `{chosen}`")
+        if any(item.get("reviewed") for d in self.documents for _, item in d.items):
+            self.result.notes.append(
+                "Doorstop review stamps (`reviewed`, link fingerprints) are not imported"
+            )
+        return self.result
+
+    def document(self, source: _Document) -> None:
+        level = self.levels[source.prefix]
+        document_id = self.ids.make(source.prefix, "DOC")
+        document = ImportedDocument(
+            f"{document_id.lower()}.req", document_id, f"{source.prefix} ({level} requirements)"
+        )
+        document.fields["level"] = [level]
+        if source.parent:
+            document.fields["description"] = [
+                f"Doorstop document {source.prefix}, child of {source.parent}"
+            ]
+        items = sorted(source.items, key=lambda pair: _level_key(pair[1].get("level")))
+        stack: list[tuple[tuple[int, ...], ImportedElement]] = []
+        for uid, item in items:
+            self.item_level[uid] = level
+            key = _level_key(item.get("level"))
+            while stack and key[: len(stack[-1][0])] != stack[-1][0]:
+                stack.pop()
+            while stack and len(stack[-1][0]) >= len(key):
+                stack.pop()
+            element = self.element(uid, item)
+            holder = stack[-1][1].children if stack else document.items
+            holder.append(element)
+            if element.kind == "section":
+                stack.append((key, element))
+        self.result.documents.append(document)
+
+    def element(self, uid: str, item: dict[str, Any]) -> ImportedElement:
+        text = str(item.get("text") or "").rstrip("\n")
+        header = str(item.get("header") or "").strip()
+        normative = item.get("normative", True) is not False
+        if not normative:
+            if header:
+                section = ImportedElement("section", self.ids.make(uid, "S"), header)
+                if text:
+                    section.children.append(ImportedElement("text", None, None, body=text))
+                self.made[uid] = section
+                self.result.map("Doorstop non-normative item with a header -> section")
+                return section
+            self.result.map("Doorstop non-normative item -> text")
+            return ImportedElement("text", None, None, body=text)
+        element = ImportedElement("requirement", self.ids.make(uid, "REQ"), None)
+        element.title = header or title_from(text, element.id or uid)
+        if not text:
+            self.result.notes.append(f"`{uid}` has no text: its statement is its title")
+        element.fields["statement"] = [text or element.title]
+        self.result.map("Doorstop item -> requirement (`text` -> statement, `header` -> title)")
+        self.made[uid] = element
+        if item.get("derived"):
+            put_field(
+                self.result, element, "requirement", "derived", ["true"], "Doorstop attribute"
+            )
+        if item.get("active") is False:
+            put_field(
+                self.result, element, "requirement", "active", ["false"], "Doorstop attribute"
+            )
+        for key, value in item.items():
+            if key in _STANDARD or value in (None, "", []):
+                continue
+            put_field(
+                self.result, element, "requirement", str(key), _texts(value), "Doorstop attribute"
+            )
+        return element
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [_text(item) for item in value]
+    return [_text(value)]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_text(item)}" for key, item in value.items())
+    return str(value).rstrip("\n")
+
+
+def import_doorstop(source: Path) -> ImportResult:
+    if not source.is_dir():
+        raise ImportFailure(f"`{source}` is not a folder")
+    return DoorstopImport(_scan(source)).run()

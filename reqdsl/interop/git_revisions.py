@@ -1,0 +1,83 @@
+"""A project as it was at a git revision: `git archive` of the project's folder into a
+temporary folder (nothing in the work tree or the repository is touched).
+
+`baseline_diff` is what `reqdsl build --baseline REV` calls: the project at REV against
+the project as it is now.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diff import ProjectDiff, diff_projects
+
+if TYPE_CHECKING:
+    from ..model.project import Project
+
+
+class RevisionError(Exception):
+    """The revision cannot be read (not a git repository, unknown revision)."""
+
+
+def _git(folder: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, check=False, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RevisionError(f"cannot run git: {error}") from error
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RevisionError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def split_range(text: str) -> tuple[str, str | None]:
+    """`A..B` -> (A, B); `A..` or `A` -> (A, None): None is the work tree."""
+    old, dots, new = text.partition("..")
+    if not old or old.startswith("-") or new.startswith("-"):
+        raise RevisionError(f"`{text}` is not a revision range; write REV1..REV2 or REV")
+    return old, (new or None) if dots else None
+
+
+@contextlib.contextmanager
+def checkout(project: Path, revision: str) -> Iterator[Path]:
+    """The project folder as it was at `revision`, in a temporary folder."""
+    if revision.startswith("-"):
+        raise RevisionError(f"`{revision}` is not a revision")
+    folder = project.resolve()
+    commit = _git(folder, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    # Run from the project folder, `git archive` holds that folder only, paths relative
+    # to it (empty when the folder did not exist at that revision).
+    data = _git(folder, "archive", "--format=tar", commit.decode().strip())
+    with tempfile.TemporaryDirectory(prefix="reqdsl-rev-") as temp:
+        root = Path(temp)
+        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+            archive.extractall(root, filter="data")
+        yield root
+
+
+def load_revision(project: Path, revision: str) -> Project:
+    from ..model.project import load_project
+
+    with checkout(project, revision) as folder:
+        return load_project(folder, use_cache=False)
+
+
+def baseline_diff(
+    project_path: Path, revision: str, current: Project | None = None, *, use_cache: bool = True
+) -> ProjectDiff:
+    """The project at `revision` against `current` (loaded from `project_path` if not
+    given); raises RevisionError."""
+    from ..model.project import load_project
+
+    old = load_revision(project_path, revision)
+    new = current if current is not None else load_project(project_path, use_cache=use_cache)
+    return diff_projects(old, new, revision, "the work tree")

@@ -1,0 +1,313 @@
+"""What every import shares: an intermediate model of documents and elements, the
+mapping of foreign attributes to fields, IDs made valid, and the writing of formatted
+`.req` files and the `reqdsl.toml` that declares the custom fields.
+
+Foreign attributes are never dropped silently: an attribute whose name is a field of
+the element's kind and whose values are valid for it becomes that field; any other
+becomes a custom field (a string field declared in reqdsl.toml, named after the
+attribute, with an `x-` prefix where the name is taken by a built-in field); on a
+section, which has no fields, it is kept in a `text` block. Every mapping is counted in
+the report that `reqdsl import` prints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..model.schema import BASE_ATTRIBUTES, BOOLEAN_WORDS, COMMON_FIELDS, FIELD_SPECS, LEVEL_RANK
+from ..parse.text import dedent_text_block
+from ..resources import grammar_path
+
+_ID = re.compile(r"[^\W\d_](?:[\w.\-]*[\w.])?")
+_COMPLIANCE = re.compile(r"[^\W\d_][\w\-]*:[A-Za-z0-9.()\-]+")
+_PAIR = re.compile(r"([^\W\d_](?:[\w.\-]*[\w.])?) (-?\d+(?:\.\d+)?)")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+KEYWORDS = frozenset(re.findall(r'^KW_\w+: "(\w+)"', grammar_path().read_text("utf-8"), re.M))
+_BARE_KINDS = frozenset({"enum", "ref", "bool", "number", "compliance", "pairs"})
+_COMMON = frozenset(spec.name for spec in COMMON_FIELDS)
+
+
+@dataclass
+class ImportedElement:
+    kind: str
+    id: str | None
+    title: str | None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    custom: dict[str, list[str]] = field(default_factory=dict)  # declared string fields
+    children: list[ImportedElement] = field(default_factory=list)  # sections, decisions
+    body: str | None = None  # a text element's Markdown
+    raw_lines: list[str] = field(default_factory=list)  # attribute lines, steps (.req text)
+
+
+@dataclass
+class ImportedDocument:
+    file_name: str
+    id: str
+    title: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    custom: dict[str, list[str]] = field(default_factory=dict)
+    items: list[ImportedElement] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    documents: list[ImportedDocument] = field(default_factory=list)
+    custom_fields: dict[str, set[str]] = field(default_factory=dict)  # kind -> names
+    mappings: Counter[str] = field(default_factory=Counter)  # "what -> where" lines
+    notes: list[str] = field(default_factory=list)
+
+    def map(self, line: str) -> None:
+        self.mappings[line] += 1
+
+    def report(self) -> str:
+        lines = ["mapping:"]
+        lines += [f"  {line}  (x{count})" for line, count in sorted(self.mappings.items())]
+        lines += [f"note: {note}" for note in self.notes]
+        return "\n".join(lines) + "\n"
+
+
+class IdMaker:
+    """Valid, unique IDs: `12` -> `R-12`, `a b` -> `a-b`, a keyword -> `test-1`."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        self.taken: set[str] = set()
+
+    def make(self, raw: str | None, fallback: str) -> str:
+        text = (raw or "").strip()
+        candidate = re.sub(r"[^\w.\-]+", "-", text).strip("-")
+        if not candidate or not _ID.fullmatch(candidate):
+            candidate = re.sub(r"[^\w.\-]+", "-", f"{fallback}-{candidate}".strip("-"))
+            candidate = candidate.rstrip("-")
+        if candidate in KEYWORDS:
+            candidate += "-1"
+        base, number = candidate, 1
+        while candidate in self.taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.taken.add(candidate)
+        if text and candidate != text:
+            self.result.notes.append(f"ID `{text}` written as `{candidate}`")
+        return candidate
+
+
+def valid_id(text: str) -> bool:
+    return bool(_ID.fullmatch(text)) and text not in KEYWORDS
+
+
+def field_slug(name: str) -> str:
+    slug = re.sub(r"[^\w.]+", "-", name.strip().lower()).strip("-.")
+    return slug if slug and _ID.fullmatch(slug) else "x-" + (slug or "field")
+
+
+def _valid_for(kind: str, name: str, values: list[str]) -> list[str] | None:
+    """The values normalised for a built-in field, or None when they do not fit."""
+    spec = FIELD_SPECS[kind].get(name)
+    if spec is None or not values or (len(values) > 1 and not spec.many):
+        return None
+    out = []
+    for value in values:
+        text = value.strip()
+        if spec.kind == "enum":
+            text = re.sub(r"\s+", "-", text.lower())
+            ok = text in spec.values
+        elif spec.kind == "ref" or (spec.kind == "word" and spec.name == "ignore"):
+            ok = valid_id(text)
+        elif spec.kind == "bool":
+            text = text.lower()
+            ok = text in BOOLEAN_WORDS
+        elif spec.kind == "number":
+            ok = bool(_NUMBER.fullmatch(text)) and _decimal_ok(text, spec.minimum)
+        elif spec.kind == "compliance":
+            ok = bool(_COMPLIANCE.fullmatch(text)) and (not spec.gdpr_only or text[:5] == "gdpr:")
+        elif spec.kind == "date":
+            ok = _date_ok(text)
+        elif spec.kind == "pairs":
+            ok = bool(_PAIR.fullmatch(text))
+        else:  # text, version, transfer, technique, word: any text
+            text, ok = value, True
+        if not ok:
+            return None
+        out.append(text)
+    return out
+
+
+def _decimal_ok(text: str, minimum: float | None) -> bool:
+    try:
+        return minimum is None or Decimal(text) >= Decimal(str(minimum))
+    except InvalidOperation:
+        return False
+
+
+def _date_ok(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
+
+
+def put_field(
+    result: ImportResult,
+    element: ImportedElement | ImportedDocument,
+    kind: str,
+    name: str,
+    values: list[str],
+    origin: str,
+) -> None:
+    """Give `element` the foreign attribute `name`: as the field of that name when its
+    values fit, else as a custom field (or, on a section, as text)."""
+    values = [value for value in values if value.strip()]
+    if not values:
+        return
+    slug = field_slug(name)
+    fitted = _valid_for(kind, slug, values) if slug not in _COMMON or slug == "tags" else None
+    if fitted is not None:
+        known = element.fields.setdefault(slug, [])
+        known.extend(value for value in fitted if value not in known)
+        result.map(f"{origin} `{name}` -> {kind} field `{slug}`")
+        return
+    if kind == "section" and isinstance(element, ImportedElement):
+        text = "\n".join(f"{name}: {value}" for value in values)
+        element.children.insert(0, ImportedElement("text", None, None, body=text))
+        result.map(f"{origin} `{name}` -> text in the section")
+        return
+    taken = slug in FIELD_SPECS.get(kind, {}) or slug in BASE_ATTRIBUTES or slug in _COMMON
+    custom = "x-" + slug if taken else slug
+    element.custom.setdefault(custom, []).extend(values)
+    result.custom_fields.setdefault(kind, set()).add(custom)
+    result.map(f"{origin} `{name}` -> custom {kind} field `{custom}`")
+
+
+def link_field(source_level: str | None, target_level: str | None) -> str:
+    """A parent link: `derives-from` when the parent's level is higher, else `refines`."""
+    if source_level and target_level and LEVEL_RANK[target_level] > LEVEL_RANK[source_level]:
+        return "derives-from"
+    return "refines"
+
+
+def title_from(text: str | None, fallback: str) -> str:
+    """A title for an element that has none: the first words of its text."""
+    line = (text or "").strip().split("\n", 1)[0].strip()
+    if not line:
+        return fallback
+    if len(line) <= 60:
+        return line
+    cut = line[:60].rsplit(" ", 1)[0]
+    return cut + "..."
+
+
+# ---------------------------------------------------------------------- writing
+def quote(text: str) -> str:
+    """A string literal, or a text block when the text spans lines (and reads back the
+    same: no `\"\"\"` inside, no indentation shared by every line)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\n" in text and '"""' not in text:
+        block = '"""\n' + text + '\n"""'
+        if dedent_text_block(block) == text:
+            return block
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _value(kind: str, name: str, value: str) -> str:
+    spec = FIELD_SPECS[kind].get(name)
+    if spec is None:
+        return quote(value)
+    if spec.kind in _BARE_KINDS:
+        return value
+    if spec.kind == "transfer" and value == "none":
+        return value
+    if spec.kind == "word" and valid_id(value):
+        return value
+    return quote(value)
+
+
+def _fields(kind: str, fields: dict[str, list[str]], custom: dict[str, list[str]]) -> list[str]:
+    order = {name: index for index, name in enumerate(FIELD_SPECS[kind])}
+    named = sorted(fields.items(), key=lambda item: order.get(item[0], len(order)))
+    lines = [f"{name}: {', '.join(_value(kind, name, v) for v in vs)}" for name, vs in named]
+    lines += [f"{name}: {', '.join(quote(v) for v in vs)}" for name, vs in custom.items()]
+    return lines
+
+
+def _element_lines(element: ImportedElement) -> list[str]:
+    if element.kind == "text":
+        return ["text " + quote_block(element.body or "")]
+    if element.kind == "section":
+        head = "section " + (f"{element.id} " if element.id else "") + quote(element.title or "")
+        inner = [line for child in element.children for line in ["", *_element_lines(child)]]
+        return [head + " {", *inner[1:], "}"]
+    if element.kind == "term":
+        head = "term " + quote(element.title or "")
+    else:
+        head = f"{element.kind} {element.id} {quote(element.title or element.id or '')}"
+    body = _fields(element.kind, element.fields, element.custom)
+    body += [line for child in element.children for line in _element_lines(child)]
+    body += element.raw_lines
+    return [head + " {", *body, "}"] if body else [head]
+
+
+def quote_block(text: str) -> str:
+    """A text block for a `text` element (which takes nothing else)."""
+    # A text block has no escapes: three quotes inside it would end it.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace('"""', '" " "')
+    return '"""\n' + text + '\n"""'
+
+
+def document_text(document: ImportedDocument) -> str:
+    from ..format import format_text
+
+    lines = [f"document {document.id} {quote(document.title)} {{"]
+    lines += _fields("document", document.fields, document.custom)
+    lines.append("}")
+    for item in document.items:
+        lines += ["", *_element_lines(item)]
+    return format_text("\n".join(lines) + "\n")
+
+
+def config_text(result: ImportResult, name: str | None) -> str:
+    lines = ["[project]", f"name = {_toml_string(name or 'Imported requirements')}"]
+    for kind in sorted(result.custom_fields):
+        lines += ["", f"[fields.{kind}]"]
+        lines += [f'{_toml_key(n)} = "string"' for n in sorted(result.custom_fields[kind])]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _toml_key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _toml_string(name)
+
+
+class ImportFailure(Exception):
+    """The source cannot be imported; the message says why."""
+
+
+def write_import(result: ImportResult, out: Path, *, name: str | None, force: bool) -> list[Path]:
+    """Write the documents and reqdsl.toml into `out`; existing files are kept unless
+    `force`."""
+    from ..util.files import write_atomic
+
+    planned = {out / doc.file_name: document_text(doc) for doc in result.documents}
+    planned[out / "reqdsl.toml"] = config_text(result, name)
+    existing = {path for path in planned if path.exists()}
+    if out.is_dir():
+        existing.update(out.rglob("*.req"))
+    if existing and not force:
+        names = ", ".join(sorted(str(path.relative_to(out)) for path in existing)[:5])
+        raise ImportFailure(
+            f"`{out}` already holds {names}; import into a new folder, or use --force"
+        )
+    for path, text in planned.items():
+        write_atomic(path, text)
+    return list(planned)

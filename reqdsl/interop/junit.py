@@ -1,0 +1,186 @@
+"""Test results from JUnit XML reports, matched to `test` elements by `automated-by`.
+
+A test case is known by `classname::name` (the language's example:
+`tests.test_booking::test_book_free_slot`) and by `classname.name`. An `automated-by`
+written as a pytest node ID (`tests/test_booking.py::TestBook::test_x`) is read as
+`tests.test_booking.TestBook::test_x`. A parametrised case (`test_x[1]`, `test_x[2]`)
+counts for `...::test_x` when no case has that exact name.
+
+Each automated test gets `passed`, `failed` (a <failure> or an <error>), `skipped` or
+`not-run` (in no report); several cases behind one key: the worst counts. A
+requirement's verification status aggregates the automated tests that verify it, worst
+first: `failed`, `not-run`, `skipped`, `passed`; `not-automated` when tests verify it
+but none is automated, `untested` when no test verifies it.
+
+Reports are parsed with defusedxml: a DOCTYPE with entities, or an external entity, is
+refused (no file is read, no entity is expanded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from ..model.elements import ModelElement
+
+if TYPE_CHECKING:
+    from ..model.project import Project
+
+TestStatus = Literal["passed", "failed", "skipped", "not-run"]
+VerificationStatus = Literal["failed", "not-run", "skipped", "passed", "not-automated", "untested"]
+WORST_FIRST: tuple[TestStatus, ...] = ("failed", "not-run", "skipped", "passed")
+
+
+class JunitError(Exception):
+    """A report cannot be read, is not well-formed XML, is unsafe, or is not JUnit."""
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    status: TestStatus
+    message: str | None = None  # the first failure or skip message, if any
+
+
+@dataclass
+class JunitResults:
+    """The cases of one or more reports, by key (`classname::name`, `classname.name`)."""
+
+    cases: dict[str, CaseResult] = field(default_factory=dict)
+    reports: list[str] = field(default_factory=list)
+
+    def result_of(self, test: ModelElement) -> CaseResult | None:
+        """The result of a `test` element; None when it is not automated."""
+        automated = test.word("automated-by") if test.kind == "test" else None
+        if automated is None or not automated.strip():
+            return None
+        key = normalise_test_id(automated.strip())
+        found = self.cases.get(key)
+        if found is not None:
+            return found
+        prefix = key + "["  # parametrised cases
+        variants = [result for name, result in self.cases.items() if name.startswith(prefix)]
+        if variants:
+            return _worst(variants)
+        return CaseResult("not-run")
+
+
+@dataclass(frozen=True)
+class RequirementVerification:
+    status: VerificationStatus
+    tests: tuple[tuple[str, str], ...]  # (test ID, its status or "not-automated")
+
+
+def normalise_test_id(test_id: str) -> str:
+    """`tests/test_x.py::Class::test_y` -> `tests.test_x.Class::test_y`; other forms
+    are kept as they are."""
+    if "::" not in test_id:
+        return test_id
+    parts = test_id.split("::")
+    module = parts[0]
+    if module.endswith(".py"):
+        module = module[:-3]
+    module = module.replace("\\", "/").strip("/").replace("/", ".")
+    return ".".join([module, *parts[1:-1]]) + "::" + parts[-1]
+
+
+def _worst(results: list[CaseResult]) -> CaseResult:
+    return min(results, key=lambda result: WORST_FIRST.index(result.status))
+
+
+def _case_result(case: object) -> CaseResult:
+    for child in case:  # type: ignore[attr-defined]
+        tag = _local(child.tag)
+        if tag in ("failure", "error"):
+            return CaseResult("failed", child.get("message") or (child.text or "").strip() or None)
+    for child in case:  # type: ignore[attr-defined]
+        if _local(child.tag) == "skipped":
+            return CaseResult("skipped", child.get("message") or None)
+    return CaseResult("passed")
+
+
+def _local(tag: object) -> str:
+    text = tag if isinstance(tag, str) else ""
+    return text.rsplit("}", 1)[-1]
+
+
+def parse_junit(data: bytes, name: str = "report") -> dict[str, CaseResult]:
+    """The cases of one report, by key; raises JunitError."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(data, forbid_dtd=False)
+    except DefusedXmlException as error:
+        raise JunitError(f"`{name}` is refused: {error}") from error
+    except ParseError as error:
+        raise JunitError(f"`{name}` is not well-formed XML: {error}") from error
+    if _local(root.tag) not in ("testsuites", "testsuite"):
+        raise JunitError(f"`{name}` is not a JUnit report (root element `{_local(root.tag)}`)")
+    cases: dict[str, list[CaseResult]] = {}
+    for case in root.iter():
+        if _local(case.tag) != "testcase":
+            continue
+        test_name = case.get("name") or ""
+        classname = case.get("classname") or ""
+        result = _case_result(case)
+        keys = (
+            [f"{classname}::{test_name}", f"{classname}.{test_name}"] if classname else [test_name]
+        )
+        for key in keys:
+            cases.setdefault(key, []).append(result)
+    return {key: _worst(results) for key, results in cases.items()}
+
+
+def read_junit(paths: list[Path]) -> JunitResults:
+    """Read every report; a case in several reports: the worst result counts."""
+    results = JunitResults()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise JunitError(f"cannot read `{path}`: {error.strerror or error}") from error
+        for key, result in parse_junit(data, str(path)).items():
+            known = results.cases.get(key)
+            results.cases[key] = result if known is None else _worst([known, result])
+        results.reports.append(str(path))
+    return results
+
+
+def automated_results(project: Project, results: JunitResults) -> dict[str, CaseResult]:
+    """The result of every automated `test` element, by test ID."""
+    out: dict[str, CaseResult] = {}
+    for test in project.live("test"):
+        result = results.result_of(test)
+        if test.id is not None and result is not None:
+            out.setdefault(test.id, result)
+    return out
+
+
+def verification_statuses(
+    project: Project, results: JunitResults
+) -> dict[str, RequirementVerification]:
+    """The aggregated verification status of every requirement, by requirement ID."""
+    by_test = automated_results(project, results)
+    verifying: dict[str, list[tuple[str, str]]] = {}
+    for test in project.live("test"):
+        if test.id is None or not test.has("verifies"):
+            continue
+        status = by_test[test.id].status if test.id in by_test else "not-automated"
+        for value in test.refs("verifies"):
+            verifying.setdefault(value.raw, []).append((test.id, status))
+    out: dict[str, RequirementVerification] = {}
+    for requirement in project.of_kind("requirement"):
+        if requirement.id is None or requirement.id in out:
+            continue
+        tests = verifying.get(requirement.id, [])
+        statuses = [status for _, status in tests if status != "not-automated"]
+        overall: VerificationStatus
+        if not tests:
+            overall = "untested"
+        elif not statuses:
+            overall = "not-automated"
+        else:
+            overall = min(statuses, key=WORST_FIRST.index)  # type: ignore[arg-type]
+        out[requirement.id] = RequirementVerification(overall, tuple(tests))
+    return out

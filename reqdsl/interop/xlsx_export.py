@@ -1,0 +1,49 @@
+"""The traceability matrix as an Excel workbook (openpyxl): a header row, frozen, with
+filters; every cell written as text and neutralised (openpyxl would store a string
+starting with `=` as a formula). The workbook's dates are fixed, so that the same
+project gives the same bytes."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from .matrix import COLUMNS, MatrixRow, neutralise_cell
+
+_FIXED_TIME = datetime.datetime(2000, 1, 1)
+_WIDTHS = {"ID": 16, "Title": 36, "Section": 24}
+
+
+def matrix_xlsx(rows: list[MatrixRow], title: str = "Traceability") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _sheet_title(title)
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([neutralise_cell(cell) for cell in row.cells()])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.data_type = "s"  # text, never a formula or a number
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, name in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, 18)
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    workbook.properties.creator = "reqdsl"
+    workbook.properties.created = _FIXED_TIME
+    workbook.properties.modified = _FIXED_TIME
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return (cleaned or "Traceability")[:31]
