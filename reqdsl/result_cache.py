@@ -3,7 +3,9 @@
 Keyed by `Scan.fingerprint()` (reqdsl's version and grammar, reqdsl.toml, custom
 catalogues, every file's path and content hash), it stores the diagnostics and summary
 of the last `reqdsl check`. Like ruff's cache, it can make a run faster, never different:
-any change to any input changes the key, and a corrupt file is ignored.
+any change to any input changes the key, and a corrupt file is ignored. The file is
+sealed with a per-user key (reqdsl/util/integrity.py), so a result committed to a
+repository cannot make a check pass.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Summary
 from .parse.cache import CACHE_DIR
 from .util.files import write_atomic
+from .util.integrity import seal, unseal
 
 _FILE = "check-result.json"
 
 
 def load_result(root: Path, fingerprint: str) -> tuple[list[Diagnostic], Summary] | None:
     try:
-        data = json.loads((root / CACHE_DIR / _FILE).read_text(encoding="utf-8"))
+        payload = unseal((root / CACHE_DIR / _FILE).read_bytes())
+        if payload is None:  # not written by this user's reqdsl: a planted result
+            return None
+        data = json.loads(payload.decode("utf-8"))
         if data.get("fingerprint") != fingerprint:
             return None
         diagnostics = [Diagnostic.from_json(item) for item in data["diagnostics"]]
@@ -38,7 +44,10 @@ def save_result(
         "diagnostics": [d.to_json() for d in diagnostics],
         "summary": summary.to_json(),
     }
+    sealed = seal(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    if sealed is None:
+        return
     try:
-        write_atomic(root / CACHE_DIR / _FILE, json.dumps(data, ensure_ascii=False))
+        write_atomic(root / CACHE_DIR / _FILE, sealed)
     except OSError:
         return

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..parse.cache import CACHE_DIR
 from ..util.files import write_atomic
+from ..util.integrity import seal, unseal
 
 SUBDIR = "diagrams"
 SUFFIX = ".svg"
@@ -45,7 +46,10 @@ class SvgCache:
         if path is None:
             return None
         try:
-            return path.read_text(encoding="utf-8")
+            payload = unseal(path.read_bytes())
+            # An SVG planted in the repository's cache would reach the site as is: only
+            # entries sealed with this user's key are used (reqdsl/util/integrity.py).
+            return payload.decode("utf-8") if payload is not None else None
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -53,8 +57,11 @@ class SvgCache:
         path = self._path(key)
         if path is None:
             return
+        sealed = seal(svg.encode("utf-8"))
+        if sealed is None:
+            return
         with contextlib.suppress(OSError):  # a read-only project: render again next time
-            write_atomic(path, svg)
+            write_atomic(path, sealed)
 
     def prune(self, keep: set[str]) -> int:
         """Remove entries other than `keep`; returns how many went."""

@@ -134,7 +134,11 @@ def load_config(root: Path) -> Config:
     catalogs = _expect(data.get("catalogs", {}), dict, "catalogs", "a table")
     for scheme, file_name in catalogs.items():
         file_name = _expect(file_name, str, f"catalogs.{scheme}", "a path to a TSV file")
-        config.catalogs[scheme] = root / file_name
+        path = root / file_name
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise ConfigError(f"{CONFIG_NAME}: catalogue `{scheme}` must be a file inside the "
+                              f"project, not `{file_name}`")
+        config.catalogs[scheme] = path
 
     compliance = _expect(data.get("compliance", {}), dict, "compliance", "a table")
     iso = _expect(compliance.get("iso27001", {}), dict, "compliance.iso27001", "a table")

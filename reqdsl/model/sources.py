@@ -93,7 +93,16 @@ def scan_project(root: Path) -> Scan:
     except ConfigError as error:
         raise ProjectError(str(error)) from error
     scan = Scan(root=root, config=config)
+    resolved_root = root.resolve()
     for relpath, path in discover(root, config):
+        if not path.resolve().is_relative_to(resolved_root):
+            # A `.req` link to /proc/self/environ or ~/.ssh would be quoted in
+            # diagnostics, and from there in a public CI log: never read outside.
+            scan.files.append(
+                ScannedFile(relpath, path, SourceFile(relpath, "", path), "",
+                            unreadable="it is a symbolic link to a file outside the project")
+            )
+            continue
         try:
             data = path.read_bytes()
         except OSError as error:

@@ -6,6 +6,8 @@ named after reqdsl's version and grammar, so an upgrade never reads stale trees.
 file per source file lets parallel workers write their own entries (no second pickling
 in the parent) and an edit rewrite one entry. A missing, unreadable or corrupt entry is
 ignored and the file parsed again: the cache can make reqdsl faster, never wrong.
+Entries are sealed with a per-user key (reqdsl/util/integrity.py): a cache file planted
+in a repository is never unpickled.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..resources import grammar_path
+from ..util.integrity import caching_possible, seal, unseal
 from .syntax import ParsedFile
 
 CACHE_DIR = ".reqdsl_cache"
@@ -34,7 +37,7 @@ def _salt() -> str:
 class ParseCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.root = root / CACHE_DIR
-        self.enabled = enabled
+        self.enabled = enabled and caching_possible()
         self.folder = self.root / f"parse-{_salt()}" if enabled else self.root
 
     def _entry(self, relpath: str, key: str) -> Path:
@@ -45,8 +48,10 @@ class ParseCache:
         if not self.enabled:
             return None
         try:
-            with open(self._entry(relpath, key), "rb") as stream:
-                parsed = pickle.load(stream)
+            payload = unseal(self._entry(relpath, key).read_bytes())
+            if payload is None:  # not written by this user's reqdsl: never unpickle it
+                return None
+            parsed = pickle.loads(payload)
         except Exception:  # missing, truncated, from another Python: parse again
             return None
         return parsed if isinstance(parsed, ParsedFile) and parsed.relpath == relpath else None
@@ -57,9 +62,12 @@ class ParseCache:
             return
         try:
             self._prepare()
+            sealed = seal(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+            if sealed is None:
+                return
             handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(parsed, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                stream.write(sealed)
             os.replace(temp, self._entry(relpath, key))
         except OSError:
             return

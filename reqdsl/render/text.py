@@ -106,8 +106,23 @@ class _Style:
         return self.wrap(text, _SEVERITY_STYLE[severity])
 
 
+# Terminal control characters in user text (an ESC in a title, a bidi override in a
+# statement) must never reach the terminal: each becomes one visible character, so the
+# caret under a source line stays aligned. C0 controls map to the Control Pictures block.
+_CONTROL = {code: 0x2400 + code for code in range(0x20) if code != 0x09}
+_CONTROL[0x7F] = 0x2421
+_CONTROL.update({code: 0xFFFD for code in range(0x80, 0xA0)})
+_CONTROL.update({code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F),
+                                            *range(0x2066, 0x206A))})
+
+
+def printable(text: str) -> str:
+    """`text` with every terminal control character made visible and inert."""
+    return text.translate(_CONTROL)
+
+
 def _location(path: str, span: Span) -> str:
-    return f"{path}:{span.line}:{span.column}:"
+    return f"{printable(path)}:{span.line}:{span.column}:"
 
 
 def _diagnostic_lines(
@@ -116,21 +131,21 @@ def _diagnostic_lines(
     label = f"{diagnostic.severity.value}[{diagnostic.code}]"
     lines = [
         f"{style.bold(_location(diagnostic.path, diagnostic.span))} "
-        f"{style.severity(label, diagnostic.severity)} {diagnostic.message}"
+        f"{style.severity(label, diagnostic.severity)} {printable(diagnostic.message)}"
     ]
     source = sources.get(diagnostic.path)
     if source is not None:
-        excerpt = excerpt_lines(source.line_text(diagnostic.span.line), diagnostic.span)
+        excerpt = excerpt_lines(printable(source.line_text(diagnostic.span.line)), diagnostic.span)
         if excerpt:
             text, caret = excerpt
             lines += [text, style.severity(caret, diagnostic.severity)]
     if diagnostic.hint:
-        lines.append(f"  = {style.bold('hint')}: {diagnostic.hint}")
+        lines.append(f"  = {style.bold('hint')}: {printable(diagnostic.hint)}")
     for related in diagnostic.related:
         location = _location(related.path, related.span)
-        lines.append(f"  {style.bold('note')}: {location} {related.message}")
+        lines.append(f"  {style.bold('note')}: {location} {printable(related.message)}")
     for fix in diagnostic.fixes:
-        lines.append(f"  = {style.bold('fix')}: {fix.description}")
+        lines.append(f"  = {style.bold('fix')}: {printable(fix.description)}")
     return lines
 
 

@@ -1,0 +1,73 @@
+"""Caches that a checked-out repository cannot forge.
+
+reqdsl keeps its caches inside the project (`.reqdsl_cache/`), where a pull request can
+add files too. Unpickling a planted parse-cache entry would run its code, and a planted
+check result would make `reqdsl check` pass without checking. Every cache file therefore
+carries an HMAC-SHA256 made with a key that lives outside any project, in the user's own
+cache folder (`$XDG_CACHE_HOME/reqdsl/key`, mode 0600), and a file whose tag does not
+verify is ignored before it is parsed. Without a usable key there is no caching at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+_TAG = 32  # bytes of HMAC-SHA256
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reqdsl" / "key"
+
+
+@functools.cache
+def _key() -> bytes | None:
+    path = _key_file()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(key)
+        return key
+    except FileExistsError:  # another process made it first
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if len(data) >= 32 else None
+    except OSError:
+        return None
+
+
+def caching_possible() -> bool:
+    return _key() is not None
+
+
+def seal(payload: bytes) -> bytes | None:
+    """`payload` with its tag in front, or None when no key can be had."""
+    key = _key()
+    if key is None:
+        return None
+    return hmac.new(key, payload, hashlib.sha256).digest() + payload
+
+
+def unseal(sealed: bytes) -> bytes | None:
+    """The payload if its tag verifies with this user's key, else None."""
+    key = _key()
+    if key is None or len(sealed) < _TAG:
+        return None
+    tag, payload = sealed[:_TAG], sealed[_TAG:]
+    expected = hmac.new(key, payload, hashlib.sha256).digest()
+    return payload if hmac.compare_digest(tag, expected) else None

@@ -1,0 +1,81 @@
+"""Hostile repositories: planted caches, links out of the project, terminal escapes."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+
+from reqdsl.model.sources import content_key
+from reqdsl.parse.cache import ParseCache
+
+from .conftest import run_reqdsl
+
+TEXT = 'document D "d" { level: software }\nrequirement R "r" { statement: "x" risk: huge }\n'
+
+
+class _Planted:
+    """Unpickling this would create a marker file: the attack on a pickle cache."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Path.write_text, (self.marker, "pwned"))
+
+
+def test_planted_parse_cache_is_never_unpickled(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.req").write_text(TEXT, encoding="utf-8")
+    marker = tmp_path / "marker"
+    cache = ParseCache(project)
+    entry = cache._entry("a.req", content_key(TEXT.encode()))
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(pickle.dumps(_Planted(marker)))
+    result = run_reqdsl("check", "--format", "json", str(project))
+    assert not marker.exists(), "a planted cache entry was unpickled"
+    assert result.returncode == 1  # checked for real: SM004 on `risk`
+
+
+def test_planted_check_result_cannot_make_a_check_pass(tmp_path: Path) -> None:
+    (tmp_path / "a.req").write_text(TEXT, encoding="utf-8")
+    first = run_reqdsl("check", "--format", "json", str(tmp_path))
+    assert first.returncode == 1
+    planted = tmp_path / ".reqdsl_cache" / "check-result.json"
+    sealed = planted.read_bytes()
+    forged = json.loads(sealed[32:].decode())
+    forged["diagnostics"], forged["summary"]["errors"] = [], 0
+    for payload in (json.dumps(forged).encode(), b"\0" * 32 + json.dumps(forged).encode()):
+        planted.write_bytes(payload)
+        assert run_reqdsl("check", "--format", "json", str(tmp_path)).returncode == 1
+
+
+def test_links_out_of_the_project_are_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("API_TOKEN=hunter2\n", encoding="utf-8")
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.req").write_text('document D "d"\n', encoding="utf-8")
+    os.symlink(secret, project / "leak.req")
+    result = run_reqdsl("check", str(project))
+    assert "hunter2" not in result.stdout + result.stderr
+    assert "outside the project" in result.stdout
+
+
+def test_catalogue_outside_the_project_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "reqdsl.toml").write_text('[catalogs]\nx = "/etc/passwd"\n', encoding="utf-8")
+    result = run_reqdsl("check", str(tmp_path))
+    assert result.returncode == 2 and "inside the project" in result.stderr
+
+
+def test_terminal_escapes_in_user_text_are_inert(tmp_path: Path) -> None:
+    (tmp_path / "a.req").write_text(
+        'document D "d" { level: software }\n'
+        'requirement R "r" { statement: "The app shall \x1b[2J\x1b]0;owned\x07 run." priorty: must }\n',
+        encoding="utf-8",
+    )
+    result = run_reqdsl("check", str(tmp_path))
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\u241b" in result.stdout  # shown as a visible ESC symbol
