@@ -1,0 +1,103 @@
+"""`reqdsl build [PATH] [-o DIR] [--strict] [--junit FILE]...`: the specification site.
+
+Checks the project, generates the pages and runs a real `mkdocs build` (Material) into a
+staging folder, then swaps the result into the output folder (see reqdsl/site/builder.py
+and docs/site.md). Exit status:
+
+- 0: the site is built (or already up to date) and the model has no error;
+- 1: the model has errors (or warnings, with `--strict`): the previous site is left
+  untouched, and the failing diagnostics are printed on stderr; with `--allow-errors` the
+  site is published all the same (it shows the errors) and the exit status is still 1;
+- 2: usage, an unusable output folder (one reqdsl did not make), an unreadable JUnit
+  report, a project that cannot be loaded, or MkDocs failing; the previous site stays.
+
+Progress goes to stderr (`-q` silences it); the one-line result goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+NAME = "build"
+HELP = "build the specification site (MkDocs Material, works offline)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=Path("."), type=Path, help="project folder")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="site folder (default: [build] site_dir, `site`)"
+    )
+    parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    parser.add_argument(
+        "--junit",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="JUnit XML test report (repeat for several); results show on the site",
+    )
+    parser.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="publish the site even when the model has errors (exit status stays 1)",
+    )
+    parser.add_argument(
+        "--no-diagrams", action="store_true", help="do not render diagrams (faster)"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="parse and render afresh")
+    parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+
+def output_folder(project: Path, output: Path | None) -> Path:
+    """`-o` wins; else `[build] site_dir` of reqdsl.toml, relative to the project."""
+    if output is not None:
+        return output
+    from ..model.sources import ProjectError, scan_project
+
+    try:
+        site_dir = scan_project(project).config.site_dir
+    except ProjectError:
+        site_dir = "site"
+    return project / site_dir
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from ..cli import EXIT_FAILURE
+    from ..site.builder import BuildOptions, SiteError, build_site
+
+    use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
+    options = BuildOptions(
+        project=args.path,
+        output=output_folder(args.path, args.output),
+        strict=args.strict,
+        allow_errors=args.allow_errors,
+        junit=list(args.junit),
+        diagrams=not args.no_diagrams,
+        use_cache=use_cache,
+        force=args.force,
+    )
+    try:
+        result = build_site(options, stream=None if args.quiet else sys.stderr)
+    except SiteError as error:
+        print(f"reqdsl: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    for warning in result.mkdocs_warnings:
+        print(f"reqdsl: warning: mkdocs: {warning}", file=sys.stderr)
+    if result.diagram_note and not args.no_diagrams:
+        print(
+            f"reqdsl: warning: some diagrams are shown as PlantUML source: {result.diagram_note} "
+            "(run `reqdsl doctor`)",
+            file=sys.stderr,
+        )
+    if result.report:
+        sys.stderr.write(result.report)
+    if result.state == "not published":
+        print(f"site not updated: {options.output} (the model has errors)")
+    else:
+        print(f"site {result.state}: {options.output}")
+    return result.exit_code

@@ -1,0 +1,82 @@
+"""`reqdsl serve [PATH]`: build the site, serve it on 127.0.0.1 with live reload, and
+rebuild when a file of the project changes.
+
+MkDocs' own live-reload server serves a temporary site folder; its builder is reqdsl's
+(check, generate, `mkdocs build`), which skips everything when no input changed, so its
+own writes to `.reqdsl_cache/` cause no rebuild loop. The site is published even when the
+model has errors: a preview is for seeing them. Stop with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+NAME = "serve"
+HELP = "serve the site on 127.0.0.1, rebuilding and reloading on every change"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=Path("."), type=Path, help="project folder")
+    parser.add_argument("-p", "--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--junit", action="append", default=[], type=Path, metavar="FILE")
+    parser.add_argument("--no-diagrams", action="store_true", help="do not render diagrams")
+    parser.add_argument("--open", action="store_true", help="open the site in a browser")
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+    import shutil
+    import tempfile
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from ..cli import EXIT_FAILURE, EXIT_OK
+    from ..site.builder import BuildOptions, SiteError, build_site
+
+    if not args.path.is_dir():
+        print(f"reqdsl: `{args.path}` is not a folder", file=sys.stderr)
+        return EXIT_FAILURE
+    workspace = Path(tempfile.mkdtemp(prefix="reqdsl-serve-"))
+    options = BuildOptions(
+        project=args.path,
+        output=workspace / "site",
+        allow_errors=True,
+        junit=list(args.junit),
+        diagrams=not args.no_diagrams,
+        sources=workspace / "sources",
+    )
+
+    def rebuild() -> None:
+        try:
+            result = build_site(options, stream=sys.stderr)
+        except SiteError as error:
+            print(f"reqdsl: {error}", file=sys.stderr)
+            return
+        for warning in result.mkdocs_warnings:
+            print(f"reqdsl: warning: mkdocs: {warning}", file=sys.stderr)
+
+    try:
+        result = build_site(options, stream=sys.stderr)
+    except SiteError as error:
+        print(f"reqdsl: {error}", file=sys.stderr)
+        shutil.rmtree(workspace, ignore_errors=True)
+        return EXIT_FAILURE
+    del result
+    logging.basicConfig(level=logging.INFO, format="reqdsl serve: %(message)s")
+    server = LiveReloadServer(
+        builder=rebuild, host="127.0.0.1", port=args.port, root=str(options.output)
+    )
+    server.watch(str(args.path.resolve()))
+    try:
+        server.serve(open_in_browser=args.open)  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        print("reqdsl serve: stopped", file=sys.stderr)
+    except OSError as error:
+        print(f"reqdsl: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        server.shutdown()
+        shutil.rmtree(workspace, ignore_errors=True)
+    return EXIT_OK

@@ -1,0 +1,350 @@
+"""`reqdsl build`: check the project, generate the pages, run a real `mkdocs build` with
+Material into a staging folder, and swap the result into the output folder.
+
+The steps, each skipped when it has nothing to do:
+
+1. Under the output's lock (`publish.output_lock`), read the project's files and compute
+   a fingerprint of everything the site depends on (the files, reqdsl.toml, catalogues,
+   JUnit reports, reqdsl's own code and assets, the MkDocs and Material versions). When
+   the published site's marker holds the same fingerprint, the site is up to date: done.
+2. Check the project. Errors (and warnings with `--strict`) fail the build with exit 1
+   and leave the previous site untouched, unless `--allow-errors` asks to publish a site
+   that shows them (exit 1 all the same).
+3. Render the diagrams (cached), generate the pages, and write the MkDocs project
+   (`mkdocs.yml` and `docs/`) into a persistent folder under `.reqdsl_cache/site/`,
+   writing only files whose content changed. When the generated tree equals the one the
+   published site was built from, only the marker is updated.
+4. Otherwise run `mkdocs build` in this process into `<out>.reqdsl-staging-<pid>` and swap
+   it in (`publish.swap_in`). A failure of MkDocs is exit 2, and the previous site stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TextIO
+
+from .. import __version__
+from ..diagnostics import Severity, Summary
+from ..model.sources import Scan
+from .publish import (
+    PublishError,
+    check_output,
+    output_lock,
+    read_marker,
+    recover,
+    remove_marked,
+    staging_folder,
+    swap_in,
+    write_marker,
+)
+
+SOURCES = ".reqdsl_cache/site"
+
+
+class SiteError(Exception):
+    """The site cannot be built (bad output folder, unreadable report, MkDocs failed)."""
+
+
+@dataclass
+class BuildOptions:
+    project: Path
+    output: Path
+    strict: bool = False
+    allow_errors: bool = False
+    junit: list[Path] = field(default_factory=list)
+    diagrams: bool = True
+    use_cache: bool = True
+    force: bool = False  # build even when the site looks up to date
+    sources: Path | None = None  # where the MkDocs project is written (default: the cache)
+
+
+@dataclass
+class BuildResult:
+    exit_code: int
+    state: str  # "built", "up to date", "marker updated", "not published"
+    summary: Summary | None = None
+    pages_written: int = 0
+    mkdocs_warnings: list[str] = field(default_factory=list)
+    diagram_note: str | None = None
+    report: str | None = None  # the failing diagnostics as text, when not published
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Progress:
+    """Progress lines on stderr (`reqdsl build: checked 10100 elements (3.1 s)`)."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+        self.start = self.last = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def step(self, name: str, message: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = now - self.last
+        self.last = now
+        if self.stream is not None:
+            print(
+                f"reqdsl build: {message} ({now - self.start:.1f} s)", file=self.stream, flush=True
+            )
+
+
+def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> BuildResult:
+    """Build and publish the site; raises SiteError (exit 2) when it cannot."""
+    from ..model.sources import ProjectError, scan_project
+
+    progress = Progress(stream)
+    out = options.output.absolute()
+    try:
+        check_output(out, options.project)
+    except PublishError as error:
+        raise SiteError(str(error)) from error
+
+    def waiting() -> None:
+        if stream is not None:
+            print(f"reqdsl build: waiting for another build of `{out}`", file=stream, flush=True)
+
+    try:
+        with output_lock(out, waiting):
+            recover(out)
+            check_output(out, options.project)  # again: it may have changed meanwhile
+            try:
+                scan = scan_project(options.project)
+            except ProjectError as error:
+                raise SiteError(str(error)) from error
+            with _without_gc():
+                return _build_locked(options, out, scan, progress)
+    except PublishError as error:
+        raise SiteError(str(error)) from error
+    except OSError as error:
+        raise SiteError(f"cannot write the site to `{out}`: {error}") from error
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """A build allocates millions of short-lived strings and few cycles: the cyclic
+    collector's full passes over the loaded model cost more than a third of page
+    generation at 10,000 requirements. Reference counting frees the strings anyway."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _failing(summary: Summary, strict: bool) -> bool:
+    return summary.errors > 0 or (strict and summary.warnings > 0)
+
+
+def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progress) -> BuildResult:
+    from ..commands.check import check_project
+    from .junit import JunitError, load_junit
+
+    try:
+        tests = load_junit(list(options.junit))
+    except JunitError as error:
+        raise SiteError(str(error)) from error
+    fingerprint = site_fingerprint(scan.fingerprint(), tests.digest, options)
+    marker = read_marker(out) if out.is_dir() else None
+    if (
+        not options.force
+        and marker is not None
+        and marker.get("fingerprint") == fingerprint
+        and marker.get("diagrams_complete", False)
+        and (out / "index.html").is_file()
+    ):
+        summary = Summary(errors=marker.get("errors", 0), warnings=marker.get("warnings", 0))
+        progress.step("total", "the site is up to date")
+        code = 1 if _failing(summary, options.strict) else 0
+        return BuildResult(code, "up to date", summary, timings=progress.timings)
+
+    project, diagnostics, summary = check_project(
+        options.project, use_cache=options.use_cache, scan=scan
+    )
+    counts = f"{summary.errors} errors, {summary.warnings} warnings"
+    progress.step("check", f"checked {summary.elements} elements: {counts}")
+    failing = _failing(summary, options.strict)
+    if failing and not options.allow_errors:
+        from ..render import render_text
+
+        shown = [d for d in diagnostics if d.severity is Severity.ERROR or options.strict]
+        shown = [d for d in shown if d.severity is not Severity.INFO]
+        texts = dict(project.sources)
+        if project.config.source is not None:
+            texts[project.config.source.relpath] = project.config.source
+        text = render_text(shown, texts, summary, color=False)
+        progress.step("total", "the site was not updated (fix the errors, or use --allow-errors)")
+        return BuildResult(1, "not published", summary, report=text, timings=progress.timings)
+
+    from .context import SiteContext
+    from .diagrams import site_diagrams
+    from .generate import generate_site
+    from .writer import write_tree
+
+    diagrams = site_diagrams(project, render=options.diagrams, use_cache=options.use_cache)
+    progress.step("diagrams", f"{len(diagrams.svgs)} of {len(diagrams.sources)} diagrams drawn")
+    ctx = SiteContext(project, diagnostics, summary, diagrams, tests)
+    files: dict[str, str | bytes] = dict(generate_site(ctx))
+    sources, temporary = _sources_folder(options, out)
+    try:
+        report = write_tree(sources, files)
+        progress.step("generate", f"generated {len(files)} files, {len(report.written)} changed")
+        record = {
+            "version": __version__,
+            "fingerprint": fingerprint,
+            "sources": report.digest,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "diagrams_complete": diagrams.note is None or not options.diagrams,
+        }
+        result = BuildResult(
+            1 if failing else 0,
+            "built",
+            summary,
+            pages_written=len(report.written),
+            diagram_note=diagrams.note,
+        )
+        if not options.force and marker is not None and marker.get("sources") == report.digest:
+            write_marker(out, record)
+            result.state = "marker updated"
+            progress.step("total", "no page changed; the site is up to date")
+        else:
+            result.mkdocs_warnings = _publish(sources, out, record, progress)
+    finally:
+        if temporary:
+            shutil.rmtree(sources, ignore_errors=True)
+    result.timings = progress.timings
+    return result
+
+
+def _publish(sources: Path, out: Path, record: dict[str, object], progress: Progress) -> list[str]:
+    staging = staging_folder(out)
+    try:
+        warnings = run_mkdocs(sources / "mkdocs.yml", staging)
+        progress.step(
+            "mkdocs", "mkdocs build done" + (f", {len(warnings)} warnings" if warnings else "")
+        )
+        write_marker(staging, record)
+        swap_in(staging, out)
+    except BaseException:
+        remove_marked(staging)
+        raise
+    progress.step("publish", f"site written to {out}")
+    return warnings
+
+
+def _sources_folder(options: BuildOptions, out: Path) -> tuple[Path, bool]:
+    """The MkDocs project's folder, kept between builds so that unchanged pages are not
+    rewritten; a temporary one with --no-cache or when the project is read-only."""
+    if options.sources is not None:
+        options.sources.mkdir(parents=True, exist_ok=True)
+        return options.sources, False
+    if options.use_cache:
+        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
+        folder = options.project / SOURCES / key
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.access(folder, os.W_OK):
+                return folder, False
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix="reqdsl-site-")), True
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path, site_dir: Path, *, fast: bool = True) -> list[str]:
+    """A real `mkdocs build` in this process; returns MkDocs' warnings. Raises SiteError
+    when MkDocs fails. `fast` adds the plugin of reqdsl.site.fastpages (same pages,
+    rendered without re-parsing their HTML)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    saved = (logger.propagate, logger.level)
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    try:
+        config = load_config(str(config_file), site_dir=str(site_dir))
+        if fast:
+            from .fastpages import FastPages
+
+            config.plugins["reqdsl-fast-pages"] = FastPages()
+        build(config)
+    except MkDocsException as error:
+        raise SiteError(f"mkdocs build failed: {error}") from error
+    except SystemExit as error:  # mkdocs' Abort
+        raise SiteError(f"mkdocs build failed: {error}") from error
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate, level = saved
+        logger.setLevel(level)
+    return handler.messages
+
+
+@cache
+def _code_digest() -> str:
+    """reqdsl's own code and shipped files: a site depends on the generator too (a
+    development checkout changes without changing its version)."""
+    from ..resources import shipped_dir
+
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parents[1]
+    roots = [package, shipped_dir("generators")]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (
+                ".py",
+                ".js",
+                ".css",
+                ".txt",
+                ".tsv",
+                ".json",
+                ".lark",
+            ):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_fingerprint(scan_fingerprint: str, junit_digest: str, options: BuildOptions) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (
+        scan_fingerprint,
+        junit_digest,
+        __version__,
+        _code_digest(),
+        str(options.diagrams),
+    ):
+        digest.update(part.encode() + b"\0")
+    for package in ("mkdocs", "mkdocs-material"):
+        try:
+            digest.update(version(package).encode())
+        except PackageNotFoundError:
+            digest.update(b"?")
+    return digest.hexdigest()

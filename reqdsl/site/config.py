@@ -1,0 +1,65 @@
+"""The generated `mkdocs.yml`: Material, offline, short navigation.
+
+Written as JSON (which YAML reads), so that a project name can never break the file or
+inject a YAML tag. MkDocs and Material insert `site_name` into HTML unescaped, so it is
+HTML-escaped here. The offline plugin turns directory URLs off (every page is a file,
+which is what `file://` needs) and inlines the search index; `extra.polyfills` names our
+local iframe-worker shim so that the plugin adds no copy from unpkg.com. `theme.font:
+false` keeps Google Fonts out. Documents are listed in the navigation while there are few
+of them (MkDocs renders the whole navigation into every page: a long one costs build time
+and helps nobody); the Documents page always lists them all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .assets import SCRIPT, SHIM, STYLES
+from .html import esc
+
+NAV_DOCUMENT_LIMIT = 20
+
+
+def mkdocs_config(site_name: str, document_pages: list[str]) -> str:
+    documents: list[Any] = ["documents/index.md"]
+    not_in_nav = ""
+    if len(document_pages) <= NAV_DOCUMENT_LIMIT:
+        documents += document_pages
+    else:
+        not_in_nav = "/documents/*.md"
+    config: dict[str, Any] = {
+        "site_name": esc(site_name),
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": False,
+        "strict": False,
+        "theme": {
+            "name": "material",
+            "font": False,
+            "language": "en",
+            "features": ["navigation.top", "search.highlight", "toc.follow"],
+            "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+        },
+        "plugins": ["search", "offline"],
+        "markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "tables"],
+        "extra": {"polyfills": [SHIM], "generator": False},
+        "extra_css": [STYLES],
+        "extra_javascript": [SCRIPT],
+        "validation": {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}},
+        "nav": [
+            "index.md",
+            {"Documents": documents},
+            "traceability.md",
+            {"Compliance": ["gdpr.md", "iso27001.md"]},
+            "threats.md",
+            "decisions.md",
+            "validation.md",
+            "diagrams.md",
+            "glossary.md",
+            "diagnostics.md",
+        ],
+    }
+    if not_in_nav:
+        config["not_in_nav"] = not_in_nav
+    return json.dumps(config, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,103 @@
+"""The one place where diagrams plug into the site.
+
+`site_diagrams(project)` asks `reqdsl.diagrams` for every diagram, rendered to SVG
+locally through its cache, and never fails the build: when PlantUML or Java is missing,
+when the diagrams package is absent, or when one diagram cannot be drawn, the site shows
+the PlantUML source and a note instead. Pages ask `SiteDiagrams.figure()` for a diagram by
+its source path (`data-flow.puml`, `activity/ACT-LOGIN.puml`, ...).
+
+SVGs are shipped as files and shown through `<img>`, where a browser runs no script and
+loads nothing else; an SVG holding a script or a `javascript:` URL is not shipped at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from ..model.project import Project
+from .html import esc, relative_url
+
+FOLDER = "diagrams"
+_UNSAFE_SVG = re.compile(r"<\s*script|javascript\s*:|<\s*foreignObject", re.IGNORECASE)
+_TITLES = {
+    "use-cases": "Use cases",
+    "data-model": "Data model",
+    "components": "Components",
+    "data-flow": "Data flow",
+    "goals": "Goals",
+    "sequence": "Sequence",
+    "activity": "Activity",
+    "traceability": "Traceability",
+}
+
+
+@dataclass
+class SiteDiagrams:
+    sources: dict[str, str] = field(default_factory=dict)  # `x.puml` -> PlantUML
+    svgs: dict[str, str] = field(default_factory=dict)  # `x.puml` -> SVG text
+    note: str | None = None  # why some or all diagrams are shown as source only
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def files(self) -> dict[str, str]:
+        """SVG files to ship in the site's docs folder."""
+        return {self.svg_page(path): svg for path, svg in sorted(self.svgs.items())}
+
+    @staticmethod
+    def svg_page(source: str) -> str:
+        return f"{FOLDER}/{PurePosixPath(source).with_suffix('.svg')}"
+
+    def title(self, source: str) -> str:
+        stem = PurePosixPath(source).with_suffix("")
+        group = _TITLES.get(stem.parts[0], stem.parts[0])
+        return f"{group}: {stem.name}" if len(stem.parts) > 1 else group
+
+    def figure(self, page: str, source: str, *, caption: str | None = None) -> str:
+        """HTML showing one diagram from `page`: the SVG, else its PlantUML source."""
+        if source not in self.sources:
+            return ""
+        label = caption or self.title(source)
+        if source in self.svgs:
+            url = relative_url(page, self.svg_page(source))
+            body = (
+                f'<a href="{esc(url)}"><img src="{esc(url)}" alt="{esc(label)}" '
+                f'loading="lazy" class="rq-diagram"></a>'
+            )
+        else:
+            why = self.failed.get(source) or self.note or "not rendered"
+            body = (
+                f'<p class="rq-note">Diagram not rendered ({esc(why)}); its PlantUML '
+                f'source:</p><pre class="rq-puml"><code>{esc(self.sources[source])}</code></pre>'
+            )
+        return f'<figure class="rq-figure">{body}<figcaption>{esc(label)}</figcaption></figure>'
+
+    def of_group(self, group: str) -> list[str]:
+        return [path for path in self.sources if PurePosixPath(path).parts[0] == group]
+
+
+def site_diagrams(project: Project, *, render: bool = True, use_cache: bool = True) -> SiteDiagrams:
+    """Every diagram of `project`; never raises (a failure becomes `note`). Without
+    `render` nothing is generated at all (a large model's diagrams take seconds to
+    generate even before PlantUML runs)."""
+    if not render:
+        return SiteDiagrams(note="diagrams turned off for this build (--no-diagrams)")
+    try:
+        from ..diagrams import build_diagrams
+    except ImportError as error:  # an installation without the diagrams package
+        return SiteDiagrams(note=f"diagrams are not available: {error}")
+    try:
+        build = build_diagrams(project, use_cache=use_cache)
+    except Exception as error:  # a diagram bug must not cost reviewers the whole site
+        return SiteDiagrams(note=f"diagrams failed: {type(error).__name__}: {error}")
+    result = SiteDiagrams(sources=dict(build.sources), failed=dict(build.result.failed))
+    if build.unavailable is not None:
+        result.note = build.unavailable
+    for path, svg in build.result.svgs.items():
+        if _UNSAFE_SVG.search(svg):
+            result.failed[path] = "the SVG holds a script or a javascript: URL"
+        else:
+            result.svgs[path] = svg
+    if result.failed and result.note is None:
+        result.note = f"{len(result.failed)} diagram(s) could not be rendered"
+    return result

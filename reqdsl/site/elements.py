@@ -1,0 +1,238 @@
+"""The view of one element on its document page: a field table, links in both directions,
+steps or attributes, its diagram, its diagnostics. Views hold ready, escaped HTML
+fragments; `render_element` only lays them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model.elements import ModelElement, Val
+from ..model.schema import FIELD_SPECS, FieldSpec
+from ..parse.syntax import ActivityStep, Branch, Fragment, Message, Note, Step
+from .context import SiteContext
+from .decision_view import decision_matrix, format_number
+from .html import block, esc, field_table, heading, md_text, relative_url
+from .index import INCOMING_LABELS
+
+RESULT_CSS = {"passed": "ok", "failed": "error", "skipped": "warning", "not-run": "muted"}
+
+
+@dataclass
+class ElementView:
+    element: ModelElement
+    level: int
+    anchor: str | None
+    heading_md: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    incoming: list[tuple[str, str]] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # matrices, steps, attributes, figures
+    diagnostics: str = ""
+
+
+def heading_level(element: ModelElement) -> int:
+    return min(2 + len(element.section), 6)
+
+
+def element_view(ctx: SiteContext, page: str, element: ModelElement) -> ElementView:
+    anchor = ctx.index.anchor_of(element)
+    title = element.title or ""
+    label = f"{element.id} {title}".strip() if element.id else title or element.kind
+    view = ElementView(element, heading_level(element), anchor, md_text(label))
+    view.fields.append(("kind", f'<span class="rq-kind">{esc(element.kind)}</span>'))
+    if element.broken:
+        view.fields.append(
+            ("note", '<span class="rq-badge rq-error">syntax error</span> only the ID counts')
+        )
+    else:
+        view.fields.extend(field_rows(ctx, page, element))
+        view.extra.extend(_extras(ctx, page, element))
+    view.incoming = incoming_rows(ctx, page, element)
+    found = list(ctx.by_element.get(element.order, []))
+    for member in _members(ctx, element):  # a decision's criteria and options
+        found.extend(ctx.by_element.get(member.order, []))
+    view.diagnostics = ctx.diagnostics_html(page, found)
+    return view
+
+
+def render_element(view: ElementView) -> str:
+    """The heading, then the fields and extras (searchable), then back-links and
+    diagnostics in a second block kept out of the search index (they name other
+    elements, whose own entries are found anyway)."""
+    css = f"rq-element rq-{view.element.kind}"
+    parts = [
+        heading(view.level, view.heading_md, view.anchor),
+        block(field_table(view.fields), *view.extra, css=css),
+    ]
+    if view.incoming or view.diagnostics:
+        incoming = field_table(view.incoming, css="rq-fields rq-incoming") if view.incoming else ""
+        parts.append(block(incoming, view.diagnostics, css=f"{css} rq-links", search=False))
+    return "\n\n".join(parts)
+
+
+def _members(ctx: SiteContext, element: ModelElement) -> list[ModelElement]:
+    if element.kind != "decision":
+        return []
+    from ..checks.decisions import decision_members
+
+    return decision_members(element, ctx.project)
+
+
+def field_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tuple[str, str]]:
+    """One (label, HTML) row per field written on the element, in the language's order."""
+    specs = FIELD_SPECS.get(element.kind, {})
+    rows = []
+    for name, spec in specs.items():
+        if not element.has(name) or (element.kind == "decision" and name == "chosen"):
+            continue
+        rows.append((name, value_html(ctx, page, element, spec)))
+    for name, values in element.custom.items():
+        rows.append((name, ", ".join(esc(value.raw) for value in values)))
+    if element.kind == "decision" and element.has("chosen"):
+        rows.append(("chosen", value_html(ctx, page, element, specs["chosen"])))
+    if element.kind == "test":
+        result = ctx.tests.result_of(element)
+        if result is not None:
+            rows.append(("result", result_badge(result)))
+    return rows
+
+
+def result_badge(result: str) -> str:
+    css = RESULT_CSS.get(result, "muted")
+    return f'<span class="rq-badge rq-{css}">{esc(result)}</span>'
+
+
+def value_html(ctx: SiteContext, page: str, element: ModelElement, spec: FieldSpec) -> str:
+    if spec.kind == "pairs":
+        pairs = getattr(element, spec.attr, [])
+        return ", ".join(
+            f"{ctx.index.ref(page, pair.criterion)}&nbsp;{_number(pair.score)}" for pair in pairs
+        )
+    values = element.refs(spec.name)
+    if not values:
+        return '<span class="rq-muted">invalid (see the diagnostics)</span>'
+    return ", ".join(_one_value(ctx, page, element, spec, value) for value in values)
+
+
+def _one_value(
+    ctx: SiteContext, page: str, element: ModelElement, spec: FieldSpec, value: Val
+) -> str:
+    kind = spec.kind
+    if kind == "ref":
+        return ctx.index.ref(page, value.raw)
+    if kind == "compliance":
+        return compliance_html(ctx, page, value.raw)
+    if kind == "technique":
+        from ..catalogs import attack_catalog
+
+        name = attack_catalog().full_name(value.raw)
+        return f'<span title="{esc(name)}">{esc(value.raw)}</span>' if name else esc(value.raw)
+    if kind == "text":
+        return ctx.field_text_html(page, element, spec.name)
+    if kind == "bool" and isinstance(value.value, bool):
+        return "yes" if value.value else "no"
+    return esc(value.raw)
+
+
+def _number(number: Decimal | None) -> str:
+    return format_number(number) if number is not None else "?"
+
+
+def compliance_html(ctx: SiteContext, page: str, raw: str) -> str:
+    """`iso27001:A.8.24` links to its row of the statement of applicability; other
+    references show their catalogue title as a tooltip."""
+    scheme, _, ref = raw.partition(":")
+    catalog = ctx.project.catalogs.get(scheme)
+    entry = catalog.lookup(ref) if catalog is not None else None
+    title = entry.title if entry is not None else None
+    text = f'<span class="rq-ref">{esc(raw)}</span>'
+    if scheme == "iso27001" and entry is not None:
+        href = relative_url(page, "iso27001.md", entry.ref)
+        return f'<a href="{esc(href)}" title="{esc(title or "")}">{text}</a>'
+    if title:
+        return f'<span title="{esc(title)}">{text}</span>'
+    return text
+
+
+def incoming_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tuple[str, str]]:
+    """Back-links, grouped by field: "derived by REQ-2, REQ-3". Only the first definition
+    of a duplicated ID receives them (references resolve to it)."""
+    if element.id is None or ctx.index.anchor_of(element) != element.id:
+        return []
+    grouped: dict[str, list[str]] = {}
+    for back in ctx.index.back_links.get(element.id, []):
+        label = INCOMING_LABELS.get(back.field, f"{back.field} (from)")
+        html = ctx.index.ref(page, back.source.id or "")
+        if back.field == "verifies":
+            result = ctx.tests.result_of(back.source)
+            if result is not None:
+                html += " " + result_badge(result)
+        grouped.setdefault(label, []).append(html)
+    return [(label, ", ".join(items)) for label, items in grouped.items()]
+
+
+def _extras(ctx: SiteContext, page: str, element: ModelElement) -> list[str]:
+    extras = []
+    if element.attributes:
+        extras.append(_attributes(ctx, page, element))
+    if element.steps:
+        extras.append(f'<div class="rq-steps">{_steps(ctx, page, element.steps)}</div>')
+    if element.kind == "decision":
+        extras.append(decision_matrix(ctx, page, element, with_ids=True))
+    folder = {"scenario": "sequence", "activity": "activity"}.get(element.kind)
+    if folder and element.id:
+        extras.append(ctx.diagrams.figure(page, f"{folder}/{element.id}.puml"))
+    return [extra for extra in extras if extra]
+
+
+def _attributes(ctx: SiteContext, page: str, element: ModelElement) -> str:
+    rows = []
+    for attribute in element.attributes:
+        kind = (
+            ctx.index.ref(page, attribute.type)
+            if attribute.type in ctx.project.index
+            else esc(attribute.type)
+        )
+        flags = ", ".join(esc(flag.name) for flag in attribute.flags)
+        rows.append(
+            f"<tr><td><code>{esc(attribute.name)}</code></td><td>{kind}</td>"
+            f"<td>{esc(attribute.multiplicity or '')}</td><td>{flags}</td></tr>"
+        )
+    return (
+        '<table data-rq="attributes"><thead><tr><th>attribute</th><th>type</th>'
+        f"<th>multiplicity</th><th>flags</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _steps(ctx: SiteContext, page: str, steps: list[Step]) -> str:
+    return "<ol>" + "".join(f"<li>{_step(ctx, page, step)}</li>" for step in steps) + "</ol>"
+
+
+def _branch(ctx: SiteContext, page: str, branch: Branch) -> str:
+    guard = f" <em>[{esc(branch.guard)}]</em>" if branch.guard else ""
+    return f"<strong>{esc(branch.keyword)}</strong>{guard}{_steps(ctx, page, branch.steps)}"
+
+
+def _step(ctx: SiteContext, page: str, step: Step) -> str:
+    if isinstance(step, Message):
+        arrow = "⇠" if step.reply else "→"
+        via = f" <em>via</em> {ctx.index.ref(page, step.via)}" if step.via else ""
+        return (
+            f"{ctx.index.ref(page, step.source)} {arrow} {ctx.index.ref(page, step.target)}: "
+            f"{esc(step.label)}{via}"
+        )
+    if isinstance(step, Note):
+        return f"<em>note</em>: {esc(step.text)}"
+    if isinstance(step, Fragment):
+        return "".join(f"<div>{_branch(ctx, page, branch)}</div>" for branch in step.branches)
+    if isinstance(step, ActivityStep):
+        if step.kind in ("start", "stop"):
+            return f"<strong>{esc(step.kind)}</strong>"
+        if step.kind == "action":
+            by = f" <em>by</em> {ctx.index.ref(page, step.by)}" if step.by else ""
+            return f"{esc(step.text or '')}{by}"
+        if step.kind == "note":
+            return f"<em>note</em>: {esc(step.text or '')}"
+        return "".join(f"<div>{_branch(ctx, page, branch)}</div>" for branch in step.branches)
+    return esc(str(step))

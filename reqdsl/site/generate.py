@@ -1,0 +1,26 @@
+"""The site as files: `{relative path: text}` for `mkdocs.yml` and everything under
+`docs/` (pages, assets, diagram SVGs). Pure and deterministic: the same project,
+diagnostics, diagrams and test results give the same bytes (sorted, no timestamps)."""
+
+from __future__ import annotations
+
+from .assets import site_assets
+from .config import mkdocs_config
+from .context import SiteContext
+from .pages import generate_pages
+
+DOCS = "docs"
+
+
+def generate_site(ctx: SiteContext) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for path, text in generate_pages(ctx).items():
+        files[f"{DOCS}/{path}"] = text
+    for path, text in site_assets().items():
+        files[f"{DOCS}/{path}"] = text
+    for path, text in ctx.diagrams.files().items():
+        files[f"{DOCS}/{path}"] = text
+    project = ctx.project
+    name = project.config.name or project.root.resolve().name or "Specification"
+    files["mkdocs.yml"] = mkdocs_config(name, [page for page, _ in ctx.index.documents])
+    return dict(sorted(files.items()))

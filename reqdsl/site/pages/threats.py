@@ -1,0 +1,135 @@
+"""The threat model page: the data-flow diagram, the register, the likelihood x impact
+matrix and the STRIDE/LINDDUN-per-element suggestions (`reqdsl.reports.threats`)."""
+
+from __future__ import annotations
+
+from ...reports.threats import ThreatRow
+from ..context import SiteContext
+from ..html import block, esc, front_matter, table
+
+PAGE = "threats.md"
+TITLE = "Threat model"
+_RISK_CSS = {"low": "ok", "medium": "warning", "high": "error", "critical": "critical"}
+
+
+def _risk(level: str | None) -> str:
+    if level is None:
+        return '<span class="rq-badge rq-muted">unrated</span>'
+    return f'<span class="rq-badge rq-{_RISK_CSS.get(level, "muted")}">{esc(level)}</span>'
+
+
+def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
+    category = esc(row.category_label or row.category or "")
+    if row.family:
+        category += f' <span class="rq-muted">({esc(row.family)})</span>'
+    target = ""
+    if row.target is not None:
+        target = ctx.index.ref(PAGE, row.target.id)
+        if row.target_type:
+            target += f' <span class="rq-muted">({esc(row.target_type)})</span>'
+    attack = "<br>".join(
+        f"<code>{esc(t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠") for t in row.attack
+    )
+    mitigations = "<br>".join(
+        ctx.index.ref(PAGE, m.requirement.id)
+        + (
+            ' <span class="rq-badge rq-ok">verified</span>'
+            if m.verified
+            else ' <span class="rq-badge rq-warning">not verified</span>'
+        )
+        for m in row.mitigations
+    )
+    handled = (
+        '<span class="rq-badge rq-ok">handled</span>'
+        if row.handled
+        else '<span class="rq-badge rq-gap">open</span>'
+    )
+    return [
+        ctx.index.ref(PAGE, row.threat.id),
+        esc(row.threat.title or ""),
+        category,
+        target,
+        attack,
+        f"{esc(row.likelihood or '?')} × {esc(row.impact or '?')}",
+        _risk(row.risk),
+        esc(row.status or "unset"),
+        mitigations or '<span class="rq-muted">none</span>',
+        esc(row.justification or ""),
+        handled,
+    ]
+
+
+def threat_page(ctx: SiteContext) -> dict[str, str]:
+    report = ctx.threats
+    parts = [front_matter(TITLE), f"# {TITLE}"]
+    counts = ", ".join(f"{count} {level}" for level, count in report.risk_counts.items())
+    parts.append(block(f"<p>{len(report.threats)} threats: {esc(counts)}.</p>"))
+    parts.append("## Data-flow diagram")
+    figure = ctx.diagrams.figure(PAGE, "data-flow.puml")
+    if not figure:
+        figure = (
+            f'<p class="rq-note">{esc(ctx.diagrams.note)}</p>'
+            if ctx.diagrams.note
+            else '<p class="rq-muted">No data flows are declared, so there is no diagram.</p>'
+        )
+    parts.append(block(figure))
+    parts.append("## Threat register")
+    columns = ["threat", "title", "category", "target", "ATT&CK", "likelihood × impact", "risk",
+               "status", "mitigated by", "justification", "handled"]  # fmt: skip
+    rows = [_register_row(ctx, row) for row in report.threats]
+    parts.append(
+        block(
+            table([esc(c) for c in columns], rows, css="sortable filterable")
+            if rows
+            else '<p class="rq-muted">No threats are declared.</p>'
+        )
+    )
+    parts.append("## Risk matrix")
+    header = "".join(f"<th>impact: {esc(cell.impact)}</th>" for cell in report.matrix[0].cells)
+    body = []
+    for matrix_row in report.matrix:
+        cells = []
+        for cell in matrix_row.cells:
+            threats = ", ".join(ctx.index.ref(PAGE, threat) for threat in cell.threats)
+            css = _RISK_CSS.get(cell.risk, "muted")
+            cells.append(
+                f'<td class="rq-risk rq-risk-{css}"><span class="rq-muted">{esc(cell.risk)}</span>'
+                f"{'<br>' + threats if threats else ''}</td>"
+            )
+        body.append(f"<tr><th>likelihood: {esc(matrix_row.likelihood)}</th>{''.join(cells)}</tr>")
+    parts.append(
+        block(
+            f'<table data-rq="risk-matrix"><thead><tr><th></th>{header}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>",
+            '<p class="rq-muted">Risk = likelihood × impact (each low = 1 to critical = 4): '
+            "1-2 low, 3-4 medium, 6-9 high, 12-16 critical.</p>",
+        )
+    )
+    parts.append("## STRIDE and LINDDUN per element")
+    parts.append(
+        block(
+            "<p>The categories that apply to each element of the data-flow model (LINDDUN "
+            "only where personal data is involved) and the declared threats covering each. "
+            "Suggestions, not findings.</p>"
+        )
+    )
+    for suggestion in report.suggestions:
+        rows = [
+            [
+                esc(c.label)
+                + (f' <span class="rq-muted">({esc(c.condition)})</span>' if c.condition else ""),
+                esc(c.family),
+                '<span class="rq-badge rq-ok">covered</span>'
+                if c.covered
+                else '<span class="rq-badge rq-gap">no threat</span>',
+                ", ".join(ctx.index.ref(PAGE, t.id) for t in c.threats),
+            ]
+            for c in suggestion.categories
+        ]
+        summary = (
+            f"<p>{ctx.index.ref(PAGE, suggestion.element.id, with_title=True)}: "
+            f"{esc(suggestion.element_type)}; {suggestion.covered} of {suggestion.applicable} "
+            "categories covered.</p>"
+        )
+        parts.append(block(summary, table(["category", "family", "covered", "threats"], rows)))
+    return {PAGE: "\n\n".join(parts) + "\n"}

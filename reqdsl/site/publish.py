@@ -1,0 +1,192 @@
+"""Publishing a built site into the output folder without ever leaving half a site, and
+without touching a folder reqdsl did not make.
+
+- Every folder reqdsl makes (the output, its staging and retired copies) holds a marker
+  file, `.reqdsl-site`. An existing output folder that is not empty and has no marker is
+  refused (`-o ~`, `-o .`), as is one that holds the project itself or is a symbolic link.
+- A build happens in `<out>.reqdsl-staging-<pid>` beside the output, then is swapped in:
+  on Linux with one `renameat2(RENAME_EXCHANGE)` (readers never see a missing folder),
+  elsewhere by renaming the old site to `<out>.reqdsl-old-<pid>` and the new one in. The
+  retired copy is deleted afterwards. A build killed at any point leaves the previous
+  site in place; the next build deletes the leftovers (and puts back a retired site if a
+  kill fell between the two renames).
+- A lock file beside the output (`.<out>.reqdsl-lock`, `flock`) serialises builds of the
+  same output: two builds started together both finish, one after the other, and the
+  folder always holds one whole site. The kernel releases the lock of a killed build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..util.files import write_atomic
+
+MARKER = ".reqdsl-site"
+STAGING = ".reqdsl-staging-"
+RETIRED = ".reqdsl-old-"
+
+
+class PublishError(Exception):
+    """The output folder cannot be used; the message says why and what to do."""
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("generator") == "reqdsl" else None
+
+
+def write_marker(folder: Path, data: dict[str, Any]) -> None:
+    write_atomic(folder / MARKER, json.dumps({"generator": "reqdsl", **data}, indent=2) + "\n")
+
+
+def check_output(out: Path, project_root: Path) -> None:
+    """Raise PublishError unless reqdsl may write `out` (see the module docstring)."""
+    if out.is_symlink():
+        raise PublishError(f"refusing to write to `{out}`: it is a symbolic link; name its target")
+    if out.exists():
+        if not out.is_dir():
+            raise PublishError(f"refusing to write to `{out}`: it is a file")
+        if read_marker(out) is None and any(out.iterdir()):
+            raise PublishError(
+                f"refusing to write to `{out}`: the folder is not empty and was not made by "
+                "`reqdsl build` (it has no .reqdsl-site marker); choose a new or empty folder"
+            )
+    resolved, root = out.resolve(), project_root.resolve()
+    if resolved == root or resolved in root.parents:
+        raise PublishError(f"refusing to write to `{out}`: the folder holds the project")
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the lock of `out` (blocking); see the module docstring."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.parent / f".{out.name}.reqdsl-lock"
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(handle, on_wait)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _lock(handle: int, on_wait: Callable[[], None] | None) -> None:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+        import time
+
+        while True:
+            try:
+                msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                if on_wait is not None:
+                    on_wait()
+                    on_wait = None
+                time.sleep(0.2)
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if on_wait is not None:
+            on_wait()
+        fcntl.flock(handle, fcntl.LOCK_EX)
+
+
+def staging_folder(out: Path) -> Path:
+    """A fresh staging folder beside `out`, marked as reqdsl's before anything else."""
+    staging = out.parent / f"{out.name}{STAGING}{os.getpid()}"
+    if staging.exists():
+        remove_marked(staging)
+    staging.mkdir(parents=True)
+    write_marker(staging, {"state": "staging"})
+    return staging
+
+
+def remove_marked(folder: Path) -> None:
+    """Delete a folder reqdsl made (one with a marker); leave anything else alone."""
+    if folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Under the lock: put back a site retired by a build killed between its two renames,
+    and delete every other staging or retired folder left by killed builds."""
+    leftovers = sorted(
+        (entry for entry in out.parent.iterdir()
+         if entry.name.startswith(out.name + STAGING) or entry.name.startswith(out.name + RETIRED)),
+        key=lambda entry: entry.stat().st_mtime,
+    )  # fmt: skip
+    if not out.exists():
+        retired = [e for e in leftovers if RETIRED in e.name and read_marker(e) is not None]
+        if retired:
+            os.rename(retired[-1], out)
+            leftovers.remove(retired[-1])
+    for entry in leftovers:
+        remove_marked(entry)
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    """Make the finished `staging` the output; delete the previous site."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        _discard(staging)  # now holds the previous site
+        return
+    retired = out.parent / f"{out.name}{RETIRED}{os.getpid()}"
+    os.rename(out, retired)
+    os.rename(staging, out)
+    _discard(retired)
+
+
+def _discard(previous: Path) -> None:
+    """Delete the previous site: reqdsl's (marked), or the empty folder it replaced."""
+    if (previous / MARKER).is_file():
+        remove_marked(previous)
+    else:
+        with contextlib.suppress(OSError):
+            previous.rmdir()
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where that is not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
