@@ -312,3 +312,15 @@ def test_fast_lexer_equals_the_contextual_lexer_on_the_corpus() -> None:
 def test_fast_lexer_equals_the_contextual_lexer_on_any_input(text: str) -> None:
     contextual, fast = _both_parsers(normalise_text(HEADER + text))
     assert contextual == fast
+
+
+def test_inputs_that_once_failed_parse_to_the_end() -> None:
+    """Inputs the fuzzers found (a resume loop, a header repair the parser refused): kept
+    as regression tests in tests/data/fuzz/."""
+    folder = Path(__file__).resolve().parent / "data" / "fuzz"
+    cases = sorted(folder.glob("*.req"))
+    assert cases
+    for case in cases:
+        parsed = parse_text(normalise_text(HEADER + case.read_text(encoding="utf-8")), case.name)
+        assert parsed.problems, case.name
+        assert not any("could not recover" in p.message for p in parsed.problems), case.name

@@ -35,7 +35,9 @@ _KEPT_FORMAT = frozenset("\u200c\u200d")
 
 # Plain ASCII prose that needs no encoding at all: the common case, checked in one go.
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,?*/=:_-]*")
-_DOUBLED = re.compile(r"--|__|\*\*|//|==|::")
+# A mark of `_PAIRED` next to anything but a letter, digit or space is encoded (see
+# `_kept`): the shortcut must not apply then.
+_DOUBLED = re.compile(r"[-_*/=:][^A-Za-z0-9 .,?]|[^A-Za-z0-9 .,?][-_*/=:]")
 
 DEFAULT_LIMIT = 300
 ELLIPSIS = "\u2026"
@@ -83,9 +85,11 @@ def _kept(text: str, index: int) -> bool:
     if char in _INERT:
         return True
     if char in _PAIRED:
+        # Kept only between letters, digits, spaces or `.,?` (`REQ-BOOK-001`, `0..*`):
+        # next to another mark, even one written as a reference, two could meet as markup.
         before = text[index - 1]
         after = text[index + 1] if index + 1 < len(text) else ""
-        return char not in (before, after)
+        return all(c == "" or c == " " or c.isalnum() or c in _INERT for c in (before, after))
     return False
 
 

@@ -155,6 +155,8 @@ class _Driver:
         self.dropped: list[Element] = []
         self.synthetic_document = False
         self.skipped_to_end = False  # a skip ran into the end: that error is reported
+        self.resumed: set[int] = set()  # header offsets parsing was resumed at
+        self.failures: dict[tuple[int, str], int] = {}  # errors per token, to break loops
         self.result: Any = None
         # Last item boundary: stacks and the tokens shifted since.
         self.snapshot = self.stacks.clone()
@@ -295,6 +297,13 @@ class _Driver:
             elif self.try_feed(token):
                 token = self.next_token()
             else:
+                place = (token.start_pos, token.type)
+                self.failures[place] = self.failures.get(place, 0) + 1
+                if self.failures[place] > 2:
+                    # The same token refused again and again: whatever recovery chose, it
+                    # comes back here. Drop the token so that parsing always moves on.
+                    token = self.next_token(contextual=False)
+                    continue
                 token = self._on_error(token)
 
     def _missing_document(self, token: Token) -> None:
@@ -415,7 +424,12 @@ class _Driver:
 
     def _recover(self, token: Token) -> Token:
         given_up = self._restore_boundary()
-        if given_up and given_up[0].type in ELEMENT_KEYWORDS:
+        if (
+            given_up
+            and given_up[0].type in ELEMENT_KEYWORDS
+            and given_up[0].start_pos not in self.resumed  # each place once: no loops
+        ):
+            self.resumed.add(given_up[0].start_pos)  # type: ignore[arg-type]
             # The tokens given up may start a new element (`requirement B "b"` read as a
             # field `requirement:` because the block before it was left open).
             self._rewind(given_up[0])
@@ -432,8 +446,12 @@ class _Driver:
                 return token
             if token.type == "LBRACE":
                 depth += 1
-                if depth == 1 and header is not None and header[0].type in _REPAIRABLE:
-                    self._repair_header(header, token)
+                if (
+                    depth == 1
+                    and header is not None
+                    and header[0].type in _REPAIRABLE
+                    and self._repair_header(header, token)
+                ):
                     return self.next_token()
             elif token.type == "RBRACE":
                 if depth > 1:
@@ -469,10 +487,10 @@ class _Driver:
         )
         return given_up
 
-    def _repair_header(self, header: list[Token], brace: Token) -> None:
-        """Feed a whole header for a broken section/decision so its contents still parse."""
+    def _repair_header(self, header: list[Token], brace: Token) -> bool:
+        """Feed a whole header for a broken section/decision so its contents still parse.
+        False (nothing fed) when the parser cannot take such an element here."""
         keyword = header[0]
-        self.dropped.pop()  # the element will be in the tree, marked broken
         tokens = [keyword]
         rest = header[1:]
         if rest and rest[0].type == "ID":
@@ -482,8 +500,12 @@ class _Driver:
         title = next((t for t in rest if t.type == "STRING"), None)
         tokens.append(title or _synthetic("STRING", '""', brace, len(self.text)))
         tokens.append(brace)
+        if not self._accepts_all(tokens):
+            return False
+        self.dropped.pop()  # the element will be in the tree, marked broken
         for item in tokens:
             self.feed(item)
+        return True
 
     def _starts_element(self, keyword: Token) -> bool:
         """Is `keyword` followed by what makes an element header? (Looks two tokens on.)"""
@@ -614,7 +636,18 @@ def parse_with_recovery(
     dropped with only their kind and ID, whether the document header was missing).
     """
     driver = _Driver(lark, text)
-    driver.run()
+    try:
+        driver.run()
+    except Exception:  # a recovery path nobody foresaw: report it, keep what was parsed
+        end = driver._end_token()
+        driver.problems.append(
+            SyntaxProblem(
+                "the parser could not recover from the error above; the rest of "
+                "the file was not read",
+                token_span(end),
+            )
+        )
+        driver.result = None
     if driver.result is not None:
         document, items = driver.result
     else:
