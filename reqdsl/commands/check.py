@@ -62,13 +62,14 @@ def run_check(
 
     try:
         scan = scan_project(path)
-        cached = load_result(path, scan.fingerprint()) if use_cache else None
+        fingerprint = scan.fingerprint() if use_cache else ""  # hashes every input: once
+        cached = load_result(path, fingerprint) if use_cache else None
         if cached is not None:
             diagnostics, summary = cached
         else:
             _project, diagnostics, summary = check_project(path, use_cache=use_cache, scan=scan)
             if use_cache:
-                save_result(path, scan.fingerprint(), diagnostics, summary)
+                save_result(path, fingerprint, diagnostics, summary)
     except ProjectError as error:
         print(f"reqdsl: {error}", file=sys.stderr)
         return EXIT_FAILURE
