@@ -164,6 +164,52 @@ def test_an_edit_rewrites_only_changed_pages(tmp_path: Path) -> None:
     assert "Reserve one free slot" in (out / "documents" / "srs.html").read_text()
 
 
+def without_marker(folder: Path) -> dict[str, str]:
+    return {path: digest for path, digest in contents(folder).items() if path != MARKER}
+
+
+def test_incremental_build_equals_a_full_build(tmp_path: Path) -> None:
+    """An edit renders only the changed pages (MkDocs' dirty build into a copy of the
+    site, with the search index merged), and gives byte for byte the site a full build
+    gives: pages, search index, sitemap."""
+    project = copy_project("valid", tmp_path)
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    srs = project / "srs.req"
+    text = srs.read_text()
+    assert "Reserve a free slot" in text
+    # A changed title (shown on other pages' links too) and a new vague term (a warning:
+    # the home page and the diagnostics page change with it).
+    text = text.replace('"Reserve a free slot"', '"Reserve a slot"')
+    srs.write_text(text.replace("shall reserve that slot", "shall quickly reserve that slot"))
+    result = build_site(BuildOptions(project=project, output=out), stream=None)
+    assert result.state == "built" and result.exit_code == 0
+    assert result.rendered is not None and 2 <= result.rendered <= result.pages_written
+    full = tmp_path / "full"
+    build_site(BuildOptions(project=project, output=full, force=True), stream=None)
+    assert without_marker(out) == without_marker(full)
+    index = (out / "search" / "search_index.json").read_text()
+    assert "quickly reserve" in index and "REQ-BOOK-001 Reserve a slot" in index
+
+
+def test_a_new_page_or_navigation_change_rebuilds_everything(tmp_path: Path) -> None:
+    project = copy_project("valid", tmp_path)
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    (project / "extra.req").write_text(
+        'document EXTRA "Extra" {\n    version: "1"\n}\n', encoding="utf-8"
+    )
+    result = build_site(BuildOptions(project=project, output=out), stream=None)
+    assert result.rendered is None  # a page was added: a full build, no stale page
+    full = tmp_path / "full"
+    build_site(BuildOptions(project=project, output=full, force=True), stream=None)
+    assert without_marker(out) == without_marker(full)
+    (project / "extra.req").unlink()
+    result = build_site(BuildOptions(project=project, output=out), stream=None)
+    assert result.rendered is None
+    assert not (out / "documents" / "extra.html").exists()
+
+
 def test_failed_build_keeps_the_previous_site(tmp_path: Path, capsys) -> None:
     project = copy_project("valid", tmp_path)
     out = tmp_path / "site"

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .. import __version__
 from ..diagnostics import Severity, Summary
@@ -76,6 +76,7 @@ class BuildResult:
     state: str  # "built", "up to date", "marker updated", "not published"
     summary: Summary | None = None
     pages_written: int = 0
+    rendered: int | None = None  # files MkDocs rendered in an incremental build; None: all
     mkdocs_warnings: list[str] = field(default_factory=list)
     diagram_note: str | None = None
     report: str | None = None  # the failing diagnostics as text, when not published
@@ -206,6 +207,8 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             "version": __version__,
             "fingerprint": fingerprint,
             "sources": report.digest,
+            "renderer": renderer_digest(),
+            "files": report.hashes,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "diagrams_complete": diagrams.note is None or not options.diagrams,
@@ -222,7 +225,9 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             result.state = "marker updated"
             progress.step("total", "no page changed; the site is up to date")
         else:
-            result.mkdocs_warnings = _publish(sources, out, record, progress)
+            changed = None if options.force else changed_pages(marker, record, out)
+            result.mkdocs_warnings = _publish(sources, out, record, progress, changed)
+            result.rendered = None if changed is None else len(changed)
     finally:
         if temporary:
             shutil.rmtree(sources, ignore_errors=True)
@@ -230,13 +235,40 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
     return result
 
 
-def _publish(sources: Path, out: Path, record: dict[str, object], progress: Progress) -> list[str]:
+def changed_pages(
+    marker: dict[str, Any] | None, record: dict[str, Any], out: Path
+) -> set[str] | None:
+    """The files under docs/ whose content differs from what the published site was
+    built from, when only they need rendering; None when the whole site must be built:
+    no previous site, another reqdsl/MkDocs/Material, another mkdocs.yml (navigation,
+    titles), or a file added or removed (MkDocs would leave a stale page behind)."""
+    if marker is None or not (out / "search" / "search_index.json").is_file():
+        return None
+    before, now = marker.get("files"), record["files"]
+    if not isinstance(before, dict) or marker.get("renderer") != record["renderer"]:
+        return None
+    if before.keys() != now.keys() or before.get("mkdocs.yml") != now.get("mkdocs.yml"):
+        return None
+    prefix = "docs/"
+    return {path[len(prefix) :] for path, digest in now.items() if before[path] != digest}
+
+
+def _publish(
+    sources: Path,
+    out: Path,
+    record: dict[str, object],
+    progress: Progress,
+    changed: set[str] | None = None,
+) -> list[str]:
+    """Build into a staging folder and swap it in. With `changed`, the staging folder
+    starts as a copy of the published site and MkDocs renders only those files."""
     staging = staging_folder(out)
     try:
-        warnings = run_mkdocs(sources / "mkdocs.yml", staging)
-        progress.step(
-            "mkdocs", "mkdocs build done" + (f", {len(warnings)} warnings" if warnings else "")
-        )
+        if changed is not None:
+            shutil.copytree(out, staging, dirs_exist_ok=True, copy_function=shutil.copy2)
+        warnings = run_mkdocs(sources / "mkdocs.yml", staging, changed=changed)
+        what = "mkdocs build done" if changed is None else f"mkdocs rendered {len(changed)} files"
+        progress.step("mkdocs", what + (f", {len(warnings)} warnings" if warnings else ""))
         write_marker(staging, record)
         swap_in(staging, out)
     except BaseException:
@@ -270,13 +302,21 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith(_DIRTY_WARNING):  # our incremental build is exact
+            self.messages.append(message)
 
 
-def run_mkdocs(config_file: Path, site_dir: Path, *, fast: bool = True) -> list[str]:
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def run_mkdocs(
+    config_file: Path, site_dir: Path, *, fast: bool = True, changed: set[str] | None = None
+) -> list[str]:
     """A real `mkdocs build` in this process; returns MkDocs' warnings. Raises SiteError
     when MkDocs fails. `fast` adds the plugin of reqdsl.site.fastpages (same pages,
-    rendered without re-parsing their HTML)."""
+    rendered without re-parsing their HTML). `changed` (paths under docs/) makes it
+    MkDocs' dirty build into a copy of the previous site, rendering only those files."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -289,11 +329,11 @@ def run_mkdocs(config_file: Path, site_dir: Path, *, fast: bool = True) -> list[
     logger.setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
-        if fast:
+        if fast or changed is not None:
             from .fastpages import FastPages
 
-            config.plugins["reqdsl-fast-pages"] = FastPages()
-        build(config)
+            config.plugins["reqdsl-fast-pages"] = FastPages(changed)
+        build(config, dirty=changed is not None)
     except MkDocsException as error:
         raise SiteError(f"mkdocs build failed: {error}") from error
     except SystemExit as error:  # mkdocs' Abort
@@ -328,6 +368,20 @@ def _code_digest() -> str:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def renderer_digest() -> str:
+    """What turns the same Markdown into other HTML: reqdsl, MkDocs and Material."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [__version__, _code_digest()]
+    for package in ("mkdocs", "mkdocs-material"):
+        try:
+            parts.append(version(package))
+        except PackageNotFoundError:
+            parts.append("?")
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def site_fingerprint(scan_fingerprint: str, junit_digest: str, options: BuildOptions) -> str:

@@ -5,9 +5,11 @@ inject a YAML tag. MkDocs and Material insert `site_name` into HTML unescaped, s
 HTML-escaped here. The offline plugin turns directory URLs off (every page is a file,
 which is what `file://` needs) and inlines the search index; `extra.polyfills` names our
 local iframe-worker shim so that the plugin adds no copy from unpkg.com. `theme.font:
-false` keeps Google Fonts out. Documents are listed in the navigation while there are few
-of them (MkDocs renders the whole navigation into every page: a long one costs build time
-and helps nobody); the Documents page always lists them all.
+false` keeps Google Fonts out. Every navigation entry carries its title (the page's own,
+escaped like it): an incremental build renders only the changed pages, and MkDocs knows
+the title of a page it does not read only from the navigation. Documents are listed in
+the navigation while there are few of them (MkDocs renders the whole navigation into
+every page: a long one costs build time and helps nobody); the Documents page always lists them all.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ from typing import Any
 
 from .assets import SCRIPT, SHIM, STYLES
 from .html import esc
+from .pages import decisions, diagnostics, diagrams, glossary, home, matrix, threats, validation
+from .pages.compliance import GDPR_TITLE, SOA_TITLE
 
 NAV_DOCUMENT_LIMIT = 20
 
 
-def mkdocs_config(site_name: str, document_pages: list[str]) -> str:
-    documents: list[Any] = ["documents/index.md"]
+def mkdocs_config(site_name: str, document_pages: list[tuple[str, str]]) -> str:
+    """`document_pages` are (page path, title) in navigation order."""
+    documents: list[Any] = [{"Documents": "documents/index.md"}]
     not_in_nav = ""
     if len(document_pages) <= NAV_DOCUMENT_LIMIT:
-        documents += document_pages
+        documents += [{esc(title): page} for page, title in document_pages]
     else:
         not_in_nav = "/documents/*.md"
     config: dict[str, Any] = {
@@ -48,16 +53,16 @@ def mkdocs_config(site_name: str, document_pages: list[str]) -> str:
         "extra_javascript": [SCRIPT],
         "validation": {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}},
         "nav": [
-            "index.md",
+            {home.TITLE: "index.md"},
             {"Documents": documents},
-            "traceability.md",
-            {"Compliance": ["gdpr.md", "iso27001.md"]},
-            "threats.md",
-            "decisions.md",
-            "validation.md",
-            "diagrams.md",
-            "glossary.md",
-            "diagnostics.md",
+            {matrix.TITLE: "traceability.md"},
+            {"Compliance": [{GDPR_TITLE: "gdpr.md"}, {SOA_TITLE: "iso27001.md"}]},
+            {threats.TITLE: "threats.md"},
+            {decisions.TITLE: "decisions.md"},
+            {validation.TITLE: "validation.md"},
+            {diagrams.TITLE: "diagrams.md"},
+            {glossary.TITLE: "glossary.md"},
+            {diagnostics.TITLE: "diagnostics.md"},
         ],
     }
     if not_in_nav:

@@ -13,17 +13,26 @@ built from the headings with the `toc` extension's own slug and nesting function
 search plugin is handed a light version of the page (the headings, and each block's text
 without its tags; blocks marked `data-search-exclude` left out), and the full HTML is put
 back in the rendered page. A page of any other shape goes through MkDocs unchanged.
+
+Incremental builds: given the set of files that changed since the published site was
+built (`changed`, paths under docs/), the plugin tells MkDocs' dirty build which files
+are modified (by content, not by modification time), and merges the search index: the
+previous index's entries of the pages not rebuilt, in their place, with the new entries
+of the rebuilt ones (MkDocs' dirty mode would otherwise publish an index of the rebuilt
+pages only). reqdsl.site.builder decides when an incremental build is safe.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 from markdown.extensions.toc import nest_toc_tokens, slugify, unique
 from mkdocs.config.base import Config
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.toc import get_toc
 
 from .html import MD_ESCAPABLE
@@ -111,11 +120,36 @@ class FastPagesConfig(Config):  # type: ignore[no-untyped-call]
 class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
     """Registered by reqdsl's builder on the loaded config (never from mkdocs.yml)."""
 
-    def __init__(self) -> None:
+    def __init__(self, changed: set[str] | None = None) -> None:
         super().__init__()
         self._pages: dict[str, Rendered] = {}
+        self.changed = changed  # None: a full build
+        self._rebuilt: list[str] = []  # URLs of the pages rendered in this build
+
+    def on_files(self, files: Any, *, config: Any) -> Any:
+        if self.changed is None:
+            return files
+        for file in files:
+            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
+                modified = file.src_uri in self.changed
+                file.is_modified = (lambda flag: lambda: flag)(modified)
+        return files
+
+    @event_priority(100)  # before the search plugin writes the index
+    def on_post_build(self, *, config: Any) -> None:
+        if self.changed is None:
+            return
+        search = config.plugins.get("material/search")
+        index_file = Path(config.site_dir) / "search" / "search_index.json"
+        if search is None or not index_file.is_file():
+            return
+        previous = json.loads(index_file.read_text(encoding="utf-8")).get("docs", [])
+        search.search_index.entries = merge_search_entries(
+            previous, search.search_index.entries, set(self._rebuilt)
+        )
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        self._rebuilt.append(page.url)
         if not page.meta.get(MARKER_KEY):
             return markdown
         rendered = render_page(markdown)
@@ -139,3 +173,27 @@ class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
         if position < 0:  # a theme that does not print page.content as is
             return output
         return output[:position] + rendered.full + output[position + len(rendered.light) :]
+
+
+def merge_search_entries(
+    previous: list[dict[str, Any]], new: list[dict[str, Any]], rebuilt: set[str]
+) -> list[dict[str, Any]]:
+    """The full index after rebuilding some pages: the previous entries, with each
+    rebuilt page's entries replaced, in place, by its new ones (a full build's order)."""
+
+    def page_of(entry: dict[str, Any]) -> str:
+        return str(entry.get("location", "")).split("#", 1)[0]
+
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    for entry in new:
+        fresh.setdefault(page_of(entry), []).append(entry)
+    merged: list[dict[str, Any]] = []
+    for entry in previous:
+        page = page_of(entry)
+        if page not in rebuilt:
+            merged.append(entry)
+        elif page in fresh:
+            merged.extend(fresh.pop(page))
+    for entries in fresh.values():  # a rebuilt page that had no entry before
+        merged.extend(entries)
+    return merged

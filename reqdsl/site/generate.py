@@ -8,6 +8,7 @@ from .assets import site_assets
 from .config import mkdocs_config
 from .context import SiteContext
 from .pages import generate_pages
+from .pages.documents import document_label
 
 DOCS = "docs"
 
@@ -22,5 +23,6 @@ def generate_site(ctx: SiteContext) -> dict[str, str]:
         files[f"{DOCS}/{path}"] = text
     project = ctx.project
     name = project.config.name or project.root.resolve().name or "Specification"
-    files["mkdocs.yml"] = mkdocs_config(name, [page for page, _ in ctx.index.documents])
+    documents = [(page, document_label(head, page)) for page, head in ctx.index.documents]
+    files["mkdocs.yml"] = mkdocs_config(name, documents)
     return dict(sorted(files.items()))

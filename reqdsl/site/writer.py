@@ -26,6 +26,7 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     digest: str = ""  # of every file's path and hash: equal digests, equal trees
+    hashes: dict[str, str] = field(default_factory=dict)  # path -> content hash
 
     @property
     def changed(self) -> bool:
@@ -83,6 +84,7 @@ def write_tree(folder: Path, files: dict[str, str | bytes]) -> WriteReport:
     if report.changed or previous != hashes:
         write_atomic(folder / MANIFEST, json.dumps(hashes, indent=0, sort_keys=True) + "\n")
     report.digest = tree_digest(hashes)
+    report.hashes = hashes
     return report
 
 
