@@ -357,6 +357,28 @@ def test_usage_errors(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "site").exists()
 
 
+def test_hostile_junit_report_is_refused_and_keeps_the_site(tmp_path: Path, capsys) -> None:
+    """The site reads JUnit with defusedxml (reqdsl.interop.junit): an external entity
+    is refused with a message, never resolved, and the previous site stays."""
+    project = copy_project("valid", tmp_path)
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    before = contents(out)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    report = tmp_path / "junit.xml"
+    report.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<testsuite><testcase classname="tests.test_booking" name="&x;"/></testsuite>'
+    )
+    capsys.readouterr()
+    assert build(project, out, "--junit", str(report)) == 2
+    err = capsys.readouterr().err
+    assert "junit.xml" in err and "Traceback" not in err
+    assert contents(out) == before
+    assert "TOP-SECRET" not in "".join(p.read_text() for p in out.rglob("*.html"))
+
+
 def test_default_output_is_site_dir_of_the_project(tmp_path: Path) -> None:
     project = copy_project("v11-valid", tmp_path)
     assert main(["build", str(project), "-q", "--no-diagrams"]) == 0
