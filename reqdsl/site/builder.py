@@ -226,7 +226,9 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             progress.step("total", "no page changed; the site is up to date")
         else:
             changed = None if options.force else changed_pages(marker, record, out)
-            result.mkdocs_warnings = _publish(sources, out, record, progress, changed)
+            result.mkdocs_warnings = _publish(
+                sources, out, record, progress, changed, template_cache=options.use_cache
+            )
             result.rendered = None if changed is None else len(changed)
     finally:
         if temporary:
@@ -259,6 +261,7 @@ def _publish(
     record: dict[str, object],
     progress: Progress,
     changed: set[str] | None = None,
+    template_cache: bool = False,
 ) -> list[str]:
     """Build into a staging folder and swap it in. With `changed`, the staging folder
     starts as a copy of the published site and MkDocs renders only those files."""
@@ -266,7 +269,9 @@ def _publish(
     try:
         if changed is not None:
             shutil.copytree(out, staging, dirs_exist_ok=True, copy_function=shutil.copy2)
-        warnings = run_mkdocs(sources / "mkdocs.yml", staging, changed=changed)
+        warnings = run_mkdocs(
+            sources / "mkdocs.yml", staging, changed=changed, template_cache=template_cache
+        )
         what = "mkdocs build done" if changed is None else f"mkdocs rendered {len(changed)} files"
         progress.step("mkdocs", what + (f", {len(warnings)} warnings" if warnings else ""))
         write_marker(staging, record)
@@ -311,12 +316,18 @@ _DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
 def run_mkdocs(
-    config_file: Path, site_dir: Path, *, fast: bool = True, changed: set[str] | None = None
+    config_file: Path,
+    site_dir: Path,
+    *,
+    fast: bool = True,
+    changed: set[str] | None = None,
+    template_cache: bool = False,
 ) -> list[str]:
     """A real `mkdocs build` in this process; returns MkDocs' warnings. Raises SiteError
     when MkDocs fails. `fast` adds the plugin of reqdsl.site.fastpages (same pages,
     rendered without re-parsing their HTML). `changed` (paths under docs/) makes it
-    MkDocs' dirty build into a copy of the previous site, rendering only those files."""
+    MkDocs' dirty build into a copy of the previous site, rendering only those files.
+    `template_cache` keeps Material's compiled templates (reqdsl.site.template_cache)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -329,10 +340,10 @@ def run_mkdocs(
     logger.setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
-        if fast or changed is not None:
+        if fast or changed is not None or template_cache:
             from .fastpages import FastPages
 
-            config.plugins["reqdsl-fast-pages"] = FastPages(changed)
+            config.plugins["reqdsl-fast-pages"] = FastPages(changed, template_cache)
         build(config, dirty=changed is not None)
     except MkDocsException as error:
         raise SiteError(f"mkdocs build failed: {error}") from error

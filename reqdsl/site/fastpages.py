@@ -120,11 +120,19 @@ class FastPagesConfig(Config):  # type: ignore[no-untyped-call]
 class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
     """Registered by reqdsl's builder on the loaded config (never from mkdocs.yml)."""
 
-    def __init__(self, changed: set[str] | None = None) -> None:
+    def __init__(self, changed: set[str] | None = None, template_cache: bool = False) -> None:
         super().__init__()
         self._pages: dict[str, Rendered] = {}
         self.changed = changed  # None: a full build
+        self.template_cache = template_cache
         self._rebuilt: list[str] = []  # URLs of the pages rendered in this build
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        if self.template_cache:
+            from .template_cache import SealedBytecodeCache, template_cache_dir
+
+            env.bytecode_cache = SealedBytecodeCache(template_cache_dir())
+        return env
 
     def on_files(self, files: Any, *, config: Any) -> Any:
         if self.changed is None:

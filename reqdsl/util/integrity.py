@@ -20,9 +20,14 @@ from pathlib import Path
 _TAG = 32  # bytes of HMAC-SHA256
 
 
-def _key_file() -> Path:
+def user_cache_dir() -> Path:
+    """reqdsl's folder in the user's cache folder: outside every project."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reqdsl" / "key"
+    return Path(base) / "reqdsl"
+
+
+def _key_file() -> Path:
+    return user_cache_dir() / "key"
 
 
 @functools.cache
