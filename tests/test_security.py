@@ -79,3 +79,40 @@ def test_terminal_escapes_in_user_text_are_inert(tmp_path: Path) -> None:
     result = run_reqdsl("check", str(tmp_path))
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "\u241b" in result.stdout  # shown as a visible ESC symbol
+
+
+def test_planted_template_bytecode_is_never_loaded(tmp_path: Path, monkeypatch) -> None:
+    """Compiled templates are kept sealed: a cache entry replaced by other bytecode (as
+    a planted file would be) is ignored and the template compiled from its source."""
+    import jinja2
+
+    from reqdsl.site.template_cache import SealedBytecodeCache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    folder = tmp_path / "templates"
+
+    def render(source: str) -> str:
+        env = jinja2.Environment(
+            loader=jinja2.DictLoader({"page.html": source}),
+            bytecode_cache=SealedBytecodeCache(folder),
+        )
+        return env.get_template("page.html").render()
+
+    assert render("honest") == "honest"
+    (entry,) = folder.iterdir()
+    sealed = entry.read_bytes()
+    assert render("honest") == "honest"  # loaded from the cache
+    # Bytecode of another template, made to pass Jinja's source check, unsealed: a
+    # plain FileSystemBytecodeCache would run it; the sealed cache ignores it.
+    planted_env = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "planted"}))
+    checksum = jinja2.bccache.BytecodeCache().get_source_checksum("honest")
+    bucket = jinja2.bccache.Bucket(planted_env, "key", checksum)
+    bucket.code = planted_env.compile("planted", "page.html", None)
+    planted = bucket.bytecode_to_string()
+    plain = jinja2.bccache.Bucket(planted_env, "key", checksum)
+    plain.bytecode_from_string(planted)
+    assert plain.code is not None  # Jinja itself would accept it
+    entry.write_bytes(planted)
+    assert render("honest") == "honest"
+    entry.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))  # a tampered sealed entry
+    assert render("honest") == "honest"
