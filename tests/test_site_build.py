@@ -481,3 +481,35 @@ def test_shared_corpus_is_left_alone() -> None:
     for name in ("valid", "v11-valid"):
         assert not (shared / name / ".reqdsl_cache" / "site").exists()
         assert not (shared / name / "site").exists()
+
+
+def test_baseline_adds_a_changes_page(tmp_path: Path, capsys) -> None:
+    """`--baseline REV`: a "Changes since REV" page in the navigation, with the changed
+    element field by field and the links that became suspect; a revision git cannot
+    find is exit 2 and keeps the site."""
+    from tests.test_diff import _git
+
+    repo = tmp_path / "repo"
+    project = copy_project("valid", repo)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "v1")
+    _git(repo, "tag", "v1")
+    srs = project / "srs.req"
+    srs.write_text(srs.read_text().replace("shall reserve that slot", "shall hold that slot"))
+    out = tmp_path / "site"
+    assert build(project, out, "--baseline", "v1") == 0
+    page = (out / "changes.html").read_text()
+    assert "Changes since v1" in page
+    assert "REQ-BOOK-001" in page and "shall hold that slot" in page
+    assert "Suspect links" in page  # the test verifying REQ-BOOK-001
+    assert 'href="changes.html"' in (out / "index.html").read_text()  # in the navigation
+    before = contents(out)
+    capsys.readouterr()
+    assert build(project, out, "--baseline", "no-such-tag") == 2
+    assert "no-such-tag" in capsys.readouterr().err
+    assert build(project, out, "--baseline", "--upload-pack=touch x") == 2
+    assert contents(out) == before
+    # Without --baseline the page goes away again.
+    assert build(project, out) == 0
+    assert not (out / "changes.html").exists()

@@ -1,4 +1,4 @@
-"""`reqdsl build [PATH] [-o DIR] [--strict] [--junit FILE]...`: the specification site.
+"""`reqdsl build [PATH] [-o DIR] [--strict] [--junit FILE]... [--baseline REV]`: the site.
 
 Checks the project, generates the pages and runs a real `mkdocs build` (Material) into a
 staging folder, then swaps the result into the output folder (see reqdsl/site/builder.py
@@ -9,7 +9,8 @@ and docs/site.md). Exit status:
   untouched, and the failing diagnostics are printed on stderr; with `--allow-errors` the
   site is published all the same (it shows the errors) and the exit status is still 1;
 - 2: usage, an unusable output folder (one reqdsl did not make), an unreadable JUnit
-  report, a project that cannot be loaded, or MkDocs failing; the previous site stays.
+  report, a `--baseline` revision git cannot find, a project that cannot be loaded, or
+  MkDocs failing; the previous site stays.
 
 Progress goes to stderr (`-q` silences it); the one-line result goes to stdout.
 """
@@ -37,6 +38,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="JUnit XML test report (repeat for several); results show on the site",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="add a page of what changed since this git revision (tag, branch, commit)",
     )
     parser.add_argument(
         "--allow-errors",
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         diagrams=not args.no_diagrams,
         use_cache=use_cache,
         force=args.force,
+        baseline=args.baseline,
     )
     try:
         result = build_site(options, stream=None if args.quiet else sys.stderr)

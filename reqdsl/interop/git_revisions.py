@@ -47,13 +47,20 @@ def split_range(text: str) -> tuple[str, str | None]:
     return old, (new or None) if dots else None
 
 
-@contextlib.contextmanager
-def checkout(project: Path, revision: str) -> Iterator[Path]:
-    """The project folder as it was at `revision`, in a temporary folder."""
+def resolve_commit(project: Path, revision: str) -> str:
+    """The full commit ID `revision` names in the project's repository."""
     if revision.startswith("-"):
         raise RevisionError(f"`{revision}` is not a revision")
     folder = project.resolve()
-    commit = _git(folder, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    found = _git(folder, "rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+    return found.decode().strip()
+
+
+@contextlib.contextmanager
+def checkout(project: Path, revision: str) -> Iterator[Path]:
+    """The project folder as it was at `revision`, in a temporary folder."""
+    folder = project.resolve()
+    commit = resolve_commit(project, revision).encode()
     # Run from the project folder, `git archive` holds that folder only, paths relative
     # to it (empty when the folder did not exist at that revision).
     data = _git(folder, "archive", "--format=tar", commit.decode().strip())

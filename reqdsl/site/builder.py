@@ -68,6 +68,7 @@ class BuildOptions:
     use_cache: bool = True
     force: bool = False  # build even when the site looks up to date
     sources: Path | None = None  # where the MkDocs project is written (default: the cache)
+    baseline: str | None = None  # git revision: add a "Changes since REV" page
 
 
 @dataclass
@@ -158,7 +159,17 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
         tests = load_junit(list(options.junit))
     except JunitError as error:
         raise SiteError(str(error)) from error
-    fingerprint = site_fingerprint(scan.fingerprint(), tests.digest, options)
+    baseline_commit = ""
+    if options.baseline is not None:
+        from ..interop.git_revisions import RevisionError, resolve_commit
+
+        try:
+            baseline_commit = resolve_commit(options.project, options.baseline)
+        except RevisionError as error:
+            raise SiteError(f"--baseline {options.baseline}: {error}") from error
+    fingerprint = site_fingerprint(
+        scan.fingerprint(), tests.digest + baseline_commit, options
+    )
     marker = read_marker(out) if out.is_dir() else None
     if (
         not options.force
@@ -197,7 +208,17 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
 
     diagrams = site_diagrams(project, render=options.diagrams, use_cache=options.use_cache)
     progress.step("diagrams", f"{len(diagrams.svgs)} of {len(diagrams.sources)} diagrams drawn")
-    ctx = SiteContext(project, diagnostics, summary, diagrams, tests)
+    baseline = None
+    if options.baseline is not None:
+        from ..interop.git_revisions import RevisionError, baseline_diff
+
+        try:
+            diff = baseline_diff(options.project, baseline_commit, project)
+        except RevisionError as error:
+            raise SiteError(f"--baseline {options.baseline}: {error}") from error
+        baseline = (options.baseline, diff)
+        progress.step("baseline", f"compared with {options.baseline}: {diff_counts(diff)}")
+    ctx = SiteContext(project, diagnostics, summary, diagrams, tests, baseline)
     files: dict[str, str | bytes] = dict(generate_site(ctx))
     sources, temporary = _sources_folder(options, out)
     try:
@@ -253,6 +274,10 @@ def changed_pages(
         return None
     prefix = "docs/"
     return {path[len(prefix) :] for path, digest in now.items() if before[path] != digest}
+
+
+def diff_counts(diff: Any) -> str:
+    return f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
 
 
 def _publish(

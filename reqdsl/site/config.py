@@ -25,8 +25,11 @@ from .pages.compliance import GDPR_TITLE, SOA_TITLE
 NAV_DOCUMENT_LIMIT = 20
 
 
-def mkdocs_config(site_name: str, document_pages: list[tuple[str, str]]) -> str:
-    """`document_pages` are (page path, title) in navigation order."""
+def mkdocs_config(
+    site_name: str, document_pages: list[tuple[str, str]], changes: tuple[str, str] | None = None
+) -> str:
+    """`document_pages` are (page path, title) in navigation order; `changes` is the
+    (title, page) of the "Changes since REV" page when there is one."""
     documents: list[Any] = [{"Documents": "documents/index.md"}]
     not_in_nav = ""
     if len(document_pages) <= NAV_DOCUMENT_LIMIT:
@@ -65,6 +68,9 @@ def mkdocs_config(site_name: str, document_pages: list[tuple[str, str]]) -> str:
             {diagnostics.TITLE: "diagnostics.md"},
         ],
     }
+    if changes is not None:
+        title, page = changes
+        config["nav"].insert(2, {esc(title): page})
     if not_in_nav:
         config["not_in_nav"] = not_in_nav
     return json.dumps(config, indent=2, ensure_ascii=False) + "\n"

@@ -22,6 +22,7 @@ from .junit import TestResults
 from .textblock import TextBlockRenderer
 
 if TYPE_CHECKING:
+    from ..interop.diff import ProjectDiff
     from ..reports import GdprReport, SoaReport, ThreatReport
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -44,6 +45,7 @@ class SiteContext:
     summary: Summary
     diagrams: SiteDiagrams = field(default_factory=SiteDiagrams)
     tests: TestResults = field(default_factory=TestResults)
+    baseline: tuple[str, ProjectDiff] | None = None  # (revision, diff) of --baseline
     index: SiteIndex = field(init=False)
     text: TextBlockRenderer = field(init=False)
     by_element: dict[int, list[Diagnostic]] = field(init=False)  # element order -> found

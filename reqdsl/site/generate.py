@@ -8,6 +8,8 @@ from .assets import site_assets
 from .config import mkdocs_config
 from .context import SiteContext
 from .pages import generate_pages
+from .pages.changes import PAGE as CHANGES_PAGE
+from .pages.changes import changes_title
 from .pages.documents import document_label
 
 DOCS = "docs"
@@ -24,5 +26,8 @@ def generate_site(ctx: SiteContext) -> dict[str, str]:
     project = ctx.project
     name = project.config.name or project.root.resolve().name or "Specification"
     documents = [(page, document_label(head, page)) for page, head in ctx.index.documents]
-    files["mkdocs.yml"] = mkdocs_config(name, documents)
+    changes = None
+    if ctx.baseline is not None:
+        changes = (changes_title(ctx.baseline[0]), CHANGES_PAGE)
+    files["mkdocs.yml"] = mkdocs_config(name, documents, changes)
     return dict(sorted(files.items()))

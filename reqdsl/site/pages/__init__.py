@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..context import SiteContext
+from .changes import changes_page
 from .compliance import gdpr_page, soa_page
 from .decisions import decisions_page
 from .diagnostics import diagnostics_page
@@ -30,6 +31,7 @@ GENERATORS: tuple[PageGenerator, ...] = (
     diagrams_page,
     glossary_page,
     diagnostics_page,
+    changes_page,
 )
 
 

@@ -1,0 +1,26 @@
+"""The "Changes since REV" page (`reqdsl build --baseline REV`): what was added, removed
+and changed since a git revision, field by field, and the links that became suspect."""
+
+from __future__ import annotations
+
+from ..context import SiteContext
+from ..html import front_matter
+
+PAGE = "changes.md"
+
+
+def changes_title(revision: str) -> str:
+    return f"Changes since {revision}"
+
+
+def changes_page(ctx: SiteContext) -> dict[str, str]:
+    if ctx.baseline is None:
+        return {}
+    from ...interop.diff_render import diff_markdown
+
+    revision, diff = ctx.baseline
+    title = changes_title(revision)
+    # diff_markdown escapes every piece of user text (no raw HTML); the page is plain
+    # Markdown, so MkDocs renders it (not reqdsl's fast path).
+    body = diff_markdown(diff, title=title)
+    return {PAGE: front_matter(title).replace("\nreqdsl: true", "") + "\n\n" + body}
