@@ -111,6 +111,16 @@ def load_config(root: Path) -> Config:
     build = _expect(data.get("build", {}), dict, "build", "a table")
     if "site_dir" in build:
         config.site_dir = _expect(build["site_dir"], str, "build.site_dir", "a string")
+        # A project from a pull request must not make `reqdsl build` write elsewhere on
+        # the machine (`-o`, given by the user, may name any folder).
+        site = root / config.site_dir
+        if Path(config.site_dir).is_absolute() or not site.resolve().is_relative_to(
+            root.resolve()
+        ):
+            raise ConfigError(
+                f"{CONFIG_NAME}: `build.site_dir` must be a folder inside the project, not "
+                f"`{config.site_dir}` (use `reqdsl build -o` for another place)"
+            )
 
     checks = _expect(data.get("checks", {}), dict, "checks", "a table")
     _load_checks(config, checks)

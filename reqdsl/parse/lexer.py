@@ -6,7 +6,8 @@ This lexer reads a token with one master expression, then decides by the charact
 follows and by the parser state exactly where the contextual lexer would:
 
 - `SCHEME:REF` is a COMPLIANCE_REF only where the parser state accepts one (a value);
-  elsewhere `zone:` is an ID (or keyword) followed by `:`;
+  elsewhere `zone:` is an ID (or keyword) followed by `:`; a scheme may end with `-`
+  where an ID may not (`A-:0`);
 - `[0..*]` is a MULTIPLICITY only where the state accepts one; elsewhere `[` is LSQB;
 - keywords are keywords everywhere (as with `always_accept` on the contextual lexer).
 
@@ -83,7 +84,8 @@ class FastLexer(Lexer):
                 pos = stop
                 continue
             if kind == "id":
-                if stop < end and text[stop] == ":":
+                # An ID never ends with `-`, a scheme may: `A-:0` is one COMPLIANCE_REF.
+                if stop < end and text[stop] in ":-":
                     table = states[parser_state.position]
                     if "COMPLIANCE_REF" in table:
                         ref = _REF.match(text, pos)
