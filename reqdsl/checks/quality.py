@@ -255,6 +255,10 @@ class TermMatcher:
     def find(self, text: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         by_first = self.by_first
+        # Most statements hold no listed term: one C-level pass over their words says so
+        # (lower() may change the length of a few letters, harmless in a membership test).
+        if not self.other and by_first.keys().isdisjoint(_WORD.findall(text.lower())):
+            return found
         for word in _WORD.finditer(text):
             candidates = by_first.get(word.group(0).lower())
             if candidates is None:

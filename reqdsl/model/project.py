@@ -43,16 +43,30 @@ class Project:
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     _graph: Any = None  # networkx.MultiDiGraph, built on first use
     _back_links: dict[tuple[str, str], dict[str, list[ModelElement]]] = field(default_factory=dict)
+    _by_kind: dict[str, list[ModelElement]] | None = None  # built on first use
+
+    def _kinds(self) -> dict[str, list[ModelElement]]:
+        """Elements by kind, in order; rules ask for kinds ~30 times per check."""
+        if self._by_kind is None or sum(map(len, self._by_kind.values())) != len(self.elements):
+            by_kind: dict[str, list[ModelElement]] = {}
+            for element in self.elements:
+                by_kind.setdefault(element.kind, []).append(element)
+            self._by_kind = by_kind
+        return self._by_kind
 
     @property
     def files(self) -> list[str]:
         return list(self.sources)
 
     def of_kind(self, *kinds: str) -> list[ModelElement]:
+        if len(kinds) == 1:
+            return list(self._kinds().get(kinds[0], ()))
         return [e for e in self.elements if e.kind in kinds]
 
     def live(self, *kinds: str) -> list[ModelElement]:
         """Elements of these kinds without a syntax error (the ones checks look at)."""
+        if len(kinds) == 1:
+            return [e for e in self._kinds().get(kinds[0], ()) if not e.broken]
         return [e for e in self.elements if e.kind in kinds and not e.broken]
 
     def graph(self) -> Any:
