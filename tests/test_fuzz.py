@@ -10,7 +10,8 @@ examples (`derandomize`):
   quotes and braces, control characters, NUL, invalid UTF-8, BOMs, truncation), checked
   as a multi-file project next to a witness file whose diagnostics must all survive;
 - the same mutations through page generation (diagram sources, site pages and the fast
-  Markdown renderer), which `reqdsl build` runs before MkDocs.
+  Markdown renderer), which `reqdsl build` runs before MkDocs, and through the exports
+  (JSON, CSV, ReqIF, which must stay well-formed XML) and the reports.
 
 Properties: nothing raises; every diagnostic lies inside its file (line within the line
 count, column within that line plus one, for its start, its end, its related places and
@@ -37,7 +38,8 @@ from lark import Lark
 from lark.exceptions import LarkError
 
 from reqdsl.commands.check import check_project
-from reqdsl.diagnostics import Diagnostic
+from reqdsl.diagnostics import Diagnostic, Summary
+from reqdsl.model.project import Project
 from reqdsl.model.sources import scan_project
 from reqdsl.parse.parser import get_fast_parser, get_parser, parse_text
 from reqdsl.render import render_json, render_sarif, render_text
@@ -115,9 +117,30 @@ def check_folder(folder: Path) -> list[Diagnostic]:
     return diagnostics
 
 
+def export_everything(project: Project, summary: Summary) -> None:
+    """`reqdsl export` (JSON, CSV matrix, ReqIF) and `reqdsl report` (every report, every
+    format) in this process; the ReqIF must be well-formed XML whatever the text held."""
+    from defusedxml.ElementTree import fromstring
+
+    from reqdsl.interop.csv_export import matrix_csv
+    from reqdsl.interop.json_export import export_json
+    from reqdsl.interop.matrix import matrix_rows
+    from reqdsl.interop.reqif import export_reqif
+    from reqdsl.reports import FORMATS, REPORT_NAMES, build_report, render_report
+
+    export_json(project, summary)
+    matrix_csv(matrix_rows(project))
+    fromstring(export_reqif(project).encode("utf-8"))
+    for name in REPORT_NAMES:
+        report = build_report(name, project)
+        for output_format in FORMATS:
+            render_report(report, output_format)
+
+
 def generate_pages(folder: Path) -> dict[str, str]:
     """The stage of `reqdsl build` before MkDocs, in this process: check, every diagram's
-    PlantUML source, every page, and the fast renderer on the pages it renders."""
+    PlantUML source, every page, and the fast renderer on the pages it renders; and the
+    exports and reports of the same model."""
     from mkdocs.utils import meta
 
     from reqdsl.diagrams.generate import generate_diagrams
@@ -128,6 +151,7 @@ def generate_pages(folder: Path) -> dict[str, str]:
     from reqdsl.site.junit import load_junit
 
     project, diagnostics, summary = check_project(folder, use_cache=False)
+    export_everything(project, summary)
     sources = generate_diagrams(project)  # site_diagrams() would turn a crash into a note
     ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(sources=sources), load_junit([]))
     files = generate_site(ctx)
@@ -385,7 +409,7 @@ def test_mutated_conformance_files_never_hide_other_files(data: st.DataObject) -
 
 @budget(100)
 @given(st.data())
-def test_mutated_projects_generate_their_pages(data: st.DataObject) -> None:
+def test_mutated_projects_generate_pages_and_exports(data: st.DataObject) -> None:
     original = data.draw(st.sampled_from(_CORPUS), label="file")
     mutated = data.draw(mutations(original.read_bytes()), label="bytes")
     with tempfile.TemporaryDirectory() as temporary:
