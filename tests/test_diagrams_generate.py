@@ -351,3 +351,48 @@ def test_aliases_of_odd_ids(tmp_path: Path) -> None:
         )
     )["components.puml"]
     assert f"as {alias('Zürich.1')}" in text and f"as {alias('Z_hürich.1')}" in text
+
+
+def _large_project(tmp_path: Path, count: int, limit: int | None) -> Project:
+    lines = ['document BIG "Big" {', '    level: system', "}", 'section "Power" {']
+    for number in range(count):
+        lines += [
+            f'    requirement R-{number} "Requirement {number}" {{',
+            '        statement: "The unit shall report its state within 1 s."',
+            "    }",
+        ]
+    lines.append("}")
+    (tmp_path / "big.req").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    child = ['document SUB "Sub" {', "    level: software", "}"]
+    for number in range(count):
+        child += [
+            f'requirement S-{number} "Child {number}" {{',
+            '    statement: "The driver shall read the state within 1 s."',
+            f"    derives-from: R-{number}",
+            "}",
+        ]
+    (tmp_path / "sub.req").write_text("\n".join(child) + "\n", encoding="utf-8")
+    if limit is not None:
+        (tmp_path / "reqdsl.toml").write_text(f"[diagrams]\ntraceability_limit = {limit}\n")
+    return load_project(tmp_path, use_cache=False)
+
+
+def test_large_traceability_graph_is_condensed(tmp_path: Path) -> None:
+    """Above `[diagrams] traceability_limit` (default 80 elements) a document's graph
+    has one box per section and per other document, arrows counting the links."""
+    found = generate_diagrams(_large_project(tmp_path, 50, None))
+    big = found["traceability/BIG.puml"]
+    assert "R-7" not in big and "condensed to sections and documents" in big
+    assert '"Power"' in big and "<b>SUB</b>" in big
+    assert "derives-from ×50" in big
+
+
+def test_traceability_limit_can_be_raised_or_lifted(tmp_path: Path) -> None:
+    found = generate_diagrams(_large_project(tmp_path, 50, 0))  # 0: no limit
+    big = found["traceability/BIG.puml"]
+    assert "condensed" not in big and alias("R-7") in big
+
+
+def test_small_graphs_are_drawn_element_by_element() -> None:
+    big = generate_diagrams(load("valid"))
+    assert all("condensed" not in text for text in big.values())

@@ -65,6 +65,8 @@ def test_configuration_with_wrong_types_is_exit_2(tmp_path: Path) -> None:
         '[checks]\nseverity = { QU001 = "fatal" }\n',
         '[project]\nsources = ["../elsewhere"]\n',
         "[fields.requirement]\nasil = 3\n",
+        '[diagrams]\ntraceability_limit = "many"\n',
+        "[diagrams]\ntraceability_limit = -1\n",
     ):
         (tmp_path / "reqdsl.toml").write_text(text, encoding="utf-8")
         result = run_reqdsl("check", str(tmp_path))

@@ -2,10 +2,17 @@
 goals, requirements, use cases, tests, threats and decisions, the elements of other
 documents they link to or that link to them, and those links as written (goals <-
 stakeholder <- system <- software requirements <- tests; threats <- mitigating
-requirements; requirements and goals <- the decisions that address them)."""
+requirements; requirements and goals <- the decisions that address them).
+
+A graph of more elements than `[diagrams] traceability_limit` (reqdsl.toml, default 80)
+cannot be read and takes PlantUML minutes to lay out: such a document gets a condensed
+graph instead, one box per section of the document and per other document, each arrow
+labelled with the field and the number of links it stands for. The traceability matrix
+on the site holds every single link."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model.elements import ModelElement
@@ -80,6 +87,8 @@ def document_graph(
     for link in shown:
         nodes.setdefault(id(link.source), link.source)
         nodes.setdefault(id(link.target), link.target)
+    if 0 < project.config.traceability_limit < len(nodes):
+        return condensed_graph(project, document, shown, len(nodes))
     groups: dict[str | None, list[ModelElement]] = {}
     for element in sorted(nodes.values(), key=lambda e: e.order):
         groups.setdefault(element.document, []).append(element)
@@ -96,6 +105,48 @@ def document_graph(
         for link in shown
     )
     return frame(f"Traceability: {document.id} {document.title or ''}", body)
+
+
+def condensed_graph(
+    project: Project, document: ModelElement, shown: list[Link], elements: int
+) -> str:
+    """One box per section of `document` and per other document; one arrow per (box,
+    field, box) with the number of links."""
+    boxes: dict[tuple[str, str], str] = {}  # (what, name) -> alias
+
+    def box(element: ModelElement) -> str:
+        if element.document == document.id:
+            key = ("section", " / ".join(element.section) or "(outside any section)")
+        else:
+            key = ("document", element.document or "-")
+        return boxes.setdefault(key, f"x_box{len(boxes)}")
+
+    for element in sorted(
+        (e for link in shown for e in (link.source, link.target)), key=lambda e: e.order
+    ):  # boxes in the document's order
+        box(element)
+    counted = Counter((box(link.source), link.field, box(link.target)) for link in shown)
+    # Left to right, sections stacked: a document's ten or more sections side by side
+    # with labelled arrows make a picture many screens wide.
+    body = ["left to right direction", *STYLE]
+    body.append(f'package "{escape(document.id or "")}" {{')
+    for (what, name), alias in boxes.items():
+        if what == "section":
+            body.append(f'  rectangle "{display(name, 30)}" as {alias}')
+    body.append("}")
+    for (what, name), alias in boxes.items():
+        if what == "document":
+            doc = project.index.get(name)
+            title = display(doc.title or "", 30) if doc is not None and doc.title else ""
+            label = f"<b>{escape(name)}</b>" + (f"\\n{title}" if title else "")
+            body.append(f'rectangle "{label}" as {alias}')
+    body.extend(
+        f"{target} <-- {source} : {escape(field)} ×{count}"
+        for (source, field, target), count in counted.items()
+    )
+    title = f"Traceability: {document.id} {document.title or ''}"
+    body.append(f'caption "{escape(f"{elements} elements: condensed to sections and documents")}"')
+    return frame(title, body)
 
 
 def _doc_order(project: Project, doc_id: str | None) -> int:

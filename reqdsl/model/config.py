@@ -40,6 +40,7 @@ class Config:
     custom_fields: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)
     catalogs: dict[str, Path] = field(default_factory=dict)
     iso27001_excluded: dict[str, str] = field(default_factory=dict)
+    traceability_limit: int = 80  # elements in one traceability diagram; 0: no limit
 
     def coverage_span(self, key: str) -> Span:
         """Where the `key` threshold of `[checks] coverage` is written (TR004)."""
@@ -121,6 +122,15 @@ def load_config(root: Path) -> Config:
                 f"{CONFIG_NAME}: `build.site_dir` must be a folder inside the project, not "
                 f"`{config.site_dir}` (use `reqdsl build -o` for another place)"
             )
+
+    diagrams = _expect(data.get("diagrams", {}), dict, "diagrams", "a table")
+    if "traceability_limit" in diagrams:
+        limit = _expect(
+            diagrams["traceability_limit"], int, "diagrams.traceability_limit", "a number"
+        )
+        if limit < 0:
+            raise ConfigError(f"{CONFIG_NAME}: `diagrams.traceability_limit` must be 0 or more")
+        config.traceability_limit = limit
 
     checks = _expect(data.get("checks", {}), dict, "checks", "a table")
     _load_checks(config, checks)
