@@ -116,3 +116,58 @@ def test_planted_template_bytecode_is_never_loaded(tmp_path: Path, monkeypatch) 
     assert render("honest") == "honest"
     entry.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))  # a tampered sealed entry
     assert render("honest") == "honest"
+
+
+def _build(project: Path, out: Path) -> object:
+    from reqdsl.site.builder import BuildOptions, build_site
+
+    return build_site(BuildOptions(project=project, output=out, diagrams=False), stream=None)
+
+
+def test_a_forged_site_marker_is_not_trusted(tmp_path: Path, monkeypatch) -> None:
+    """The default output, site/, lies in the project: a pull request can commit a site
+    with a marker claiming it is up to date. Only a marker sealed with this user's key
+    lets a build skip work; any other means a full build that replaces the pages."""
+    import shutil
+
+    from reqdsl.util import integrity
+
+    project = tmp_path / "valid"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "shared/conformance/valid", project)
+    out = project / "site"
+    assert _build(project, out).state == "built"
+    assert _build(project, out).state == "up to date"
+    index = out / "index.html"
+    index.write_text(index.read_text() + "<script>window.__pwned = 1</script>")
+    # The same files under another user's key: the marker's seal no longer verifies.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))
+    integrity._key.cache_clear()
+    try:
+        result = _build(project, out)
+        assert result.state == "built" and result.rendered is None  # full, not incremental
+        assert "__pwned" not in index.read_text()
+    finally:
+        integrity._key.cache_clear()
+
+
+def test_files_planted_in_the_site_cache_are_never_published(tmp_path: Path) -> None:
+    """The MkDocs project is written into .reqdsl_cache/site/<key>/ in the project; a page
+    or a symbolic link committed there is deleted before MkDocs runs."""
+    import shutil
+
+    project = tmp_path / "valid"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "shared/conformance/valid", project)
+    out = tmp_path / "site"
+    _build(project, out)
+    (sources,) = (project / ".reqdsl_cache" / "site").iterdir()
+    (sources / "docs" / "evil.md").write_text("<script>window.__pwned = 1</script>\n")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (sources / "docs" / "linked").symlink_to(outside)
+    srs = project / "srs.req"
+    srs.write_text(srs.read_text().replace("Reserve a free slot", "Reserve one free slot"))
+    assert _build(project, out).state == "built"
+    assert not (out / "evil.html").exists()
+    assert not (sources / "docs" / "evil.md").exists()
+    assert not (sources / "docs" / "linked").exists() and outside.is_dir()
+    assert "__pwned" not in "".join(p.read_text() for p in out.rglob("*.html"))

@@ -425,8 +425,11 @@ def test_writer_writes_only_what_changed(tmp_path: Path) -> None:
     third = write_tree(tmp_path, {"a.md": "A2"})
     assert third.written == ["a.md"] and third.removed == ["sub/b.md"]
     assert not (tmp_path / "sub").exists()  # emptied folders go too
-    (tmp_path / "mine.txt").write_text("not reqdsl's")
-    write_tree(tmp_path, {})
-    assert (tmp_path / "mine.txt").read_text() == "not reqdsl's"
+    (tmp_path / "a.md").write_text("tampered")  # changed behind reqdsl's back: rewritten
+    fourth = write_tree(tmp_path, {"a.md": "A2"})
+    assert fourth.written == ["a.md"] and (tmp_path / "a.md").read_text() == "A2"
+    # The folder is reqdsl's cache: whatever it did not write goes (it would be published).
+    (tmp_path / "planted.md").write_text("<script>")
+    assert write_tree(tmp_path, {"a.md": "A2"}).removed == ["planted.md"]
     with pytest.raises(ValueError):
         write_tree(tmp_path, {"../escape.md": "x"})

@@ -42,7 +42,7 @@ from .publish import (
     PublishError,
     check_output,
     output_lock,
-    read_marker,
+    read_trusted_marker,
     recover,
     remove_marked,
     staging_folder,
@@ -170,7 +170,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
     fingerprint = site_fingerprint(
         scan.fingerprint(), tests.digest + baseline_commit, options
     )
-    marker = read_marker(out) if out.is_dir() else None
+    marker = read_trusted_marker(out) if out.is_dir() else None
     if (
         not options.force
         and marker is not None

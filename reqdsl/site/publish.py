@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..util.files import write_atomic
+from ..util.integrity import sign, verify
 
 MARKER = ".reqdsl-site"
 STAGING = ".reqdsl-staging-"
@@ -40,6 +41,8 @@ class PublishError(Exception):
 
 
 def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The folder's marker: says the folder is reqdsl's to replace (any marker will do,
+    since only the user can put a folder where `-o` points)."""
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -47,8 +50,26 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and data.get("generator") == "reqdsl" else None
 
 
+def read_trusted_marker(folder: Path) -> dict[str, Any] | None:
+    """The marker only if this user's reqdsl wrote it (its seal verifies): what a build
+    trusts to skip work ("up to date", incremental). The default output, `site/`, lies
+    inside the project, where a pull request could commit a site with a forged marker;
+    its pages would otherwise be published, or kept, as if reqdsl had built them."""
+    data = read_marker(folder)
+    if data is None:
+        return None
+    record = {key: value for key, value in data.items() if key not in ("generator", "seal")}
+    return data if verify(_canonical(record), data.get("seal")) else None
+
+
+def _canonical(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+
+
 def write_marker(folder: Path, data: dict[str, Any]) -> None:
-    write_atomic(folder / MARKER, json.dumps({"generator": "reqdsl", **data}, indent=2) + "\n")
+    record = {key: value for key, value in data.items() if key not in ("generator", "seal")}
+    marker = {"generator": "reqdsl", **record, "seal": sign(_canonical(record))}
+    write_atomic(folder / MARKER, json.dumps(marker, indent=2) + "\n")
 
 
 def check_output(out: Path, project_root: Path) -> None:

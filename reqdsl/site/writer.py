@@ -1,23 +1,23 @@
-"""Writing generated files into a folder: only what changed, atomically, and removing what
-is no longer produced.
+"""Writing generated files into a folder: only what changed, atomically, and removing
+everything else.
 
-A manifest (`.reqdsl-manifest.json`) in the folder records each file's content hash, so
-deciding what changed costs one hash per file and no read. A file is rewritten when its
-hash differs from the manifest's or when it is missing on disk (someone deleted it); a
-file the manifest lists and this run does not produce is removed. Files the manifest
-does not list are never touched.
+A file is rewritten only when its bytes on disk differ from the new content (reading is
+cheaper than writing, and unchanged files keep their modification times). The folder is
+reqdsl's own (`.reqdsl_cache/site/...` in the project) and what it holds is published by
+MkDocs, so it trusts nothing it did not just compare or write: there is no manifest to
+forge, any file this run does not produce is deleted (a page committed into the cache
+folder by a pull request would otherwise be published), and so is every symbolic link
+(reqdsl writes none; one could lead a write, or MkDocs, out of the folder).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..util.files import write_atomic
-
-MANIFEST = ".reqdsl-manifest.json"
 
 
 @dataclass
@@ -49,43 +49,53 @@ def _safe(relpath: str) -> bool:
     return bool(path.parts) and not path.is_absolute() and ".." not in path.parts
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str) and _safe(k)}
-
-
 def write_tree(folder: Path, files: dict[str, str | bytes]) -> WriteReport:
-    """Make `folder` hold `files` ({relative path: content}); see the module docstring."""
+    """Make `folder` hold exactly `files` ({relative path: content}); see the module
+    docstring."""
     report = WriteReport()
-    previous = _read_manifest(folder)
-    hashes: dict[str, str] = {}
-    for relpath, content in files.items():
+    for relpath in files:
         if not _safe(relpath):
             raise ValueError(f"refusing to write outside the folder: `{relpath}`")
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        hashes[relpath] = digest = content_hash(data)
+    for relpath, is_link in sorted(_on_disk(folder)):
+        if relpath in files and not is_link:
+            continue
         path = folder / relpath
-        if previous.get(relpath) == digest and path.is_file():
+        path.unlink(missing_ok=True)
+        if relpath not in files:
+            report.removed.append(relpath)
+        _remove_empty_parents(folder, path.parent)
+    hashes: dict[str, str] = {}
+    for relpath, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        hashes[relpath] = content_hash(data)
+        path = folder / relpath
+        if _holds(path, data):
             report.unchanged += 1
             continue
         write_atomic(path, data)
         report.written.append(relpath)
-    for relpath in sorted(set(previous) - set(hashes)):
-        path = folder / relpath
-        if path.is_file():
-            path.unlink()
-        report.removed.append(relpath)
-        _remove_empty_parents(folder, path.parent)
-    if report.changed or previous != hashes:
-        write_atomic(folder / MANIFEST, json.dumps(hashes, indent=0, sort_keys=True) + "\n")
     report.digest = tree_digest(hashes)
     report.hashes = hashes
     return report
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _on_disk(folder: Path) -> list[tuple[str, bool]]:
+    """Every file and symbolic link under `folder` (links not followed): (relative POSIX
+    path, is a link)."""
+    found = []
+    for directory, folders, names in os.walk(folder):
+        base = Path(directory)
+        for name in names + [f for f in folders if (base / f).is_symlink()]:
+            path = base / name
+            found.append((path.relative_to(folder).as_posix(), path.is_symlink()))
+    return found
 
 
 def _remove_empty_parents(folder: Path, directory: Path) -> None:

@@ -68,6 +68,17 @@ def seal(payload: bytes) -> bytes | None:
     return hmac.new(key, payload, hashlib.sha256).digest() + payload
 
 
+def sign(payload: bytes) -> str | None:
+    """The tag of `payload` as hex (for records that stay readable JSON), or None."""
+    key = _key()
+    return None if key is None else hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def verify(payload: bytes, tag: object) -> bool:
+    expected = sign(payload)
+    return expected is not None and isinstance(tag, str) and hmac.compare_digest(tag, expected)
+
+
 def unseal(sealed: bytes) -> bytes | None:
     """The payload if its tag verifies with this user's key, else None."""
     key = _key()
