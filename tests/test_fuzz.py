@@ -389,7 +389,7 @@ def _copy_with_witness(folder: Path, into: Path) -> Path:
     return project
 
 
-@budget(200)
+@budget(150)
 @given(st.data())
 def test_mutated_conformance_files_never_hide_other_files(data: st.DataObject) -> None:
     assert _CORPUS, f"no conformance corpus under {CONFORMANCE}"
@@ -407,7 +407,7 @@ def test_mutated_conformance_files_never_hide_other_files(data: st.DataObject) -
         assert expected <= reported, f"hidden by damage to {relpath}: {expected - reported}"
 
 
-@budget(100)
+@budget(60)
 @given(st.data())
 def test_mutated_projects_generate_pages_and_exports(data: st.DataObject) -> None:
     original = data.draw(st.sampled_from(_CORPUS), label="file")
@@ -418,3 +418,40 @@ def test_mutated_projects_generate_pages_and_exports(data: st.DataObject) -> Non
         (project / original.relative_to(original.parent)).write_bytes(mutated)
         files = generate_pages(project)
         assert "docs/index.md" in files
+
+
+_SETTINGS = sorted(
+    path for pattern in ("*.toml", "*.tsv") for path in CONFORMANCE.rglob(pattern)
+)
+
+
+@budget(60)
+@given(st.data())
+def test_mutated_configuration_and_catalogues_are_checked_or_exit_2(data: st.DataObject) -> None:
+    """reqdsl.toml and catalogue files, damaged: `reqdsl check` either checks the project
+    (exit 0 or 1, every diagnostic inside its file: TR004 points into reqdsl.toml) or
+    stops with exit 2 and a one-line message naming the file, never an internal error."""
+    import contextlib
+    import io
+
+    from reqdsl.cli import main
+
+    assert _SETTINGS, f"no reqdsl.toml under {CONFORMANCE}"
+    original = data.draw(st.sampled_from(_SETTINGS), label="file")
+    folder = next(p for p in original.parents if p.parent == CONFORMANCE)
+    mutated = data.draw(mutations(original.read_bytes()), label="bytes")
+    with tempfile.TemporaryDirectory() as temporary:
+        project = Path(temporary) / folder.name
+        shutil.copytree(folder, project)
+        (project / original.relative_to(folder)).write_bytes(mutated)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(["check", "--no-cache", "--format", "json", str(project)])
+        assert "internal error" not in stderr.getvalue(), stderr.getvalue()
+        if code == 2:
+            message = stderr.getvalue()
+            assert message.startswith("reqdsl: reqdsl.toml"), message
+            assert stdout.getvalue() == ""
+        else:
+            assert code in (0, 1)
+            check_folder(project)
