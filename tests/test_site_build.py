@@ -168,26 +168,59 @@ def without_marker(folder: Path) -> dict[str, str]:
     return {path: digest for path, digest in contents(folder).items() if path != MARKER}
 
 
-def test_incremental_build_equals_a_full_build(tmp_path: Path) -> None:
-    """An edit renders only the changed pages (MkDocs' dirty build into a copy of the
-    site, with the search index merged), and gives byte for byte the site a full build
-    gives: pages, search index, sitemap."""
+def _retitle_and_vague(project: Path) -> None:
+    # A changed title (shown on other pages' links too) and a new vague term (a warning:
+    # the home page and the diagnostics page change with it).
+    srs = project / "srs.req"
+    text = srs.read_text().replace('"Reserve a free slot"', '"Reserve a slot"')
+    srs.write_text(text.replace("shall reserve that slot", "shall quickly reserve that slot"))
+
+
+def _new_back_link(project: Path) -> None:
+    # Only tests.req changes, but the SRS page shows the new "verified by" back-link.
+    tests = project / "tests.req"
+    tests.write_text(
+        tests.read_text().replace("verifies: REQ-BOOK-002", "verifies: REQ-BOOK-002, REQ-BOOK-001")
+    )
+
+
+def _duplicate_and_unresolved(project: Path) -> None:
+    # A second REQ-BOOK-002 (its anchor becomes REQ-BOOK-002--2, an SM001) and a link to
+    # an element that no longer resolves.
+    tests = project / "tests.req"
+    tests.write_text(
+        tests.read_text().replace("verifies: REQ-BOOK-001", "verifies: REQ-GONE")
+        + '\nrequirement REQ-BOOK-002 "Twin" {\n    statement: "The system shall log."\n}\n'
+    )
+
+
+@pytest.mark.parametrize("edit", [_retitle_and_vague, _new_back_link, _duplicate_and_unresolved])
+def test_incremental_build_equals_a_full_build(tmp_path: Path, edit) -> None:
+    """An edit regenerates only the pages whose inputs changed (reqdsl.site.page_cache)
+    and renders only the changed pages (MkDocs' dirty build into a copy of the site, the
+    search index merged), and gives byte for byte the site a full build gives."""
+    project = copy_project("valid", tmp_path)
+    out = tmp_path / "site"
+    build_site(BuildOptions(project=project, output=out, allow_errors=True), stream=None)
+    edit(project)
+    result = build_site(BuildOptions(project=project, output=out, allow_errors=True), stream=None)
+    assert result.state == "built"
+    assert result.rendered is not None and 1 <= result.rendered <= result.pages_written
+    assert result.pages_kept >= 1  # of the five document pages
+    full = tmp_path / "full"
+    options = BuildOptions(project=project, output=full, force=True, allow_errors=True)
+    build_site(options, stream=None)
+    assert without_marker(out) == without_marker(full)
+    assert without_marker(project / ".reqdsl_cache" / "site") != {}
+
+
+def test_incremental_build_search_index(tmp_path: Path) -> None:
     project = copy_project("valid", tmp_path)
     out = tmp_path / "site"
     assert build(project, out) == 0
-    srs = project / "srs.req"
-    text = srs.read_text()
-    assert "Reserve a free slot" in text
-    # A changed title (shown on other pages' links too) and a new vague term (a warning:
-    # the home page and the diagnostics page change with it).
-    text = text.replace('"Reserve a free slot"', '"Reserve a slot"')
-    srs.write_text(text.replace("shall reserve that slot", "shall quickly reserve that slot"))
+    _retitle_and_vague(project)
     result = build_site(BuildOptions(project=project, output=out), stream=None)
-    assert result.state == "built" and result.exit_code == 0
-    assert result.rendered is not None and 2 <= result.rendered <= result.pages_written
-    full = tmp_path / "full"
-    build_site(BuildOptions(project=project, output=full, force=True), stream=None)
-    assert without_marker(out) == without_marker(full)
+    assert result.rendered is not None
     index = (out / "search" / "search_index.json").read_text()
     assert "quickly reserve" in index and "REQ-BOOK-001 Reserve a slot" in index
 

@@ -78,6 +78,7 @@ class BuildResult:
     summary: Summary | None = None
     pages_written: int = 0
     rendered: int | None = None  # files MkDocs rendered in an incremental build; None: all
+    pages_kept: int = 0  # document pages reused from the previous build (page_cache)
     mkdocs_warnings: list[str] = field(default_factory=list)
     diagram_note: str | None = None
     report: str | None = None  # the failing diagnostics as text, when not published
@@ -204,7 +205,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
     from .context import SiteContext
     from .diagrams import site_diagrams
     from .generate import generate_site
-    from .writer import write_tree
+    from .writer import tree_digest, write_tree
 
     diagrams = site_diagrams(project, render=options.diagrams, use_cache=options.use_cache)
     progress.step("diagrams", f"{len(diagrams.svgs)} of {len(diagrams.sources)} diagrams drawn")
@@ -218,18 +219,33 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             raise SiteError(f"--baseline {options.baseline}: {error}") from error
         baseline = (options.baseline, diff)
         progress.step("baseline", f"compared with {options.baseline}: {diff_counts(diff)}")
-    ctx = SiteContext(project, diagnostics, summary, diagrams, tests, baseline)
-    files: dict[str, str | bytes] = dict(generate_site(ctx))
     sources, temporary = _sources_folder(options, out)
+    page_cache = None
+    if not temporary and options.use_cache:
+        from .page_cache import RECORD, PageCache
+
+        page_cache = PageCache(sources, pages_key(project, tests.digest, options))
+    ctx = SiteContext(project, diagnostics, summary, diagrams, tests, baseline, page_cache)
+    files: dict[str, str | bytes] = dict(generate_site(ctx))
+    if page_cache is not None:
+        record = page_cache.record()
+        if record is not None:
+            files[RECORD] = record
     try:
         report = write_tree(sources, files)
-        progress.step("generate", f"generated {len(files)} files, {len(report.written)} changed")
+        kept = f" ({page_cache.reused} pages kept)" if page_cache and page_cache.reused else ""
+        progress.step(
+            "generate", f"generated {len(files)} files{kept}, {len(report.written)} changed"
+        )
+        # The page cache's record is bookkeeping, not part of the site.
+        published = {path: h for path, h in report.hashes.items() if not path.startswith(".")}
+        digest = tree_digest(published)
         record = {
             "version": __version__,
             "fingerprint": fingerprint,
-            "sources": report.digest,
+            "sources": digest,
             "renderer": renderer_digest(),
-            "files": report.hashes,
+            "files": published,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "diagrams_complete": diagrams.note is None or not options.diagrams,
@@ -239,9 +255,10 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             "built",
             summary,
             pages_written=len(report.written),
+            pages_kept=page_cache.reused if page_cache is not None else 0,
             diagram_note=diagrams.note,
         )
-        if not options.force and marker is not None and marker.get("sources") == report.digest:
+        if not options.force and marker is not None and marker.get("sources") == digest:
             write_marker(out, record)
             result.state = "marker updated"
             progress.step("total", "no page changed; the site is up to date")
@@ -273,7 +290,11 @@ def changed_pages(
     if before.keys() != now.keys() or before.get("mkdocs.yml") != now.get("mkdocs.yml"):
         return None
     prefix = "docs/"
-    return {path[len(prefix) :] for path, digest in now.items() if before[path] != digest}
+    return {
+        path[len(prefix) :]
+        for path, digest in now.items()
+        if path.startswith(prefix) and before[path] != digest
+    }
 
 
 def diff_counts(diff: Any) -> str:
@@ -417,6 +438,20 @@ def renderer_digest() -> str:
             parts.append(version(package))
         except PackageNotFoundError:
             parts.append("?")
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def pages_key(project: Any, junit_digest: str, options: BuildOptions) -> str:
+    """What every page depends on besides the model: reqdsl, the JUnit reports,
+    reqdsl.toml, custom catalogues, whether diagrams are drawn."""
+    parts = [renderer_digest(), junit_digest, str(options.diagrams)]
+    config = project.config
+    parts.append(config.source.text if config.source is not None else "")
+    for scheme, path in sorted(config.catalogs.items()):
+        try:
+            parts.append(f"{scheme}:{hashlib.blake2b(Path(path).read_bytes()).hexdigest()}")
+        except OSError:
+            parts.append(f"{scheme}:?")
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 

@@ -24,6 +24,7 @@ from .textblock import TextBlockRenderer
 if TYPE_CHECKING:
     from ..interop.diff import ProjectDiff
     from ..reports import GdprReport, SoaReport, ThreatReport
+    from .page_cache import PageCache
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 FAMILIES = {
@@ -46,6 +47,7 @@ class SiteContext:
     diagrams: SiteDiagrams = field(default_factory=SiteDiagrams)
     tests: TestResults = field(default_factory=TestResults)
     baseline: tuple[str, ProjectDiff] | None = None  # (revision, diff) of --baseline
+    page_cache: PageCache | None = None  # document pages kept from the previous build
     index: SiteIndex = field(init=False)
     text: TextBlockRenderer = field(init=False)
     by_element: dict[int, list[Diagnostic]] = field(init=False)  # element order -> found

@@ -40,6 +40,13 @@ class SiteDiagrams:
     note: str | None = None  # why some or all diagrams are shown as source only
     failed: dict[str, str] = field(default_factory=dict)
 
+    recording: set[str] | None = None  # see SiteIndex.recording
+
+    def has(self, source: str) -> bool:
+        if self.recording is not None:
+            self.recording.add(f"fig:{source}")
+        return source in self.sources
+
     def files(self) -> dict[str, str]:
         """SVG files to ship in the site's docs folder."""
         return {self.svg_page(path): svg for path, svg in sorted(self.svgs.items())}
@@ -55,7 +62,7 @@ class SiteDiagrams:
 
     def figure(self, page: str, source: str, *, caption: str | None = None) -> str:
         """HTML showing one diagram from `page`: the SVG, else its PlantUML source."""
-        if source not in self.sources:
+        if not self.has(source):
             return ""
         label = caption or self.title(source)
         if source in self.svgs:

@@ -161,7 +161,7 @@ def incoming_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tu
     if element.id is None or ctx.index.anchor_of(element) != element.id:
         return []
     grouped: dict[str, list[str]] = {}
-    for back in ctx.index.back_links.get(element.id, []):
+    for back in ctx.index.back_links_of(element.id):
         label = INCOMING_LABELS.get(back.field, f"{back.field} (from)")
         html = ctx.index.ref(page, back.source.id or "")
         if back.field == "verifies":
@@ -191,7 +191,7 @@ def _attributes(ctx: SiteContext, page: str, element: ModelElement) -> str:
     for attribute in element.attributes:
         kind = (
             ctx.index.ref(page, attribute.type)
-            if attribute.type in ctx.project.index
+            if ctx.index.exists(attribute.type)
             else esc(attribute.type)
         )
         flags = ", ".join(esc(flag.name) for flag in attribute.flags)

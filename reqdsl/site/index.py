@@ -139,23 +139,45 @@ class SiteIndex:
 
     # ------------------------------------------------------------------ lookups
 
+    # While `recording` is a set, every lookup notes what it read there ("id:X",
+    # "el:ORDER", "back:X"): reqdsl.site.page_cache keeps a page while those read the same.
+    recording: set[str] | None = None
+
     def page_of(self, element: ModelElement) -> str:
+        if self.recording is not None:
+            self.recording.add(f"el:{element.order}")
         return self.document_pages.get(element.path, "documents/index.md")
 
     def anchor_of(self, element: ModelElement) -> str | None:
+        if self.recording is not None:
+            self.recording.add(f"el:{element.order}")
         return self.anchors.get(element.order)
 
     def href(self, from_page: str, element: ModelElement) -> str:
         return relative_url(from_page, self.page_of(element), self.anchor_of(element))
 
+    def exists(self, element_id: str) -> bool:
+        if self.recording is not None:
+            self.recording.add(f"id:{element_id}")
+        return element_id in self.project.index
+
     def href_id(self, from_page: str, element_id: str) -> str | None:
+        if self.recording is not None:
+            self.recording.add(f"id:{element_id}")
         element = self.project.index.get(element_id)
         return self.href(from_page, element) if element is not None else None
+
+    def back_links_of(self, element_id: str) -> list[BackLink]:
+        if self.recording is not None:
+            self.recording.add(f"back:{element_id}")
+        return self.back_links.get(element_id, [])
 
     def ref(self, from_page: str, element_id: str, *, with_title: bool = False) -> str:
         """HTML for a reference to `element_id`: a link to its home with its title as a
         tooltip, or the ID marked unresolved (SM002 reports it). Cached: a page links to
         the same elements again and again."""
+        if self.recording is not None:
+            self.recording.add(f"id:{element_id}")
         key = (from_page, element_id, with_title)
         found = self._refs.get(key)
         if found is None:
@@ -175,6 +197,8 @@ class SiteIndex:
         return ", ".join(self.ref(from_page, i, with_title=with_title) for i in element_ids)
 
     def document_of(self, element: ModelElement) -> ModelElement | None:
+        if self.recording is not None and element.document:
+            self.recording.add(f"id:{element.document}")
         head = self.project.index.get(element.document) if element.document else None
         return head if head is not None and head.kind == "document" else None
 

@@ -18,8 +18,23 @@ def document_pages(ctx: SiteContext) -> dict[str, str]:
     for element in ctx.project.elements:
         by_file.setdefault(element.path, []).append(element)
     pages = {INDEX: _index(ctx)}
+    cache = ctx.page_cache
     for path, page in ctx.index.document_pages.items():
-        pages[page] = _document(ctx, page, path, by_file.get(path, []))
+        elements = by_file.get(path, [])
+        if cache is None:
+            pages[page] = _document(ctx, page, path, elements)
+            continue
+        own = cache.own_key(ctx, page, path, elements)
+        text = cache.reuse(ctx, page, own)
+        if text is None:
+            reads: set[str] = set()
+            ctx.index.recording = ctx.diagrams.recording = reads
+            try:
+                text = _document(ctx, page, path, elements)
+            finally:
+                ctx.index.recording = ctx.diagrams.recording = None
+            cache.remember(ctx, page, own, reads, text, path)
+        pages[page] = text
     return pages
 
 
@@ -77,7 +92,7 @@ def _header(ctx: SiteContext, page: str, path: str, head: ModelElement | None) -
     figure = ""
     if head is not None and head.id:
         source = f"traceability/{head.id}.puml"
-        if source in ctx.diagrams.sources:
+        if ctx.diagrams.has(source):
             figure = (
                 '<details class="rq-details"><summary>Traceability diagram</summary>'
                 f"{ctx.diagrams.figure(page, source)}</details>"
