@@ -137,3 +137,21 @@ def test_rules_lists_every_spec_code_with_a_description() -> None:
     assert spec_codes <= set(by_code)
     for code in spec_codes:
         assert len(by_code[code]["description"]) > 80
+
+
+def test_cached_files_are_bound_again_when_custom_fields_change(tmp_path: Path) -> None:
+    """The cache keeps bound files; binding depends on reqdsl.toml's custom fields, so a
+    new declaration must not be answered from the cache (no stale SM004)."""
+    write(
+        tmp_path,
+        {
+            "a.req": 'document D "d" {\n    level: system\n}\n'
+            'requirement R-1 "r" {\n    statement: "The system shall log."\n'
+            '    ticket: "T-1"\n}\n'
+        },
+    )
+    first = json.loads(run_reqdsl("check", "--format", "json", str(tmp_path)).stdout)
+    assert "SM004" in {d["code"] for d in first["diagnostics"]}
+    (tmp_path / "reqdsl.toml").write_text('[fields.requirement]\nticket = "string"\n')
+    second = json.loads(run_reqdsl("check", "--format", "json", str(tmp_path)).stdout)
+    assert "SM004" not in {d["code"] for d in second["diagnostics"]}

@@ -30,12 +30,15 @@ def test_planted_parse_cache_is_never_unpickled(tmp_path: Path) -> None:
     project.mkdir()
     (project / "a.req").write_text(TEXT, encoding="utf-8")
     marker = tmp_path / "marker"
+    from reqdsl.model.loaded import custom_fields_key
+
     cache = ParseCache(project)
-    entry = cache._entry("a.req", content_key(TEXT.encode()))
+    entry = cache._entry("a.req", f"{content_key(TEXT.encode())}-{custom_fields_key({})}")
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_bytes(pickle.dumps(_Planted(marker)))
     result = run_reqdsl("check", "--format", "json", str(project))
     assert not marker.exists(), "a planted cache entry was unpickled"
+    assert entry.is_file() and entry.read_bytes() != pickle.dumps(_Planted(marker))  # replaced
     assert result.returncode == 1  # checked for real: SM004 on `risk`
 
 

@@ -19,9 +19,9 @@ from ..parse.cache import ParseCache
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
 from ..source import DecodeProblem, SourceFile, Span
-from .binder import bind_file
 from .config import Config, ConfigError
 from .elements import ModelElement
+from .loaded import CustomFields, LoadedFile, custom_fields_key, elements_of, load_file
 from .resolve import Resolver, build_index
 from .schema import TRACE_FIELDS
 from .sources import ProjectError, Scan, discover, scan_project
@@ -105,19 +105,45 @@ class Project:
         self.found.setdefault(diagnostic.code, []).append(diagnostic)
 
 
-def _parse_job(job: tuple[str, str, str, ParseCache | None]) -> ParsedFile | None:
-    """Parse one file in a worker. With a cache the worker writes the entry itself and
-    returns nothing: the parent reads it back, and nothing is pickled twice."""
-    relpath, key, text, cache = job
-    parsed = parse_text(text, relpath)
-    if cache is None:
+class SyntaxTrees(dict[str, ParsedFile]):
+    """`Project.parsed`: the syntax tree of a file, parsed when first asked for. Loading
+    keeps bound elements, not trees (reqdsl.model.loaded); few need a tree afterwards
+    (the language server's first load, DE002 on a malformed `scores`)."""
+
+    def __init__(self, sources: dict[str, SourceFile]) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def get(self, relpath: str, default: Any = None) -> Any:  # type: ignore[override]
+        found = super().get(relpath)
+        if found is not None:
+            return found
+        source = self._sources.get(relpath)
+        if source is None:
+            return default
+        parsed = self[relpath] = parse_text(source.text, relpath)
         return parsed
-    cache.put(relpath, key, parsed)
+
+
+_Job = tuple[str, str, str]  # relpath, cache key, text
+
+
+def _load_job(job: tuple[str, str, str, CustomFields, ParseCache | None]) -> LoadedFile | None:
+    """Parse and bind one file in a worker. With a cache the worker writes the entry
+    itself and returns nothing: the parent reads it back, and nothing is pickled twice."""
+    relpath, key, text, custom_fields, cache = job
+    loaded = load_file(text, relpath, custom_fields)
+    if cache is None:
+        return loaded
+    cache.put(relpath, key, loaded)
     return None
 
 
-def _parse_all(jobs: list[tuple[str, str, str]], cache: ParseCache) -> list[ParsedFile]:
-    """Parse files, on every core when there is enough text to pay for the processes."""
+def _load_all(
+    jobs: list[_Job], cache: ParseCache, custom_fields: CustomFields
+) -> list[LoadedFile]:
+    """Parse and bind files, on every core when there is enough text to pay for the
+    processes."""
     size = sum(len(text) for _, _, text in jobs)
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and size >= PARALLEL_BYTES and len(jobs) > 1:
@@ -134,16 +160,19 @@ def _parse_all(jobs: list[tuple[str, str, str]], cache: ParseCache) -> list[Pars
             get_parser()
             shared = cache if cache.enabled else None
             chunk = max(1, len(jobs) // (workers * 4))
+            work = [(*job, custom_fields, shared) for job in jobs]
             with context.Pool(workers) as pool:
-                results = pool.map(_parse_job, [(*job, shared) for job in jobs], chunksize=chunk)
-            parsed: list[ParsedFile] = []
+                results = pool.map(_load_job, work, chunksize=chunk)
+            loaded: list[LoadedFile] = []
             for (relpath, key, text), result in zip(jobs, results, strict=True):
-                result = result or cache.get(relpath, key) or parse_text(text, relpath)
-                parsed.append(result)
-            return parsed
+                result = (
+                    result or cache.get(relpath, key) or load_file(text, relpath, custom_fields)
+                )
+                loaded.append(result)
+            return loaded
     out = []
     for relpath, key, text in jobs:
-        result = parse_text(text, relpath)
+        result = load_file(text, relpath, custom_fields)
         cache.put(relpath, key, result)
         out.append(result)
     return out
@@ -160,18 +189,19 @@ def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None
     # scanned again by the checks or a long-running language server.
     gc.disable()
     try:
-        _parse_files(project, scan, use_cache)
+        loaded = _load_files(project, scan, use_cache)
+        project.parsed = SyntaxTrees(project.sources)
         order = 0
         for relpath in project.sources:
-            parsed_file = project.parsed.get(relpath)
-            if parsed_file is None:
+            found = loaded.get(relpath)
+            if found is None:
                 continue
-            for problem in parsed_file.problems:
+            for problem in found.problems:
                 project.report(_syntax_diagnostic(relpath, problem))
-            bound, diagnostics = bind_file(parsed_file, project.config.custom_fields, order)
+            bound = elements_of(found, order)
             order += len(bound)
             project.elements.extend(bound)
-            for diagnostic in diagnostics:
+            for diagnostic in found.diagnostics:
                 project.report(diagnostic)
         link_project(project)
     finally:
@@ -191,9 +221,13 @@ def link_project(project: Project) -> None:
         project.report(diagnostic)
 
 
-def _parse_files(project: Project, scan: Scan, use_cache: bool) -> None:
+def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, LoadedFile]:
+    """Every readable file parsed and bound (through the cache): relpath -> LoadedFile."""
     cache = ParseCache(scan.root, enabled=use_cache)
-    jobs: list[tuple[str, str, str]] = []
+    custom_fields = project.config.custom_fields
+    fields_key = custom_fields_key(custom_fields)
+    loaded: dict[str, LoadedFile] = {}
+    jobs: list[_Job] = []
     for scanned in scan.files:
         relpath = scanned.relpath
         project.sources[relpath] = scanned.source
@@ -211,15 +245,19 @@ def _parse_files(project: Project, scan: Scan, use_cache: bool) -> None:
             continue
         if scanned.decode_problem is not None:
             project.report(_syntax_diagnostic(relpath, scanned.decode_problem))
-        cached = cache.get(relpath, scanned.key)
+        key = f"{scanned.key}-{fields_key}"
+        cached = cache.get(relpath, key)
         if cached is not None:
-            project.parsed[relpath] = cached
+            loaded[relpath] = cached
         else:
-            jobs.append((relpath, scanned.key, scanned.source.text))
-    for parsed in _parse_all(jobs, cache):
-        project.parsed[parsed.relpath] = parsed
+            jobs.append((relpath, key, scanned.source.text))
+    for found in _load_all(jobs, cache, custom_fields):
+        loaded[found.relpath] = found
     if jobs:
-        cache.keep_only({(f.relpath, f.key) for f in scan.files if f.unreadable is None})
+        cache.keep_only(
+            {(f.relpath, f"{f.key}-{fields_key}") for f in scan.files if f.unreadable is None}
+        )
+    return loaded
 
 
 def _syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> Diagnostic:

@@ -1,8 +1,9 @@
-"""The parse cache: one pickled syntax tree per file, named by a hash of the file's path
-and bytes.
+"""The parse cache: one pickled, bound file per source file (reqdsl.model.loaded), named
+by a hash of the file's path, its bytes and the custom fields it was bound with.
 
 The cache lives in `.reqdsl_cache/` inside the project (like `.ruff_cache`), in a folder
-named after reqdsl's version and grammar, so an upgrade never reads stale trees. One
+named after reqdsl's version, grammar and the code that parses and binds (a development
+checkout changes without changing its version), so an upgrade never reads stale entries. One
 file per source file lets parallel workers write their own entries (no second pickling
 in the parent) and an edit rewrite one entry. A missing, unreadable or corrupt entry is
 ignored and the file parsed again: the cache can make reqdsl faster, never wrong.
@@ -12,25 +13,34 @@ in a repository is never unpickled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..resources import grammar_path
 from ..util.integrity import caching_possible, seal, unseal
-from .syntax import ParsedFile
+
+if TYPE_CHECKING:
+    from ..model.loaded import LoadedFile
 
 CACHE_DIR = ".reqdsl_cache"
 
 
+@functools.cache
 def _salt() -> str:
     digest = hashlib.blake2b(digest_size=8)
     digest.update(__version__.encode())
     digest.update(grammar_path().read_bytes())
+    package = Path(__file__).resolve().parents[1]
+    for folder in ("parse", "model"):
+        for path in sorted((package / folder).glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -44,19 +54,21 @@ class ParseCache:
         name = hashlib.blake2b(f"{relpath}\0{key}".encode(), digest_size=16).hexdigest()
         return self.folder / f"{name}.pickle"
 
-    def get(self, relpath: str, key: str) -> ParsedFile | None:
+    def get(self, relpath: str, key: str) -> LoadedFile | None:
         if not self.enabled:
             return None
         try:
             payload = unseal(self._entry(relpath, key).read_bytes())
             if payload is None:  # not written by this user's reqdsl: never unpickle it
                 return None
-            parsed = pickle.loads(payload)
+            loaded = pickle.loads(payload)
         except Exception:  # missing, truncated, from another Python: parse again
             return None
-        return parsed if isinstance(parsed, ParsedFile) and parsed.relpath == relpath else None
+        from ..model.loaded import LoadedFile
 
-    def put(self, relpath: str, key: str, parsed: ParsedFile) -> None:
+        return loaded if isinstance(loaded, LoadedFile) and loaded.relpath == relpath else None
+
+    def put(self, relpath: str, key: str, parsed: LoadedFile) -> None:
         """Write one entry atomically; a read-only project just goes without a cache."""
         if not self.enabled:
             return
