@@ -341,12 +341,22 @@ def test_a_java_that_cannot_run_plantuml_is_unavailable(monkeypatch) -> None:
         render_svgs({"a.puml": "@startuml\nactor A\n@enduml\n"})
 
 
-def test_render_settings_from_reqdsl_toml(tmp_path: Path, monkeypatch) -> None:
+def test_render_settings_from_the_user_config_only(tmp_path: Path, monkeypatch) -> None:
+    """`[render]` is read from the user's config.toml, never from the project's
+    reqdsl.toml (a project would choose a program for reqdsl to run)."""
     monkeypatch.delenv("REQDSL_JAVA", raising=False)
     monkeypatch.delenv("REQDSL_PLANTUML_JAR", raising=False)
-    (tmp_path / "reqdsl.toml").write_text('[render]\nplantuml_jar = "tools/p.jar"\n', "utf-8")
-    with pytest.raises(RenderUnavailable, match=r"tools/p\.jar.*reqdsl\.toml"):
-        find_runtime(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "reqdsl.toml").write_text('[render]\nplantuml_jar = "tools/p.jar"\n', "utf-8")
+    runtime = find_runtime(project)  # the project's table is ignored: the packaged jar
+    assert "tools" not in str(runtime.jar) and "reqdsl.toml" not in runtime.jar_from
+    user = tmp_path / "config" / "reqdsl"
+    user.mkdir(parents=True)
+    (user / "config.toml").write_text('[render]\nplantuml_jar = "mine/p.jar"\n', "utf-8")
+    with pytest.raises(RenderUnavailable, match=r"mine/p\.jar.*config\.toml"):
+        find_runtime(project)
 
 
 def test_shipped_fonts_and_fontconfig() -> None:

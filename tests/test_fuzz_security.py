@@ -45,12 +45,6 @@ def test_site_dir_of_a_hostile_configuration_stays_in_the_project(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: a project's reqdsl.toml `[render] java` / `plantuml_jar` are run by "
-    "`reqdsl build` (docs/security.md, 'Known gap'); set REQDSL_JAVA and "
-    "REQDSL_PLANTUML_JAR, or build with --no-diagrams, on untrusted changes",
-)
 def test_render_settings_of_a_project_run_no_program_of_the_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,11 +68,28 @@ def _test_render(runtime: Runtime) -> tuple[bool, str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..diagrams.fonts import FONT_DIR, missing_fonts
-    from ..diagrams.runtime import RenderUnavailable, Runtime, find_jar, find_java
+    from ..diagrams.runtime import (
+        RenderUnavailable,
+        Runtime,
+        find_jar,
+        find_java,
+        ignored_project_render,
+        user_config_file,
+    )
 
     root = args.path if args.path.is_dir() else None
     lines: list[str] = []
     healthy = True
+    if ignored_project_render(root):
+        lines.append(
+            _line(
+                True,
+                "note",
+                "the project's reqdsl.toml [render] is ignored: a project never chooses the "
+                f"programs reqdsl runs; set REQDSL_JAVA / REQDSL_PLANTUML_JAR or "
+                f"[render] in {user_config_file()}",
+            )
+        )
 
     java: Path | None = None
     try:

