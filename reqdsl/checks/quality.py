@@ -185,6 +185,8 @@ def _terms(
     context: CheckContext, element: ModelElement, statement: Val, matcher: TermMatcher
 ) -> Iterator[tuple[str, Span]]:
     """Each counted occurrence of a term in the statement: its text and its span."""
+    if matcher.first_words_absent(_words(context, statement.raw)):
+        return
     found = matcher.find(statement.raw)
     if not found:
         return
@@ -193,6 +195,15 @@ def _terms(
         found = matcher.find(located.text)
     for begin, end in _longest_first(found):
         yield " ".join(located.text[begin:end].split()), located.span(begin, end)
+
+
+def _words(context: CheckContext, text: str) -> frozenset[str]:
+    """The lower-cased words of a statement, computed once for all the rules asking."""
+    cache: dict[str, frozenset[str]] = context.memo.setdefault("statement-words", {})
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = frozenset(_WORD.findall(text.lower()))
+    return found
 
 
 def _longest_first(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -252,13 +263,14 @@ class TermMatcher:
             else:
                 self.by_first.setdefault(first.group(0).lower(), []).append(pattern)
 
+    def first_words_absent(self, words: frozenset[str]) -> bool:
+        """True when no term can occur in a text of these (lower-cased) words: most
+        statements hold no listed term, and a set test says so."""
+        return not self.other and self.by_first.keys().isdisjoint(words)
+
     def find(self, text: str) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         by_first = self.by_first
-        # Most statements hold no listed term: one C-level pass over their words says so
-        # (lower() may change the length of a few letters, harmless in a membership test).
-        if not self.other and by_first.keys().isdisjoint(_WORD.findall(text.lower())):
-            return found
         for word in _WORD.finditer(text):
             candidates = by_first.get(word.group(0).lower())
             if candidates is None:

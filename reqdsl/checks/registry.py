@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..diagnostics import Diagnostic, Fix, Related, RuleInfo, Severity
 from ..model.elements import ModelElement
@@ -102,6 +103,7 @@ class CheckContext:
         self.project = project
         self.config = project.config
         self._cited: set[str] | None = None
+        self.memo: dict[str, Any] = {}  # facts rules share, by name (computed once)
 
     def cited(self) -> set[str]:
         """Every compliance reference some requirement cites, as `scheme:ref`, parents
