@@ -3,8 +3,8 @@ about configuration paths, and that every test the page cites exists.
 
 - `[build] site_dir` of reqdsl.toml is confined to the project (a bug found while
   writing the page: it was the one path of reqdsl.toml that was not);
-- `[render] java` and `plantuml_jar` of reqdsl.toml name programs that `reqdsl build`
-  runs: an open gap, recorded here as an expected failure until it is decided;
+- a project's reqdsl.toml cannot name the Java or PlantUML that `reqdsl build` starts
+  (it could, when `[render]` was read from it: found while writing the page);
 - a planted SVG in the project's diagram cache is never used;
 - every `tests/...py::name` the page cites is a test of this suite.
 """
