@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reqdsl.checks.quality import (
@@ -262,3 +262,39 @@ def test_rules_are_documented(reqdsl) -> None:
         assert "29148" in rules[code]["reference"] or "EARS" in rules[code]["reference"]
     assert rules["QU005"]["severity"] == "info"
     assert "RE 2009" in rules["QU005"]["reference"]
+
+
+_PIECES = [
+    "fast",
+    "Fast",
+    "FAST-ish",
+    "as appropriate",
+    "etc.",
+    "user-friendly",
+    "TBD",
+    "tbd",
+    "easy to use",
+    "easy",
+    "the",
+    "shall",
+    "x_y",
+    "\n",
+    "  ",
+    "é",
+    "İ",
+    "some",
+    "quickly",
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), max_size=14))
+def test_term_search_by_first_words_equals_the_word_scan(pieces: list[str]) -> None:
+    """QU001/QU004 search only the first words a statement holds (`find(text, words)`);
+    that must find exactly what scanning every word finds."""
+    from reqdsl.checks.quality import _WORD, OPEN_MATCHER, _longest_first, vague_matcher
+
+    text = " ".join(pieces)
+    words = frozenset(_WORD.findall(text.lower()))
+    for matcher in (vague_matcher(), OPEN_MATCHER):
+        assert _longest_first(matcher.find(text, words)) == _longest_first(matcher.find(text))

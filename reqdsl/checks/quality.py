@@ -65,12 +65,17 @@ EARS_TEMPLATES = (
 
 
 # ---------------------------------------------------------------------- statements
-def _statements(context: CheckContext) -> Iterator[tuple[ModelElement, Val]]:
-    """Every live requirement that has a (valid) statement, with that statement."""
-    for element in context.project.live("requirement"):
-        statement = element.value("statement")
-        if statement is not None:
-            yield element, statement
+def _statements(context: CheckContext) -> list[tuple[ModelElement, Val]]:
+    """Every live requirement that has a (valid) statement, with that statement (found
+    once per check: six rules ask)."""
+    found = context.memo.get("statements")
+    if found is None:
+        found = context.memo["statements"] = []
+        for element in context.project.live("requirement"):
+            statement = element.value("statement")
+            if statement is not None:
+                found.append((element, statement))
+    return found
 
 
 def statement_offsets(token: str, cooked: str) -> tuple[str, list[int], list[int]]:
@@ -185,9 +190,10 @@ def _terms(
     context: CheckContext, element: ModelElement, statement: Val, matcher: TermMatcher
 ) -> Iterator[tuple[str, Span]]:
     """Each counted occurrence of a term in the statement: its text and its span."""
-    if matcher.first_words_absent(_words(context, statement.raw)):
+    words = _words(context, statement.raw)
+    if matcher.first_words_absent(words):
         return
-    found = matcher.find(statement.raw)
+    found = matcher.find(statement.raw, words)
     if not found:
         return
     located = _Located(context.project.sources.get(element.path), statement)
@@ -254,6 +260,7 @@ class TermMatcher:
 
     def __init__(self, terms: list[str]) -> None:
         self.by_first: dict[str, list[re.Pattern[str]]] = {}
+        self.first_word: dict[str, re.Pattern[str]] = {}  # a first word, as a whole word
         self.other: list[re.Pattern[str]] = []  # terms that do not start with a word
         for term in sorted(terms, key=lambda t: (-len(t), t.casefold())):
             pattern = re.compile(_term_regex(term), _FLAGS)
@@ -261,16 +268,34 @@ class TermMatcher:
             if first is None:
                 self.other.append(pattern)
             else:
-                self.by_first.setdefault(first.group(0).lower(), []).append(pattern)
+                word = first.group(0).lower()
+                self.by_first.setdefault(word, []).append(pattern)
+                if word not in self.first_word:
+                    self.first_word[word] = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", _FLAGS)
 
     def first_words_absent(self, words: frozenset[str]) -> bool:
         """True when no term can occur in a text of these (lower-cased) words: most
         statements hold no listed term, and a set test says so."""
         return not self.other and self.by_first.keys().isdisjoint(words)
 
-    def find(self, text: str) -> list[tuple[int, int]]:
+    def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+        """Matches in `text`; given its lower-cased `words`, only the first words that
+        occur are searched for (in C), instead of looking at every word in Python."""
         found: list[tuple[int, int]] = []
         by_first = self.by_first
+        if words is not None:
+            for first in by_first.keys() & words:
+                for occurrence in self.first_word[first].finditer(text):
+                    for pattern in by_first[first]:
+                        match = pattern.match(text, occurrence.start())
+                        if match is not None:
+                            found.append((match.start(), match.end()))
+                            break
+            for pattern in self.other:
+                found.extend(
+                    (m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()
+                )
+            return found
         for word in _WORD.finditer(text):
             candidates = by_first.get(word.group(0).lower())
             if candidates is None:

@@ -31,6 +31,11 @@ class Val:
     span: Span
     value: Any = None
 
+    def __reduce__(self) -> tuple[type[Val], tuple[str, Span, Any]]:
+        # The cache pickles hundreds of thousands of these: dataclasses' own pickling
+        # of slotted classes asks for the field list on every object (5x slower).
+        return (Val, (self.raw, self.span, self.value))
+
 
 @dataclass(frozen=True, slots=True)
 class Score:
@@ -41,6 +46,12 @@ class Score:
     score: Decimal | None  # None when out of range or not a number (reported as SM004)
     score_span: Span
     span: Span
+
+    def __reduce__(self) -> tuple[type[Score], tuple[Any, ...]]:
+        return (
+            Score,
+            (self.criterion, self.criterion_span, self.score, self.score_span, self.span),
+        )
 
 
 class ModelElement(BaseModel):
