@@ -194,14 +194,17 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
     """
     project = context.project
     for relation, kinds in _CYCLE_FIELDS.items():
+        edges: dict[str, list[str]] = {}
+        for kind in kinds:
+            for element in project.live(kind):
+                if element.id is None or not element.has(relation):
+                    continue
+                for value in element.refs(relation):
+                    target = project.index.get(value.raw)
+                    if target is not None and target.kind in kinds:
+                        edges.setdefault(element.id, []).append(value.raw)
         graph = nx.DiGraph()
-        for element in project.elements:
-            if element.kind not in kinds or element.broken or not element.has(relation):
-                continue
-            for value in element.refs(relation):
-                target = project.index.get(value.raw)
-                if target is not None and target.kind in kinds:
-                    graph.add_edge(element.id, value.raw)
+        graph.add_edges_from(_on_or_after_cycles(edges))
         for component in nx.strongly_connected_components(graph):
             if len(component) == 1:
                 (node,) = component
@@ -219,6 +222,25 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
                     Related(f"`{m.id}` is in the cycle", m.path, m.anchor) for m in members[1:]
                 ],
             )
+
+
+def _on_or_after_cycles(edges: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The edges left once nodes without incoming edges are peeled off, again and again
+    (Kahn): every cycle survives, and in a hierarchy, the usual case, nothing does, so
+    networkx only sees the few nodes that can be in a cycle."""
+    incoming: dict[str, int] = {}
+    for targets in edges.values():
+        for target in targets:
+            incoming[target] = incoming.get(target, 0) + 1
+    ready = [node for node in edges if node not in incoming]
+    while ready:
+        node = ready.pop()
+        for target in edges.get(node, ()):
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    left = {node for node, count in incoming.items() if count > 0}
+    return [(s, t) for s, targets in edges.items() if s in left for t in targets if t in left]
 
 
 def _cycle_path(graph: nx.DiGraph, start: str | None, members: set[str]) -> list[str]:
