@@ -237,6 +237,23 @@ def _answer(refs: list[ElementRef], article: str) -> str:
     return f"no requirement cites {article}"
 
 
+def _indicator(
+    indicator: Literal["special-category", "transfer", "consent"],
+    record: ProcessingRecord,
+    finding: str,
+    answered_by: list[ElementRef],
+    article: str,
+) -> DpiaIndicator:
+    """One DPIA indicator row of a record: what was found, then whether any requirement
+    cites the `article` that answers it."""
+    return DpiaIndicator(
+        indicator=indicator,
+        data=record.data,
+        detail=f"{finding}; " + _answer(answered_by, article),
+        answered_by=answered_by,
+    )
+
+
 def _indicators(
     project: Project, citations: Citations, records: list[ProcessingRecord]
 ) -> list[DpiaIndicator]:
@@ -248,34 +265,34 @@ def _indicators(
         if record.category == "special":
             condition = record.special_condition.ref if record.special_condition else "none"
             found.append(
-                DpiaIndicator(
-                    indicator="special-category",
-                    data=record.data,
-                    detail=f"special category (Art. 9), condition {condition}; "
-                    + _answer(dpia, "Art. 35 (DPIA)"),
-                    answered_by=dpia,
+                _indicator(
+                    "special-category",
+                    record,
+                    f"special category (Art. 9), condition {condition}",
+                    dpia,
+                    "Art. 35 (DPIA)",
                 )
             )
         if record.transferred:
             found.append(
-                DpiaIndicator(
-                    indicator="transfer",
-                    data=record.data,
-                    detail=f"transfer: {record.transfer}; "
-                    + _answer(safeguards, "Art. 44 to 49 (transfers)"),
-                    answered_by=safeguards,
+                _indicator(
+                    "transfer",
+                    record,
+                    f"transfer: {record.transfer}",
+                    safeguards,
+                    "Art. 44 to 49 (transfers)",
                 )
             )
         bases = [b for b in (record.lawful_basis, record.special_condition) if b is not None]
         consent = [basis.ref for basis in bases if basis.ref in CONSENT_REFS]
         if consent:
             found.append(
-                DpiaIndicator(
-                    indicator="consent",
-                    data=record.data,
-                    detail=f"rests on consent ({', '.join(consent)}); "
-                    + _answer(withdrawal, "Art. 7(3) (withdrawal)"),
-                    answered_by=withdrawal,
+                _indicator(
+                    "consent",
+                    record,
+                    f"rests on consent ({', '.join(consent)})",
+                    withdrawal,
+                    "Art. 7(3) (withdrawal)",
                 )
             )
     return found
