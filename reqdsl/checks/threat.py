@@ -44,6 +44,21 @@ def crossing(project: Project, flow: ModelElement) -> tuple[str, str] | None:
     return source, target
 
 
+def crossing_flows(
+    project: Project, unless: str | None = None
+) -> Iterator[tuple[ModelElement, tuple[str, str]]]:
+    """The live flows that join two different zones, each with (from zone, to zone); with
+    `unless` (`encrypted`, `authenticated`), not the flows where that field is true."""
+    for flow in project.live("flow"):
+        zones = crossing(project, flow)
+        if zones is None:
+            continue
+        declared = flow.value(unless) if unless is not None else None
+        if declared is not None and declared.value is True:
+            continue
+        yield flow, zones
+
+
 def zone_trust(project: Project, zone_id: str) -> str | None:
     """A zone's trust level: its own, else the nearest enclosing zone's (`inside`)."""
     seen: set[str] = set()
@@ -115,13 +130,7 @@ def unencrypted_personal_flow(context: CheckContext) -> Iterator[Finding]:
         2016/679, Art. 32(1)(a); ISO/IEC 27001:2022 Annex A 8.24 (use of cryptography).
     """
     project = context.project
-    for flow in project.live("flow"):
-        zones = crossing(project, flow)
-        if zones is None:
-            continue
-        encrypted = flow.value("encrypted")
-        if encrypted is not None and encrypted.value is True:
-            continue
+    for flow, zones in crossing_flows(project, unless="encrypted"):
         personal = [
             value.raw for value in flow.refs("carries") if is_personal(project.index.get(value.raw))
         ]
@@ -178,13 +187,7 @@ def unauthenticated_trust_crossing(context: CheckContext) -> Iterator[Finding]:
         (authentication).
     """
     project = context.project
-    for flow in project.live("flow"):
-        zones = crossing(project, flow)
-        if zones is None:
-            continue
-        authenticated = flow.value("authenticated")
-        if authenticated is not None and authenticated.value is True:
-            continue
+    for flow, zones in crossing_flows(project, unless="authenticated"):
         source_trust, target_trust = zone_trust(project, zones[0]), zone_trust(project, zones[1])
         if source_trust is None or target_trust is None:
             continue
@@ -399,9 +402,8 @@ def unmodelled_crossing(context: CheckContext) -> Iterator[Finding]:
     """
     project = context.project
     targeted = {threat.word("target") for threat in project.live("threat") if threat.has("target")}
-    for flow in project.live("flow"):
-        zones = crossing(project, flow)
-        if zones is None or flow.id in targeted:
+    for flow, zones in crossing_flows(project):
+        if flow.id in targeted:
             continue
         yield Finding.at(
             flow,
