@@ -117,8 +117,10 @@ _CONTROL.update({code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F
 
 
 def printable(text: str) -> str:
-    """`text` with every terminal control character made visible and inert."""
-    return text.translate(_CONTROL)
+    """`text` with every terminal control character made visible and inert. (Every
+    character mapped is one `str.isprintable` refuses, so printable text is returned as
+    it is without the slower translation; a tab, not printable, is left by both.)"""
+    return text if text.isprintable() else text.translate(_CONTROL)
 
 
 def _location(path: str, span: Span) -> str:
