@@ -67,7 +67,8 @@ def targets(project: Project, element: ModelElement, field: str, *kinds: str) ->
     found: list[ModelElement] = []
     for value in element.refs(field):
         hit = target(project, value.raw, *kinds)
-        if hit is not None and hit not in found:
+        # By identity: `in` would compare pydantic models field by field.
+        if hit is not None and all(hit is not other for other in found):
             found.append(hit)
     return found
 

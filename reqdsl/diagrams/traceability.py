@@ -121,11 +121,14 @@ def condensed_graph(
             key = ("document", element.document or "-")
         return boxes.setdefault(key, f"x_box{len(boxes)}")
 
-    for element in sorted(
-        (e for link in shown for e in (link.source, link.target)), key=lambda e: e.order
-    ):  # boxes in the document's order
-        box(element)
-    counted = Counter((box(link.source), link.field, box(link.target)) for link in shown)
+    ends = {id(e): e for link in shown for e in (link.source, link.target)}
+    alias_of = {
+        key: box(element)
+        for key, element in sorted(ends.items(), key=lambda item: item[1].order)
+    }  # boxes in the document's order
+    counted = Counter(
+        (alias_of[id(link.source)], link.field, alias_of[id(link.target)]) for link in shown
+    )
     # Left to right, sections stacked: a document's ten or more sections side by side
     # with labelled arrows make a picture many screens wide.
     body = ["left to right direction", *STYLE]
