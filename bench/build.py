@@ -21,14 +21,13 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import generate
-from run import WRAPPER, reqdsl_command
+from run import reqdsl_command, timed
 
 EDIT_FILE, EDIT_ID = "SYS001.req", "SYS001_0001"
 SENTENCE = " The value shall be logged."
@@ -36,14 +35,7 @@ SENTENCE = " The value shall be logged."
 
 def timed_build(project: Path, out: Path, diagrams: bool) -> tuple[float, float]:
     command = [*reqdsl_command(), "build", str(project), "-o", str(out), "-q"]
-    if not diagrams:
-        command.append("--no-diagrams")
-    out_text = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, check=True
-    ).stdout.split()
-    if out_text[2] not in ("0", "1"):
-        raise SystemExit(f"reqdsl build failed with exit status {out_text[2]}")
-    return float(out_text[0]), int(out_text[1]) / 1024
+    return timed(command if diagrams else [*command, "--no-diagrams"])
 
 
 def edit(project: Path, undo: bool = False) -> None:

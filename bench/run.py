@@ -37,16 +37,21 @@ def reqdsl_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "reqdsl.cli"]
 
 
-def measure(project: Path, cold: bool) -> tuple[float, float]:
-    if cold:
-        shutil.rmtree(project / ".reqdsl_cache", ignore_errors=True)
-    command = [*reqdsl_command(), "check", "--format", "json", str(project)]
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak MB of `command` in a fresh process; stops the benchmark
+    unless it exits 0 or 1 (a model with findings)."""
     out = subprocess.run(
         [sys.executable, "-c", WRAPPER, *command], capture_output=True, text=True, check=True
     ).stdout.split()
     if out[2] not in ("0", "1"):
-        raise SystemExit(f"reqdsl check failed with exit status {out[2]}")
+        raise SystemExit(f"`{' '.join(command)}` failed with exit status {out[2]}")
     return float(out[0]), int(out[1]) / 1024
+
+
+def measure(project: Path, cold: bool) -> tuple[float, float]:
+    if cold:
+        shutil.rmtree(project / ".reqdsl_cache", ignore_errors=True)
+    return timed([*reqdsl_command(), "check", "--format", "json", str(project)])
 
 
 def main() -> None:

@@ -279,29 +279,12 @@ class TermMatcher:
         return not self.other and self.by_first.keys().isdisjoint(words)
 
     def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
-        """Matches in `text`; given its lower-cased `words`, only the first words that
-        occur are searched for (in C), instead of looking at every word in Python."""
+        """Matches in `text`: at each place a listed first word starts, the longest term
+        that matches there."""
         found: list[tuple[int, int]] = []
-        by_first = self.by_first
-        if words is not None:
-            for first in by_first.keys() & words:
-                for occurrence in self.first_word[first].finditer(text):
-                    for pattern in by_first[first]:
-                        match = pattern.match(text, occurrence.start())
-                        if match is not None:
-                            found.append((match.start(), match.end()))
-                            break
-            for pattern in self.other:
-                found.extend(
-                    (m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()
-                )
-            return found
-        for word in _WORD.finditer(text):
-            candidates = by_first.get(word.group(0).lower())
-            if candidates is None:
-                continue
-            for pattern in candidates:
-                match = pattern.match(text, word.start())
+        for first, start in self._first_words(text, words):
+            for pattern in self.by_first[first]:
+                match = pattern.match(text, start)
                 if match is not None:
                     found.append((match.start(), match.end()))
                     break
@@ -310,6 +293,20 @@ class TermMatcher:
                 (m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()
             )
         return found
+
+    def _first_words(self, text: str, words: frozenset[str] | None) -> Iterator[tuple[str, int]]:
+        """(listed first word, where it starts). Given the text's lower-cased `words`,
+        only the first words that occur are searched for, each by one C-level scan;
+        otherwise every word is looked at."""
+        if words is not None:
+            for first in self.by_first.keys() & words:
+                for occurrence in self.first_word[first].finditer(text):
+                    yield first, occurrence.start()
+            return
+        for word in _WORD.finditer(text):
+            first = word.group(0).lower()
+            if first in self.by_first:
+                yield first, word.start()
 
 
 @lru_cache(maxsize=32)
