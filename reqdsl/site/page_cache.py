@@ -111,9 +111,8 @@ class PageCache:
     @staticmethod
     def _element_fact(ctx: SiteContext, element: ModelElement) -> str:
         index = ctx.index
-        return "|".join(
-            str(part)
-            for part in (
+        return repr(
+            (
                 element.kind,
                 element.id,
                 element.title,
