@@ -5,6 +5,7 @@ SM005), reference resolution (SM002, SM003) and the docs' language reference.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 # Value kinds of a field:
@@ -48,6 +49,7 @@ BASE_ATTRIBUTES = frozenset({
 })  # fmt: skip
 
 
+@functools.cache  # asked a million times at 100,000 requirements, of a few dozen names
 def attr_name(field: str) -> str:
     """The model attribute holding a field's values."""
     attr = field.replace("-", "_")
