@@ -171,6 +171,9 @@ class ProjectState:
 
     def _files_of(self, project: Project) -> dict[str, FileState]:
         files: dict[str, FileState] = {}
+        fill = getattr(project.parsed, "fill", None)
+        if fill is not None:  # every tree at once, in parallel for a large project
+            fill()
         syntax = project.found.get("SY001", [])
         for relpath, source in project.sources.items():
             parsed = project.parsed.get(relpath)

@@ -124,6 +124,41 @@ class SyntaxTrees(dict[str, ParsedFile]):
         parsed = self[relpath] = parse_text(source.text, relpath)
         return parsed
 
+    def fill(self) -> None:
+        """Parse every file not parsed yet, on every core when there is enough text (the
+        language server's first load wants all of them)."""
+        missing = [
+            (relpath, source.text)
+            for relpath, source in self._sources.items()
+            if relpath not in self
+        ]
+        size = sum(len(text) for _, text in missing)
+        workers = min(os.cpu_count() or 1, 8)
+        if workers > 1 and size >= PARALLEL_BYTES and len(missing) > 1:
+            import multiprocessing
+
+            from ..parse.parser import get_fast_parser, get_parser
+
+            get_fast_parser()  # built once, inherited by the forked workers
+            get_parser()
+            try:
+                context = multiprocessing.get_context("fork")
+            except ValueError:
+                context = None
+            if context is not None:
+                chunk = max(1, len(missing) // (workers * 4))
+                with context.Pool(workers) as pool:
+                    trees = pool.starmap(_parse_job, [(t, r) for r, t in missing], chunk)
+                for (relpath, _), tree in zip(missing, trees, strict=True):
+                    self[relpath] = tree
+                return
+        for relpath, text in missing:
+            self[relpath] = parse_text(text, relpath)
+
+
+def _parse_job(text: str, relpath: str) -> ParsedFile:
+    return parse_text(text, relpath)
+
 
 _Job = tuple[str, str, str]  # relpath, cache key, text
 
