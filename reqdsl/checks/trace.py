@@ -57,6 +57,27 @@ class TraceFacts:
     needs: list[ModelElement] = field(default_factory=list)
     # Live threats.
     threats: list[ModelElement] = field(default_factory=list)
+    _gap_sets: tuple[dict[int, bool], set[int], set[int]] | None = None
+
+    def gaps(self, requirement: ModelElement) -> list[str]:
+        """The traceability gaps of one requirement, as the matrices show them (the
+        TR001, TR002 and TR003 conditions)."""
+        if self._gap_sets is None:
+            self._gap_sets = (
+                {id(element): links for element, links in self.lower},
+                {id(element) for element in self.needs},
+                {id(element) for element in self.tested},
+            )
+        upward, needs, tested = self._gap_sets
+        key = id(requirement)
+        found = []
+        if key in upward and not upward[key]:
+            found.append("no upward link")
+        if key in needs and requirement.id not in self.needed:
+            found.append("nothing links to it")
+        if key in tested and requirement.id not in self.verified:
+            found.append("no test")
+        return found
 
 
 _last: tuple[weakref.ref[Project], int, TraceFacts] | None = None

@@ -71,22 +71,13 @@ class MatrixRow:
 def matrix_rows(project: Project, results: JunitResults | None = None) -> list[MatrixRow]:
     """A row per requirement with an ID, in project order."""
     facts = trace_facts(project)
-    upward = {id(element): links for element, links in facts.lower}
-    tested = {id(element) for element in facts.tested}
-    needs = {id(element) for element in facts.needs}
     links = LinkIndex(project)
     verification = verification_statuses(project, results) if results is not None else {}
     rows = []
     for requirement in project.of_kind("requirement"):
         if requirement.id is None:
             continue
-        gaps = []
-        if id(requirement) in upward and not upward[id(requirement)]:
-            gaps.append("no upward link")
-        if id(requirement) in needs and requirement.id not in facts.needed:
-            gaps.append("nothing links to it")
-        if id(requirement) in tested and requirement.id not in facts.verified:
-            gaps.append("no test")
+        gaps = facts.gaps(requirement)
         incoming = links.incoming(requirement.id)
         first = project.index.get(requirement.id) is requirement
         children = [link.source for link in incoming if link.field in _UP_FIELDS] if first else []

@@ -25,20 +25,11 @@ _CHILD_FIELDS = ("derives-from", "refines")
 
 def matrix_page(ctx: SiteContext) -> dict[str, str]:
     facts = trace_facts(ctx.project)
-    upward = {id(element): links for element, links in facts.lower}
-    tested = {id(element) for element in facts.tested}
-    needs = {id(element) for element in facts.needs}
     rows = []
     gaps_total = 0
     requirements = ctx.project.of_kind("requirement")
     for requirement in requirements:
-        gaps = []
-        if id(requirement) in upward and not upward[id(requirement)]:
-            gaps.append("no upward link")
-        if id(requirement) in needs and requirement.id not in facts.needed:
-            gaps.append("nothing links to it")
-        if id(requirement) in tested and requirement.id not in facts.verified:
-            gaps.append("no test")
+        gaps = facts.gaps(requirement)
         gaps_total += bool(gaps)
         rows.append(_row(ctx, requirement, gaps))
     head = "".join(f"<th>{esc(column)}</th>" for column in COLUMNS)
