@@ -18,7 +18,7 @@ from ..source import normalise_text
 from .actions import quick_fixes
 from .completion import Completer
 from .hover import compliance_hover, element_hover, field_hover, technique_hover
-from .occurrences import field_at, file_occurrences, occurrence_at
+from .occurrences import Occurrence, field_at, file_occurrences, occurrence_at
 from .positions import PositionMap
 from .server import Doc, ReqdslServer, project_files_changed
 from .symbols import document_symbols
@@ -33,6 +33,13 @@ REQUEST_FAILED = -32803
 def _parsed(doc: Doc) -> ParsedFile | None:
     state = doc.state.files.get(doc.relpath)
     return state.parsed if state is not None else None
+
+
+def _id_at(ls: ReqdslServer, uri: str, position: types.Position) -> tuple[Doc, Occurrence | None]:
+    """The document and the ID occurrence under the cursor (None when there is none)."""
+    doc = ls.fresh(uri)
+    parsed = _parsed(doc)
+    return doc, occurrence_at(parsed, ls.offset(doc, position)) if parsed else None
 
 
 def register(server: ReqdslServer) -> None:
@@ -56,11 +63,7 @@ def register(server: ReqdslServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: ReqdslServer, params: types.DefinitionParams) -> types.Location | None:
-        doc = ls.fresh(params.text_document.uri)
-        parsed = _parsed(doc)
-        if parsed is None:
-            return None
-        found = occurrence_at(parsed, ls.offset(doc, params.position))
+        doc, found = _id_at(ls, params.text_document.uri, params.position)
         target = doc.state.project.index.get(found.name) if found else None
         if target is None:
             return None
@@ -71,9 +74,7 @@ def register(server: ReqdslServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: ReqdslServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        doc = ls.fresh(params.text_document.uri)
-        parsed = _parsed(doc)
-        found = occurrence_at(parsed, ls.offset(doc, params.position)) if parsed else None
+        doc, found = _id_at(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         locations = []
@@ -147,18 +148,14 @@ def register(server: ReqdslServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     def prepare_rename(ls: ReqdslServer, params: types.PrepareRenameParams) -> types.Range | None:
-        doc = ls.fresh(params.text_document.uri)
-        parsed = _parsed(doc)
-        found = occurrence_at(parsed, ls.offset(doc, params.position)) if parsed else None
+        doc, found = _id_at(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         return ls.positions(doc.state, doc.relpath).range(found.span)
 
     @server.feature(types.TEXT_DOCUMENT_RENAME)
     def rename(ls: ReqdslServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-        doc = ls.fresh(params.text_document.uri)
-        parsed = _parsed(doc)
-        found = occurrence_at(parsed, ls.offset(doc, params.position)) if parsed else None
+        doc, found = _id_at(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         new = params.new_name
