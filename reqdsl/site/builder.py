@@ -205,7 +205,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
     from .context import SiteContext
     from .diagrams import site_diagrams
     from .generate import generate_site
-    from .writer import tree_digest, write_tree
+    from .writer import write_tree
 
     diagrams = site_diagrams(project, render=options.diagrams, use_cache=options.use_cache)
     progress.step("diagrams", f"{len(diagrams.svgs)} of {len(diagrams.sources)} diagrams drawn")
@@ -220,30 +220,27 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
         baseline = (options.baseline, diff)
         progress.step("baseline", f"compared with {options.baseline}: {diff_counts(diff)}")
     sources, temporary = _sources_folder(options, out)
+    from .page_cache import RECORD, PageCache
+
     page_cache = None
     if not temporary and options.use_cache:
-        from .page_cache import RECORD, PageCache
-
         page_cache = PageCache(sources, pages_key(project, tests.digest, options))
     ctx = SiteContext(project, diagnostics, summary, diagrams, tests, baseline, page_cache)
     files: dict[str, str | bytes] = dict(generate_site(ctx))
-    if page_cache is not None:
-        record = page_cache.record()
-        if record is not None:
-            files[RECORD] = record
+    pages_record = page_cache.record() if page_cache is not None else None
+    if pages_record is not None:
+        files[RECORD] = pages_record
     try:
         report = write_tree(sources, files)
         kept = f" ({page_cache.reused} pages kept)" if page_cache and page_cache.reused else ""
         progress.step(
             "generate", f"generated {len(files)} files{kept}, {len(report.written)} changed"
         )
-        # The page cache's record is bookkeeping, not part of the site.
-        published = {path: h for path, h in report.hashes.items() if not path.startswith(".")}
-        digest = tree_digest(published)
+        # What the site is built from (the page cache's record is bookkeeping).
+        published = {path: h for path, h in report.hashes.items() if path != RECORD}
         record = {
             "version": __version__,
             "fingerprint": fingerprint,
-            "sources": digest,
             "renderer": renderer_digest(),
             "files": published,
             "errors": summary.errors,
@@ -258,7 +255,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             pages_kept=page_cache.reused if page_cache is not None else 0,
             diagram_note=diagrams.note,
         )
-        if not options.force and marker is not None and marker.get("sources") == digest:
+        if not options.force and marker is not None and marker.get("files") == published:
             write_marker(out, record)
             result.state = "marker updated"
             progress.step("total", "no page changed; the site is up to date")
@@ -456,20 +453,6 @@ def pages_key(project: Any, junit_digest: str, options: BuildOptions) -> str:
 
 
 def site_fingerprint(scan_fingerprint: str, junit_digest: str, options: BuildOptions) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (
-        scan_fingerprint,
-        junit_digest,
-        __version__,
-        _code_digest(),
-        str(options.diagrams),
-    ):
-        digest.update(part.encode() + b"\0")
-    for package in ("mkdocs", "mkdocs-material"):
-        try:
-            digest.update(version(package).encode())
-        except PackageNotFoundError:
-            digest.update(b"?")
-    return digest.hexdigest()
+    """Everything a published site depends on: equal fingerprints, nothing to do."""
+    parts = (scan_fingerprint, junit_digest, renderer_digest(), str(options.diagrams))
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()

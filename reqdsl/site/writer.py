@@ -25,12 +25,16 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    digest: str = ""  # of every file's path and hash: equal digests, equal trees
     hashes: dict[str, str] = field(default_factory=dict)  # path -> content hash
 
     @property
     def changed(self) -> bool:
         return bool(self.written or self.removed)
+
+    @property
+    def digest(self) -> str:
+        """Of every file's path and hash: equal digests, equal trees."""
+        return tree_digest(self.hashes)
 
 
 def content_hash(data: bytes) -> str:
@@ -74,7 +78,6 @@ def write_tree(folder: Path, files: dict[str, str | bytes]) -> WriteReport:
             continue
         write_atomic(path, data)
         report.written.append(relpath)
-    report.digest = tree_digest(hashes)
     report.hashes = hashes
     return report
 
