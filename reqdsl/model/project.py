@@ -43,11 +43,11 @@ class Project:
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
     _graph: Any = None  # networkx.MultiDiGraph, built on first use
     _back_links: dict[tuple[str, str], dict[str, list[ModelElement]]] = field(default_factory=dict)
-    _by_kind: dict[str, list[ModelElement]] | None = None  # built on first use
+    _by_kind: dict[str, list[ModelElement]] | None = None  # built on first use after linking
 
     def _kinds(self) -> dict[str, list[ModelElement]]:
         """Elements by kind, in order; rules ask for kinds ~30 times per check."""
-        if self._by_kind is None or sum(map(len, self._by_kind.values())) != len(self.elements):
+        if self._by_kind is None:
             by_kind: dict[str, list[ModelElement]] = {}
             for element in self.elements:
                 by_kind.setdefault(element.kind, []).append(element)
@@ -249,6 +249,7 @@ def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None
 def link_project(project: Project) -> None:
     """Index the bound elements by ID (SM001) and resolve their references (SM002,
     SM003); the last phase of loading, shared with the language server."""
+    project._by_kind = None  # the elements are final now: index them by kind on demand
     project.index, duplicates = build_index(project.elements)
     for diagnostic in duplicates:
         project.report(diagnostic)
