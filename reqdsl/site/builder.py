@@ -362,13 +362,12 @@ def run_mkdocs(
     config_file: Path,
     site_dir: Path,
     *,
-    fast: bool = True,
     changed: set[str] | None = None,
     template_cache: bool = False,
 ) -> list[str]:
-    """A real `mkdocs build` in this process; returns MkDocs' warnings. Raises SiteError
-    when MkDocs fails. `fast` adds the plugin of reqdsl.site.fastpages (same pages,
-    rendered without re-parsing their HTML). `changed` (paths under docs/) makes it
+    """A real `mkdocs build` in this process, with the plugin of reqdsl.site.fastpages
+    (same pages, rendered without re-parsing their HTML); returns MkDocs' warnings.
+    Raises SiteError when MkDocs fails. `changed` (paths under docs/) makes it
     MkDocs' dirty build into a copy of the previous site, rendering only those files.
     `template_cache` keeps Material's compiled templates (reqdsl.site.template_cache)."""
     from mkdocs.commands.build import build
@@ -383,10 +382,9 @@ def run_mkdocs(
     logger.setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
-        if fast or changed is not None or template_cache:
-            from .fastpages import FastPages
+        from .fastpages import FastPages
 
-            config.plugins["reqdsl-fast-pages"] = FastPages(changed, template_cache)
+        config.plugins["reqdsl-fast-pages"] = FastPages(changed, template_cache)
         build(config, dirty=changed is not None)
     except MkDocsException as error:
         raise SiteError(f"mkdocs build failed: {error}") from error

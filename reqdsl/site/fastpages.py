@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import html
 import json
+import operator
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +127,7 @@ class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
         self._pages: dict[str, Rendered] = {}
         self.changed = changed  # None: a full build
         self.template_cache = template_cache
-        self._rebuilt: list[str] = []  # URLs of the pages rendered in this build
+        self._rebuilt: set[str] = set()  # URLs of the pages rendered in this build
 
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         if self.template_cache:
@@ -139,8 +141,8 @@ class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
             return files
         for file in files:
             if file.abs_src_path and Path(file.abs_src_path).is_relative_to(config.docs_dir):
-                modified = file.src_uri in self.changed
-                file.is_modified = (lambda flag: lambda: flag)(modified)
+                # By content hash, not MkDocs' modification times.
+                file.is_modified = partial(operator.contains, self.changed, file.src_uri)
         return files
 
     @event_priority(100)  # before the search plugin writes the index
@@ -153,11 +155,11 @@ class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
             return
         previous = json.loads(index_file.read_text(encoding="utf-8")).get("docs", [])
         search.search_index.entries = merge_search_entries(
-            previous, search.search_index.entries, set(self._rebuilt)
+            previous, search.search_index.entries, self._rebuilt
         )
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
-        self._rebuilt.append(page.url)
+        self._rebuilt.add(page.url)
         if not page.meta.get(MARKER_KEY):
             return markdown
         rendered = render_page(markdown)
