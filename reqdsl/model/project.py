@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,36 +128,36 @@ class SyntaxTrees(dict[str, ParsedFile]):
     def fill(self) -> None:
         """Parse every file not parsed yet, on every core when there is enough text (the
         language server's first load wants all of them)."""
-        missing = [
-            (relpath, source.text)
-            for relpath, source in self._sources.items()
-            if relpath not in self
-        ]
-        size = sum(len(text) for _, text in missing)
-        workers = min(os.cpu_count() or 1, 8)
-        if workers > 1 and size >= PARALLEL_BYTES and len(missing) > 1:
-            import multiprocessing
-
-            from ..parse.parser import get_fast_parser, get_parser
-
-            get_fast_parser()  # built once, inherited by the forked workers
-            get_parser()
-            try:
-                context = multiprocessing.get_context("fork")
-            except ValueError:
-                context = None
-            if context is not None:
-                chunk = max(1, len(missing) // (workers * 4))
-                with context.Pool(workers) as pool:
-                    trees = pool.starmap(_parse_job, [(t, r) for r, t in missing], chunk)
-                for (relpath, _), tree in zip(missing, trees, strict=True):
-                    self[relpath] = tree
-                return
-        for relpath, text in missing:
-            self[relpath] = parse_text(text, relpath)
+        missing = [(relpath, s.text) for relpath, s in self._sources.items() if relpath not in self]
+        trees = in_workers(_parse_job, missing, sum(len(text) for _, text in missing))
+        for (relpath, text), tree in zip(missing, trees or [None] * len(missing), strict=True):
+            self[relpath] = tree or parse_text(text, relpath)
 
 
-def _parse_job(text: str, relpath: str) -> ParsedFile:
+def in_workers(function: Callable[[Any], Any], jobs: list[Any], size: int) -> list[Any] | None:
+    """`function` over `jobs` in forked worker processes, one per core, when there is
+    enough text (`size` characters) to pay for them; None when it is not worth it or
+    processes cannot be forked (the caller then works alone). The parsers are built
+    first, so that every worker inherits them."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or size < PARALLEL_BYTES or len(jobs) < 2:
+        return None
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+    from ..parse.parser import get_fast_parser, get_parser
+
+    get_fast_parser()
+    get_parser()
+    with context.Pool(workers) as pool:
+        return pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+
+
+def _parse_job(job: tuple[str, str]) -> ParsedFile:
+    relpath, text = job
     return parse_text(text, relpath)
 
 
@@ -174,43 +175,23 @@ def _load_job(job: tuple[str, str, str, CustomFields, ParseCache | None]) -> Loa
     return None
 
 
-def _load_all(
-    jobs: list[_Job], cache: ParseCache, custom_fields: CustomFields
-) -> list[LoadedFile]:
-    """Parse and bind files, on every core when there is enough text to pay for the
-    processes."""
-    size = sum(len(text) for _, _, text in jobs)
-    workers = min(os.cpu_count() or 1, 8)
-    if workers > 1 and size >= PARALLEL_BYTES and len(jobs) > 1:
-        import multiprocessing
-
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:
-            context = None
-        if context is not None:
-            from ..parse.parser import get_fast_parser, get_parser
-
-            get_fast_parser()  # build both once, inherited by the forked workers
-            get_parser()
-            shared = cache if cache.enabled else None
-            chunk = max(1, len(jobs) // (workers * 4))
-            work = [(*job, custom_fields, shared) for job in jobs]
-            with context.Pool(workers) as pool:
-                results = pool.map(_load_job, work, chunksize=chunk)
-            loaded: list[LoadedFile] = []
-            for (relpath, key, text), result in zip(jobs, results, strict=True):
-                result = (
-                    result or cache.get(relpath, key) or load_file(text, relpath, custom_fields)
-                )
-                loaded.append(result)
-            return loaded
-    out = []
-    for relpath, key, text in jobs:
-        result = load_file(text, relpath, custom_fields)
-        cache.put(relpath, key, result)
-        out.append(result)
-    return out
+def _load_all(jobs: list[_Job], cache: ParseCache, custom_fields: CustomFields) -> list[LoadedFile]:
+    """Parse and bind files (in workers when that pays), through the cache."""
+    shared = cache if cache.enabled else None
+    work = [(*job, custom_fields, shared) for job in jobs]
+    results = in_workers(_load_job, work, sum(len(text) for _, _, text in jobs))
+    if results is None:
+        results = [None] * len(jobs)
+        shared = None  # working alone: write the entries here
+    loaded: list[LoadedFile] = []
+    for (relpath, key, text), result in zip(jobs, results, strict=True):
+        if result is None and shared is not None:
+            result = cache.get(relpath, key)  # a worker wrote it
+        if result is None:
+            result = load_file(text, relpath, custom_fields)
+            cache.put(relpath, key, result)
+        loaded.append(result)
+    return loaded
 
 
 def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None) -> Project:
