@@ -60,30 +60,34 @@ def caching_possible() -> bool:
     return _key() is not None
 
 
+def _tag(payload: bytes) -> bytes | None:
+    """HMAC-SHA256 of `payload` with this user's key, or None when no key can be had."""
+    key = _key()
+    return None if key is None else hmac.new(key, payload, hashlib.sha256).digest()
+
+
 def seal(payload: bytes) -> bytes | None:
     """`payload` with its tag in front, or None when no key can be had."""
-    key = _key()
-    if key is None:
-        return None
-    return hmac.new(key, payload, hashlib.sha256).digest() + payload
-
-
-def sign(payload: bytes) -> str | None:
-    """The tag of `payload` as hex (for records that stay readable JSON), or None."""
-    key = _key()
-    return None if key is None else hmac.new(key, payload, hashlib.sha256).hexdigest()
-
-
-def verify(payload: bytes, tag: object) -> bool:
-    expected = sign(payload)
-    return expected is not None and isinstance(tag, str) and hmac.compare_digest(tag, expected)
+    tag = _tag(payload)
+    return None if tag is None else tag + payload
 
 
 def unseal(sealed: bytes) -> bytes | None:
     """The payload if its tag verifies with this user's key, else None."""
-    key = _key()
-    if key is None or len(sealed) < _TAG:
+    if len(sealed) < _TAG:
         return None
     tag, payload = sealed[:_TAG], sealed[_TAG:]
-    expected = hmac.new(key, payload, hashlib.sha256).digest()
-    return payload if hmac.compare_digest(tag, expected) else None
+    expected = _tag(payload)
+    return payload if expected is not None and hmac.compare_digest(tag, expected) else None
+
+
+def sign(payload: bytes) -> str | None:
+    """The tag of `payload` as hex (for records that stay readable JSON), or None."""
+    tag = _tag(payload)
+    return None if tag is None else tag.hex()
+
+
+def verify(payload: bytes, tag: object) -> bool:
+    """Whether `tag` (from `sign`) is this user's tag of `payload`."""
+    expected = sign(payload)
+    return expected is not None and isinstance(tag, str) and hmac.compare_digest(tag, expected)
