@@ -190,10 +190,7 @@ def _terms(
     context: CheckContext, element: ModelElement, statement: Val, matcher: TermMatcher
 ) -> Iterator[tuple[str, Span]]:
     """Each counted occurrence of a term in the statement: its text and its span."""
-    words = _words(context, statement.raw)
-    if matcher.first_words_absent(words):
-        return
-    found = matcher.find(statement.raw, words)
+    found = matcher.find(statement.raw, _words(context, statement.raw))
     if not found:
         return
     located = _Located(context.project.sources.get(element.path), statement)
@@ -272,11 +269,6 @@ class TermMatcher:
                 self.by_first.setdefault(word, []).append(pattern)
                 if word not in self.first_word:
                     self.first_word[word] = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", _FLAGS)
-
-    def first_words_absent(self, words: frozenset[str]) -> bool:
-        """True when no term can occur in a text of these (lower-cased) words: most
-        statements hold no listed term, and a set test says so."""
-        return not self.other and self.by_first.keys().isdisjoint(words)
 
     def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
         """Matches in `text`: at each place a listed first word starts, the longest term
