@@ -350,13 +350,13 @@ def test_render_settings_from_the_user_config_only(tmp_path: Path, monkeypatch) 
     project = tmp_path / "project"
     project.mkdir()
     (project / "reqdsl.toml").write_text('[render]\nplantuml_jar = "tools/p.jar"\n', "utf-8")
-    runtime = find_runtime(project)  # the project's table is ignored: the packaged jar
+    runtime = find_runtime()  # the project's table is ignored: the packaged jar
     assert "tools" not in str(runtime.jar) and "reqdsl.toml" not in runtime.jar_from
     user = tmp_path / "config" / "reqdsl"
     user.mkdir(parents=True)
     (user / "config.toml").write_text('[render]\nplantuml_jar = "mine/p.jar"\n', "utf-8")
     with pytest.raises(RenderUnavailable, match=r"mine/p\.jar.*config\.toml"):
-        find_runtime(project)
+        find_runtime()
 
 
 def test_shipped_fonts_and_fontconfig() -> None:

@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
     java: Path | None = None
     try:
-        java, source = find_java(root)
+        java, source = find_java()
         version = _java_version(java)
         if version is None:
             healthy = False
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
     jar: Path | None = None
     try:
-        jar, source = find_jar(root)
+        jar, source = find_jar()
         if jar.is_file():
             lines.append(_line(True, "plantuml", f"{jar} (from {source})"))
         else:

