@@ -162,12 +162,18 @@ def heading(level: int, text_md: str, anchor: str | None = None) -> str:
     return f"{'#' * level} {text_md}{suffix}"
 
 
-def front_matter(title: str, *, search: bool = True, hide: Iterable[str] = ()) -> str:
+def front_matter(
+    title: str, *, search: bool = True, hide: Iterable[str] = (), fast: bool = True
+) -> str:
     """YAML front matter with the page title, HTML-escaped: MkDocs and Material insert
-    page titles into HTML unescaped (the nav, `<title>`), so the escaping is done here."""
+    page titles into HTML unescaped (the nav, `<title>`), so the escaping is done here.
+    `fast` marks the page for reqdsl.site.fastpages (headings and HTML blocks only);
+    a page of plain Markdown goes through MkDocs' own renderer."""
     import json
 
-    lines = ["---", f"title: {json.dumps(esc(title), ensure_ascii=False)}", "reqdsl: true"]
+    lines = ["---", f"title: {json.dumps(esc(title), ensure_ascii=False)}"]
+    if fast:
+        lines.append("reqdsl: true")
     if not search:
         lines += ["search:", "  exclude: true"]
     hidden = list(hide)

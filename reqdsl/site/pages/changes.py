@@ -23,4 +23,4 @@ def changes_page(ctx: SiteContext) -> dict[str, str]:
     # diff_markdown escapes every piece of user text (no raw HTML); the page is plain
     # Markdown, so MkDocs renders it (not reqdsl's fast path).
     body = diff_markdown(diff, title=title)
-    return {PAGE: front_matter(title).replace("\nreqdsl: true", "") + "\n\n" + body}
+    return {PAGE: front_matter(title, fast=False) + "\n\n" + body}
