@@ -156,9 +156,16 @@ def construct(kind: str, values: dict[str, Any]) -> ModelElement:
     for name, container in fresh:
         data[name] = container()
     data.update(values)
+    return restore(kind, data, set(values))
+
+
+def restore(kind: str, data: dict[str, Any], fields_set: set[str]) -> ModelElement:
+    """An element of `kind` holding `data` as its attributes, without validation (what
+    `construct` builds, and what the cache gives back)."""
+    model = MODELS[kind]
     element = model.__new__(model)
     object.__setattr__(element, "__dict__", data)
-    object.__setattr__(element, "__pydantic_fields_set__", set(values))
+    object.__setattr__(element, "__pydantic_fields_set__", fields_set)
     object.__setattr__(element, "__pydantic_extra__", None)
     object.__setattr__(element, "__pydantic_private__", None)
     return element

@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
 from .binder import bind_file
-from .elements import MODELS, ModelElement
+from .elements import ModelElement, restore
 
 CustomFields = dict[str, dict[str, tuple[str, ...] | None]]
 
@@ -54,12 +54,6 @@ def elements_of(loaded: LoadedFile, first_order: int) -> list[ModelElement]:
     a LoadedFile is used once."""
     out = []
     for kind, data, fields_set in loaded.elements:
-        model = MODELS[kind]
         data["order"] += first_order
-        element = model.__new__(model)
-        object.__setattr__(element, "__dict__", data)
-        object.__setattr__(element, "__pydantic_fields_set__", fields_set)
-        object.__setattr__(element, "__pydantic_extra__", None)
-        object.__setattr__(element, "__pydantic_private__", None)
-        out.append(element)
+        out.append(restore(kind, data, fields_set))
     return out
