@@ -18,6 +18,7 @@ refused (no file is read, no entity is expanded).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -48,6 +49,7 @@ class JunitResults:
 
     cases: dict[str, CaseResult] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
+    digest: str = ""  # of the reports' bytes, in order (a site's fingerprint holds it)
 
     def result_of(self, test: ModelElement) -> CaseResult | None:
         """The result of a `test` element; None when it is not automated."""
@@ -135,15 +137,18 @@ def parse_junit(data: bytes, name: str = "report") -> dict[str, CaseResult]:
 def read_junit(paths: list[Path]) -> JunitResults:
     """Read every report; a case in several reports: the worst result counts."""
     results = JunitResults()
+    digest = hashlib.blake2b(digest_size=16)
     for path in paths:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise JunitError(f"cannot read `{path}`: {error.strerror or error}") from error
+        digest.update(data)
         for key, result in parse_junit(data, str(path)).items():
             known = results.cases.get(key)
             results.cases[key] = result if known is None else _worst([known, result])
         results.reports.append(str(path))
+    results.digest = digest.hexdigest()
     return results
 
 
