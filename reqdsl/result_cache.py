@@ -3,9 +3,10 @@
 Keyed by `Scan.fingerprint()` (reqdsl's version and grammar, reqdsl.toml, custom
 catalogues, every file's path and content hash), it stores the diagnostics and summary
 of the last `reqdsl check`. Like ruff's cache, it can make a run faster, never different:
-any change to any input changes the key, and a corrupt file is ignored. The file is
-sealed with a per-user key (reqdsl/util/integrity.py), so a result committed to a
-repository cannot make a check pass.
+any change to any input changes the key, and a corrupt file is ignored. It lives in the
+user's cache folder, never in the project (reqdsl/util/cache_dirs.py), and is sealed with
+a per-user key (reqdsl/util/integrity.py): a result committed to a repository is never
+read, and one planted by another program cannot make a check pass.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Summary
-from .parse.cache import CACHE_DIR
+from .util.cache_dirs import project_cache_dir
 from .util.files import write_atomic
 from .util.integrity import seal, unseal
 
@@ -23,7 +24,7 @@ _FILE = "check-result.json"
 
 def load_result(root: Path, fingerprint: str) -> tuple[list[Diagnostic], Summary] | None:
     try:
-        payload = unseal((root / CACHE_DIR / _FILE).read_bytes())
+        payload = unseal((project_cache_dir(root) / _FILE).read_bytes())
         if payload is None:  # not written by this user's reqdsl: a planted result
             return None
         data = json.loads(payload.decode("utf-8"))
@@ -48,6 +49,6 @@ def save_result(
     if sealed is None:
         return
     try:
-        write_atomic(root / CACHE_DIR / _FILE, sealed)
+        write_atomic(project_cache_dir(root) / _FILE, sealed)
     except OSError:
         return

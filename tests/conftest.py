@@ -12,6 +12,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REQDSL_SHARED", ROOT.parent / "shared"))
 
+# reqdsl keeps its caches in the user's cache folder (reqdsl/util/cache_dirs.py): the
+# tests, and the CLI they start, use a folder of this run's own instead of the real one.
+if "REQDSL_TEST_KEEP_CACHE_HOME" not in os.environ:
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="reqdsl-test-cache-")
+
 
 def reqdsl_command() -> list[str]:
     """The installed console script next to this interpreter (the real CLI)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reqdsl.util.cache_dirs import project_cache_dir
+
 from .conftest import ROOT, run_reqdsl
 
 SAMPLE = ROOT / "samples" / "clinic"
@@ -114,10 +116,12 @@ def test_warm_cache_gives_the_same_report(tmp_path: Path) -> None:
         },
     )
     cold = run_reqdsl("check", "--format", "json", str(tmp_path))
-    assert (tmp_path / ".reqdsl_cache").is_dir()
+    cache = project_cache_dir(tmp_path)
+    assert cache.is_dir() and not (tmp_path / ".reqdsl_cache").exists()  # outside the project
     warm = run_reqdsl("check", "--format", "json", str(tmp_path))
     assert cold.stdout == warm.stdout
-    (tmp_path / ".reqdsl_cache" / "parse.pickle").write_bytes(b"garbage")
+    for entry in cache.rglob("*.*"):
+        entry.write_bytes(b"garbage")
     assert run_reqdsl("check", "--format", "json", str(tmp_path)).stdout == cold.stdout
 
 

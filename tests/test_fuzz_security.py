@@ -76,8 +76,8 @@ def test_security_model_cites_only_existing_tests() -> None:
 
 
 def test_planted_svg_in_the_project_cache_is_never_used(tmp_path: Path) -> None:
-    """The diagram cache lives in the project (`.reqdsl_cache/diagrams/`), where a pull
-    request can add files: only entries sealed with this user's key are read back."""
+    """The diagram cache (in the user's cache folder, where other programs of the user can
+    write): only entries sealed with this user's key are read back."""
     from reqdsl.diagrams.cache import SvgCache, cache_dir, cache_key
 
     cache = SvgCache(cache_dir(tmp_path))

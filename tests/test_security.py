@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reqdsl.model.sources import content_key
 from reqdsl.parse.cache import ParseCache
+from reqdsl.util.cache_dirs import project_cache_dir
 
 from .conftest import run_reqdsl
 
@@ -46,7 +47,7 @@ def test_planted_check_result_cannot_make_a_check_pass(tmp_path: Path) -> None:
     (tmp_path / "a.req").write_text(TEXT, encoding="utf-8")
     first = run_reqdsl("check", "--format", "json", str(tmp_path))
     assert first.returncode == 1
-    planted = tmp_path / ".reqdsl_cache" / "check-result.json"
+    planted = project_cache_dir(tmp_path) / "check-result.json"
     sealed = planted.read_bytes()
     forged = json.loads(sealed[32:].decode())
     forged["diagnostics"], forged["summary"]["errors"] = [], 0
@@ -154,15 +155,15 @@ def test_a_forged_site_marker_is_not_trusted(tmp_path: Path, monkeypatch) -> Non
 
 
 def test_files_planted_in_the_site_cache_are_never_published(tmp_path: Path) -> None:
-    """The MkDocs project is written into .reqdsl_cache/site/<key>/ in the project; a page
-    or a symbolic link committed there is deleted before MkDocs runs."""
+    """The MkDocs project is written into site/<key>/ in the project's cache folder; a
+    page or a symbolic link planted there is deleted before MkDocs runs."""
     import shutil
 
     project = tmp_path / "valid"
     shutil.copytree(Path(__file__).resolve().parents[2] / "shared/conformance/valid", project)
     out = tmp_path / "site"
     _build(project, out)
-    (sources,) = (project / ".reqdsl_cache" / "site").iterdir()
+    (sources,) = (project_cache_dir(project) / "site").iterdir()
     (sources / "docs" / "evil.md").write_text("<script>window.__pwned = 1</script>\n")
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -24,6 +24,7 @@ import pytest
 from reqdsl.cli import main
 from reqdsl.site.builder import BuildOptions, build_site
 from reqdsl.site.publish import MARKER, recover, write_marker
+from reqdsl.util.cache_dirs import project_cache_dir
 from tests.conftest import reqdsl_command
 from tests.test_site_generate import copy_project, write_hostile_project
 
@@ -134,12 +135,12 @@ def test_no_op_rebuild_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build(project, out) == 0
     before = tree(out)
-    sources = tree(project / ".reqdsl_cache" / "site")
+    sources = tree(project_cache_dir(project) / "site")
     started = time.perf_counter()
     assert build(project, out) == 0
     assert time.perf_counter() - started < 2.0
     assert tree(out) == before
-    assert tree(project / ".reqdsl_cache" / "site") == sources
+    assert tree(project_cache_dir(project) / "site") == sources
     # A change that changes no page (a comment): only the marker is rewritten.
     srs = project / "srs.req"
     srs.write_text(srs.read_text() + "\n# a comment\n")
@@ -159,7 +160,7 @@ def test_an_edit_rewrites_only_changed_pages(tmp_path: Path) -> None:
     srs.write_text(srs.read_text().replace("Reserve a free slot", "Reserve one free slot"))
     result = build_site(BuildOptions(project=project, output=out), stream=None)
     assert result.state == "built"
-    files = len(list((project / ".reqdsl_cache" / "site").rglob("*.*")))
+    files = len(list((project_cache_dir(project) / "site").rglob("*.*")))
     assert 1 <= result.pages_written < files / 2  # the SRS page, the matrix, its diagrams
     assert "Reserve one free slot" in (out / "documents" / "srs.html").read_text()
 
@@ -211,7 +212,7 @@ def test_incremental_build_equals_a_full_build(tmp_path: Path, edit) -> None:
     options = BuildOptions(project=project, output=full, force=True, allow_errors=True)
     build_site(options, stream=None)
     assert without_marker(out) == without_marker(full)
-    assert without_marker(project / ".reqdsl_cache" / "site") != {}
+    assert without_marker(project_cache_dir(project) / "site") != {}
 
 
 def test_incremental_build_search_index(tmp_path: Path) -> None:
@@ -512,7 +513,7 @@ def _fetch(url: str, ready, timeout: float = 90.0) -> str:
 def test_shared_corpus_is_left_alone() -> None:
     shared = ROOT.parent / "shared" / "conformance"
     for name in ("valid", "v11-valid"):
-        assert not (shared / name / ".reqdsl_cache" / "site").exists()
+        assert not (shared / name / ".reqdsl_cache").exists()
         assert not (shared / name / "site").exists()
 
 

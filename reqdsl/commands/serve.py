@@ -2,9 +2,10 @@
 rebuild when a file of the project changes.
 
 MkDocs' own live-reload server serves a temporary site folder; its builder is reqdsl's
-(check, generate, `mkdocs build`), which skips everything when no input changed, so its
-own writes to `.reqdsl_cache/` cause no rebuild loop. The site is published even when the
-model has errors: a preview is for seeing them. Stop with Ctrl-C.
+(check, generate, `mkdocs build`), which skips everything when no input changed; its
+caches live outside the project (reqdsl/util/cache_dirs.py), so they cause no rebuild
+loop. The site is published even when the model has errors: a preview is for seeing
+them. Stop with Ctrl-C.
 """
 
 from __future__ import annotations

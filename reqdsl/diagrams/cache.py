@@ -1,4 +1,5 @@
-"""The SVG cache: one file per rendered diagram in `.reqdsl_cache/diagrams/`, named by a
+"""The SVG cache: one file per rendered diagram in the project's folder of the user's cache
+(`diagrams/`, reqdsl/util/cache_dirs.py; never in the project), named by a
 hash of the PlantUML text and the renderer version (jar, fonts, command line), so an
 unchanged diagram is never rendered twice and an upgrade never serves a stale one.
 
@@ -12,7 +13,7 @@ import contextlib
 import hashlib
 from pathlib import Path
 
-from ..parse.cache import CACHE_DIR
+from ..util.cache_dirs import project_cache_dir
 from ..util.files import write_atomic
 from ..util.integrity import seal, unseal
 
@@ -22,7 +23,7 @@ SUFFIX = ".svg"
 
 def cache_dir(root: Path) -> Path:
     """Where a project keeps its rendered diagrams."""
-    return root / CACHE_DIR / SUBDIR
+    return project_cache_dir(root) / SUBDIR
 
 
 def cache_key(text: str, renderer_version: str) -> str:

@@ -99,8 +99,9 @@ def build_diagrams(
     project: Project, *, use_cache: bool = True, render: bool = True
 ) -> DiagramBuild:
     """Generate every diagram of `project` and render it to SVG through the project's
-    cache (`.reqdsl_cache/diagrams/`), which keeps only this build's entries. What a site
-    builder calls: write `build.files()`, and warn once with `build.unavailable`."""
+    cache (reqdsl.diagrams.cache, in the user's cache folder), which keeps only this
+    build's entries. What a site builder calls: write `build.files()`, and warn once
+    with `build.unavailable`."""
     sources = generate_diagrams(project)
     if not render:
         return DiagramBuild(sources, RenderResult())

@@ -1,14 +1,15 @@
 """The parse cache: one pickled, bound file per source file (reqdsl.model.loaded), named
 by a hash of the file's path, its bytes and the custom fields it was bound with.
 
-The cache lives in `.reqdsl_cache/` inside the project (like `.ruff_cache`), in a folder
-named after reqdsl's version, grammar and the code that parses and binds (a development
-checkout changes without changing its version), so an upgrade never reads stale entries. One
-file per source file lets parallel workers write their own entries (no second pickling
-in the parent) and an edit rewrite one entry. A missing, unreadable or corrupt entry is
-ignored and the file parsed again: the cache can make reqdsl faster, never wrong.
-Entries are sealed with a per-user key (reqdsl/util/integrity.py): a cache file planted
-in a repository is never unpickled.
+The cache lives in the project's folder of the user's cache (reqdsl/util/cache_dirs.py),
+never in the project itself, in a folder named after reqdsl's version, grammar and the
+code that parses and binds (a development checkout changes without changing its
+version), so an upgrade never reads stale entries. One file per source file lets
+parallel workers write their own entries (no second pickling in the parent) and an edit
+rewrite one entry. A missing, unreadable or corrupt entry is ignored and the file parsed
+again: the cache can make reqdsl faster, never wrong. Entries are sealed with a per-user
+key (reqdsl/util/integrity.py): a file planted there by another program is never
+unpickled.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..resources import grammar_path
+from ..util.cache_dirs import ensure_private_dir, project_cache_dir
 from ..util.integrity import caching_possible, seal, unseal
 
 if TYPE_CHECKING:
     from ..model.loaded import LoadedFile
-
-CACHE_DIR = ".reqdsl_cache"
 
 
 @functools.cache
@@ -46,7 +46,7 @@ def _salt() -> str:
 
 class ParseCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.root = root / CACHE_DIR
+        self.root = project_cache_dir(root)
         self.enabled = enabled and caching_possible()
         self.folder = self.root / f"parse-{_salt()}" if enabled else self.root
 
@@ -85,12 +85,8 @@ class ParseCache:
             return
 
     def _prepare(self) -> None:
-        if self.folder.is_dir():
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.root / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by reqdsl\n*\n", encoding="utf-8")
+        if not self.folder.is_dir():
+            ensure_private_dir(self.folder)
 
     def keep_only(self, entries: set[tuple[str, str]]) -> None:
         """Remove entries of files that changed or went, and caches of other versions."""

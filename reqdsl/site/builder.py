@@ -11,7 +11,8 @@ The steps, each skipped when it has nothing to do:
    and leave the previous site untouched, unless `--allow-errors` asks to publish a site
    that shows them (exit 1 all the same).
 3. Render the diagrams (cached), generate the pages, and write the MkDocs project
-   (`mkdocs.yml` and `docs/`) into a persistent folder under `.reqdsl_cache/site/`,
+   (`mkdocs.yml` and `docs/`) into a persistent folder in the project's folder of the
+   user's cache (`site/<key>`, reqdsl/util/cache_dirs.py; never in the project),
    writing only files whose content changed. When the generated tree equals the one the
    published site was built from, only the marker is updated.
 4. Otherwise run `mkdocs build` in this process into `<out>.reqdsl-staging-<pid>` and swap
@@ -38,6 +39,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..diagnostics import Severity, Summary
 from ..model.sources import Scan
+from ..util.cache_dirs import ensure_private_dir, project_cache_dir
 from .publish import (
     PublishError,
     check_output,
@@ -45,12 +47,13 @@ from .publish import (
     read_trusted_marker,
     recover,
     remove_marked,
+    site_hashes,
     staging_folder,
     swap_in,
     write_marker,
 )
 
-SOURCES = ".reqdsl_cache/site"
+SOURCES = "site"  # in the project's cache folder (reqdsl.util.cache_dirs)
 
 
 class SiteError(Exception):
@@ -168,9 +171,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             baseline_commit = resolve_commit(options.project, options.baseline)
         except RevisionError as error:
             raise SiteError(f"--baseline {options.baseline}: {error}") from error
-    fingerprint = site_fingerprint(
-        scan.fingerprint(), tests.digest + baseline_commit, options
-    )
+    fingerprint = site_fingerprint(scan.fingerprint(), tests.digest + baseline_commit, options)
     marker = read_trusted_marker(out) if out.is_dir() else None
     if (
         not options.force
@@ -256,6 +257,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             diagram_note=diagrams.note,
         )
         if not options.force and marker is not None and marker.get("files") == published:
+            record["site"] = marker["site"]  # the published files, verified as unchanged
             write_marker(out, record)
             result.state = "marker updated"
             progress.step("total", "no page changed; the site is up to date")
@@ -311,12 +313,19 @@ def _publish(
     staging = staging_folder(out)
     try:
         if changed is not None:
-            shutil.copytree(out, staging, dirs_exist_ok=True, copy_function=shutil.copy2)
+            # `out` was verified file by file against its sealed marker (no link in it);
+            # links would be copied as links all the same, never followed.
+            shutil.copytree(
+                out, staging, dirs_exist_ok=True, copy_function=shutil.copy2, symlinks=True
+            )
         warnings = run_mkdocs(
             sources / "mkdocs.yml", staging, changed=changed, template_cache=template_cache
         )
         what = "mkdocs build done" if changed is None else f"mkdocs rendered {len(changed)} files"
         progress.step("mkdocs", what + (f", {len(warnings)} warnings" if warnings else ""))
+        # The marker seals every published file's hash: a page changed in the output
+        # folder afterwards (a pull request to a committed site) is never trusted.
+        record["site"] = site_hashes(staging)
         write_marker(staging, record)
         swap_in(staging, out)
     except BaseException:
@@ -334,9 +343,9 @@ def _sources_folder(options: BuildOptions, out: Path) -> tuple[Path, bool]:
         return options.sources, False
     if options.use_cache:
         key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
-        folder = options.project / SOURCES / key
+        folder = project_cache_dir(options.project) / SOURCES / key
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(folder)
             if os.access(folder, os.W_OK):
                 return folder, False
         except OSError:

@@ -20,15 +20,17 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..util.files import write_atomic
+from ..util.files import read_bounded, write_atomic
 from ..util.integrity import sign, verify
 
 MARKER = ".reqdsl-site"
@@ -40,26 +42,64 @@ class PublishError(Exception):
     """The output folder cannot be used; the message says why and what to do."""
 
 
+MARKER_LIMIT = 32 * 1024 * 1024  # bytes: a marker lists every file of the site and its hash
+
+
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The folder's marker: says the folder is reqdsl's to replace (any marker will do,
-    since only the user can put a folder where `-o` points)."""
+    since only the user can put a folder where `-o` points). Read only as a regular file
+    of bounded size: `site/.reqdsl-site -> /dev/zero` in a checkout is no marker."""
     try:
-        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(folder / MARKER, MARKER_LIMIT).decode("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("generator") == "reqdsl" else None
 
 
 def read_trusted_marker(folder: Path) -> dict[str, Any] | None:
-    """The marker only if this user's reqdsl wrote it (its seal verifies): what a build
-    trusts to skip work ("up to date", incremental). The default output, `site/`, lies
-    inside the project, where a pull request could commit a site with a forged marker;
-    its pages would otherwise be published, or kept, as if reqdsl had built them."""
+    """The marker only if this user's reqdsl wrote it (its seal verifies) and the folder
+    still holds exactly the files it seals, byte for byte: what a build trusts to skip
+    work ("up to date", "marker updated", an incremental build that starts from a copy of
+    the published site). The default output, `site/`, lies inside the project, where a
+    pull request can change a committed site's pages while keeping its genuine marker, or
+    add a page or a symbolic link to it; any of these means a full build."""
     data = read_marker(folder)
     if data is None:
         return None
     record = {key: value for key, value in data.items() if key not in ("generator", "seal")}
-    return data if verify(_canonical(record), data.get("seal")) else None
+    if not verify(_canonical(record), data.get("seal")):
+        return None
+    sealed = record.get("site")
+    return data if isinstance(sealed, dict) and site_hashes(folder) == sealed else None
+
+
+def site_hashes(folder: Path) -> dict[str, str] | None:
+    """{relative path: content hash} of every file in a built site but its marker, or None
+    when the folder holds anything but plain files and folders (a symbolic link, a FIFO):
+    reqdsl's MkDocs build makes neither, and a link would lead a copy of the site out of it."""
+    hashes: dict[str, str] = {}
+    for directory, folders, names in os.walk(folder):
+        base = Path(directory)
+        for name in folders:
+            if (base / name).is_symlink():
+                return None
+        for name in names:
+            path = base / name
+            relpath = path.relative_to(folder).as_posix()
+            if relpath == MARKER:
+                continue
+            try:
+                info = path.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    return None
+                digest = hashlib.blake2b(digest_size=16)
+                with open(path, "rb") as stream:
+                    for chunk in iter(lambda: stream.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError:
+                return None
+            hashes[relpath] = digest.hexdigest()
+    return hashes
 
 
 def _canonical(record: dict[str, Any]) -> bytes:
@@ -94,7 +134,20 @@ def output_lock(out: Path, on_wait: Callable[[], None] | None = None) -> Iterato
     """Hold the lock of `out` (blocking); see the module docstring."""
     out.parent.mkdir(parents=True, exist_ok=True)
     path = out.parent / f".{out.name}.reqdsl-lock"
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    # Never through a symbolic link: a dangling one committed beside `site/` would make
+    # the lock's creation create its target, anywhere the user may write.
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise PublishError(
+                f"refusing to lock `{path}`: it is a symbolic link (reqdsl makes a plain "
+                "file there); remove it"
+            ) from error
+        raise
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise PublishError(f"refusing to lock `{path}`: it is not a regular file; remove it")
     try:
         _lock(handle, on_wait)
         yield
@@ -147,7 +200,8 @@ def recover(out: Path) -> None:
     and delete every other staging or retired folder left by killed builds."""
     leftovers = sorted(
         (entry for entry in out.parent.iterdir()
-         if entry.name.startswith(out.name + STAGING) or entry.name.startswith(out.name + RETIRED)),
+         if (entry.name.startswith(out.name + STAGING) or entry.name.startswith(out.name + RETIRED))
+         and not entry.is_symlink()),  # a link is not a folder reqdsl left behind
         key=lambda entry: entry.stat().st_mtime,
     )  # fmt: skip
     if not out.exists():

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
+from ..util.cache_dirs import user_cache_dir
 from ..util.files import write_atomic
-from ..util.integrity import seal, unseal, user_cache_dir
+from ..util.integrity import seal, unseal
 
 
 def template_cache_dir() -> Path:

@@ -3,10 +3,10 @@ everything else.
 
 A file is rewritten only when its bytes on disk differ from the new content (reading is
 cheaper than writing, and unchanged files keep their modification times). The folder is
-reqdsl's own (`.reqdsl_cache/site/...` in the project) and what it holds is published by
-MkDocs, so it trusts nothing it did not just compare or write: there is no manifest to
-forge, any file this run does not produce is deleted (a page committed into the cache
-folder by a pull request would otherwise be published), and so is every symbolic link
+reqdsl's own (`site/<key>` in the project's folder of the user's cache) and what it holds
+is published by MkDocs, so it trusts nothing it did not just compare or write: there is no
+manifest to forge, any file this run does not produce is deleted (a page planted there by
+another program would otherwise be published), and so is every symbolic link
 (reqdsl writes none; one could lead a write, or MkDocs, out of the folder).
 """
 

@@ -1,11 +1,13 @@
 """Caches that a checked-out repository cannot forge.
 
-reqdsl keeps its caches inside the project (`.reqdsl_cache/`), where a pull request can
-add files too. Unpickling a planted parse-cache entry would run its code, and a planted
-check result would make `reqdsl check` pass without checking. Every cache file therefore
-carries an HMAC-SHA256 made with a key that lives outside any project, in the user's own
-cache folder (`$XDG_CACHE_HOME/reqdsl/key`, mode 0600), and a file whose tag does not
-verify is ignored before it is parsed. Without a usable key there is no caching at all.
+reqdsl keeps its caches in the user's cache folder (reqdsl/util/cache_dirs.py), never in
+a project, but other programs of the same user can write there too, and the published
+site's marker lies in the output folder, often inside the project. Unpickling a planted
+parse-cache entry would run its code, and a planted check result would make `reqdsl check`
+pass without checking. Every cache file therefore carries an HMAC-SHA256 made with a key
+that lives outside any project, in the user's own cache folder (`$XDG_CACHE_HOME/reqdsl/
+key`, mode 0600), and a file whose tag does not verify is ignored before it is parsed.
+Without a usable key there is no caching at all.
 """
 
 from __future__ import annotations
@@ -17,13 +19,9 @@ import os
 import secrets
 from pathlib import Path
 
+from .cache_dirs import user_cache_dir
+
 _TAG = 32  # bytes of HMAC-SHA256
-
-
-def user_cache_dir() -> Path:
-    """reqdsl's folder in the user's cache folder: outside every project."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reqdsl"
 
 
 def _key_file() -> Path:
