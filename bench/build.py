@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import generate
 from run import reqdsl_command, timed
 
+from reqdsl.util.cache_dirs import project_cache_dir
+
 EDIT_FILE, EDIT_ID = "SYS001.req", "SYS001_0001"
 SENTENCE = " The value shall be logged."
 
@@ -51,7 +53,7 @@ def edit(project: Path, undo: bool = False) -> None:
 
 
 def clear(project: Path, out: Path) -> None:
-    shutil.rmtree(project / ".reqdsl_cache", ignore_errors=True)
+    shutil.rmtree(project_cache_dir(project), ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
 
 

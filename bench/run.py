@@ -22,6 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import generate
 
+from reqdsl.util.cache_dirs import project_cache_dir
+
 WRAPPER = (
     "import resource, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
@@ -50,7 +52,7 @@ def timed(command: list[str]) -> tuple[float, float]:
 
 def measure(project: Path, cold: bool) -> tuple[float, float]:
     if cold:
-        shutil.rmtree(project / ".reqdsl_cache", ignore_errors=True)
+        shutil.rmtree(project_cache_dir(project), ignore_errors=True)
     return timed([*reqdsl_command(), "check", "--format", "json", str(project)])
 
 

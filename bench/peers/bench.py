@@ -157,7 +157,10 @@ def operations(tool, data, out, bin_dir=None, reqdsl_cmd=None, diagrams=True):
     src = os.path.join(data, tool)
     ops = []
     if tool == "reqdsl":
-        cache = os.path.join(src, ".reqdsl_cache")
+        # reqdsl keeps its caches in the user's cache folder: ask where.
+        cache = subprocess.run(
+            [*reqdsl_cmd, "cache", "dir", src], capture_output=True, text=True, check=True
+        ).stdout.strip()
         site = os.path.join(out, "site")
         check = [*reqdsl_cmd, "check", "."]
         build = [*reqdsl_cmd, "build", ".", "-o", site, "-q"]
