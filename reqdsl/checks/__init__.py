@@ -6,6 +6,7 @@ import importlib
 
 RULE_MODULES = (
     "syntax",
+    "config",
     "semantic",
     "quality",
     "trace",

@@ -127,7 +127,7 @@ def all_rules() -> list[Rule]:
     return [RULES[code] for code in sorted(RULES, key=_code_order)]
 
 
-_FAMILY_ORDER = ("SY", "SM", "QU", "TR", "GD", "TM", "DE", "RV")
+_FAMILY_ORDER = ("SY", "CF", "SM", "QU", "TR", "GD", "TM", "DE", "RV")
 
 
 def _code_order(code: str) -> tuple[int, str]:

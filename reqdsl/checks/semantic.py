@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from ..diagnostics import Diagnostic, Related, Severity
+from ..model.config import CONFIG_NAME
 from ..model.elements import ModelElement
 from ..model.schema import LEVEL_RANK
 from .registry import CheckContext, Finding, rule
@@ -319,7 +320,10 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
         that does not exist (2013 numbering such as A.9.1 included), a WCAG 2.2 success
         criterion that does not exist, and a MITRE ATT&CK Enterprise technique in a
         threat's `attack` that does not exist or is revoked (the message names its
-        replacement) or deprecated.
+        replacement) or deprecated. Also a key of `[compliance.iso27001] excluded` in
+        reqdsl.toml that is not an ISO/IEC 27001:2022 control (at the key): the statement
+        of applicability would exclude nothing while the control meant is left without
+        its justification.
 
     Why it matters:
         Compliance pages (GDPR record of processing, statement of applicability) are
@@ -376,6 +380,27 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
                         problem,
                         hint=_suggest(attack.suggestions(value.raw), None),
                     )
+    yield from _unknown_exclusions(context)
+
+
+def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:
+    """`[compliance.iso27001] excluded` keys that are not controls: the statement of
+    applicability would exclude nothing while the control meant stays unjustified."""
+    config = context.config
+    iso = context.project.catalogs.get("iso27001")
+    if iso is None or not config.iso27001_excluded:
+        return
+    path = config.source.relpath if config.source is not None else CONFIG_NAME
+    for control in config.iso27001_excluded:
+        problem = iso.problem(control)
+        if problem is not None:
+            yield Finding(
+                f"reqdsl.toml excludes `{control}` from the statement of applicability: "
+                f"{problem}",
+                path,
+                config.key_span(("compliance", "iso27001", "excluded", control)),
+                hint=_suggest(iso.suggestions(control), None),
+            )
 
 
 def _suggest(suggestions: list[str], scheme: str | None) -> str | None:

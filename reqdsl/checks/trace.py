@@ -357,6 +357,6 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
             f"{key} coverage is {percentage(covered, total):.1f}% ({covered} of {total} "
             f"{what}), below the threshold of {threshold:g}%",
             path,
-            config.coverage_span(key),
+            config.key_span(("checks", "coverage", key)),
             hint=f"close the gaps ({see}) or lower `{key}` in [checks] coverage",
         )

@@ -26,7 +26,13 @@ HELP = "build the specification site (MkDocs Material, works offline)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=Path("."), type=Path, help="project folder")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=Path("."),
+        type=Path,
+        help="project folder, or a folder inside it (reqdsl.toml is looked for upwards)",
+    )
     parser.add_argument(
         "-o", "--output", type=Path, help="site folder (default: [build] site_dir, `site`)"
     )
@@ -61,11 +67,11 @@ def output_folder(project: Path, output: Path | None) -> Path:
     """`-o` wins; else `[build] site_dir` of reqdsl.toml, relative to the project."""
     if output is not None:
         return output
-    from ..model.sources import ProjectError, scan_project
+    from ..model.config import ConfigError, load_config
 
     try:
-        site_dir = scan_project(project).config.site_dir
-    except ProjectError:
+        site_dir = load_config(project).site_dir
+    except ConfigError:
         site_dir = "site"
     return project / site_dir
 
@@ -74,12 +80,18 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from ..cli import EXIT_FAILURE
+    from ..model.locate import NotAProject, locate_project
     from ..site.builder import BuildOptions, SiteError, build_site
 
+    try:  # a site is built for a whole project: a folder, never one file
+        project = locate_project(args.path, allow_file=False).root
+    except NotAProject as error:
+        print(f"reqdsl: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     options = BuildOptions(
-        project=args.path,
-        output=output_folder(args.path, args.output),
+        project=project,
+        output=output_folder(project, args.output),
         strict=args.strict,
         allow_errors=args.allow_errors,
         junit=list(args.junit),

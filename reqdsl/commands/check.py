@@ -23,7 +23,14 @@ HELP = "check a project and report every problem"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", type=Path, help="project folder")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        type=Path,
+        help="project folder, or a folder or .req file inside it (reqdsl.toml is looked for "
+        "upwards); for a file, only its diagnostics are shown",
+    )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
@@ -59,7 +66,14 @@ def run_check(
     path: Path, output_format: str, *, strict: bool, use_cache: bool, output: Path | None
 ) -> int:
     from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, emit
+    from ..model.locate import NotAProject, locate_project
 
+    try:
+        located = locate_project(path)
+    except NotAProject as error:
+        print(f"reqdsl: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    path = located.root
     try:
         scan = scan_project(path)
         fingerprint = scan.fingerprint() if use_cache else ""  # hashes every input: once
@@ -73,6 +87,8 @@ def run_check(
     except ProjectError as error:
         print(f"reqdsl: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    if located.file is not None:
+        diagnostics, summary = _of_file(located.file, diagnostics, summary)
     if output_format == "json":
         text = render_json(diagnostics, summary)
     elif output_format == "sarif":
@@ -95,3 +111,14 @@ def run_check(
     emit(text, output)
     failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
     return EXIT_FINDINGS if any(d.severity in failing for d in diagnostics) else EXIT_OK
+
+
+def _of_file(
+    relpath: str, diagnostics: list[Diagnostic], summary: Summary
+) -> tuple[list[Diagnostic], Summary]:
+    """Only the diagnostics of one file (the project was checked whole: links into other
+    files resolve as usual), counted again so that the summary and the exit code are
+    about what is shown."""
+    shown = [d for d in diagnostics if d.path == relpath]
+    counted = Summary.count(shown, summary.files, summary.elements, coverage=summary.coverage)
+    return shown, counted

@@ -254,12 +254,15 @@ class ProjectState:
 
 
 def find_root(path: Path, folders: list[Path]) -> Path:
-    """The project a file belongs to: the nearest folder above it holding reqdsl.toml,
-    else the workspace folder holding it, else its own folder."""
+    """The project a file belongs to: the nearest folder above it holding reqdsl.toml
+    (not above its repository's root, as the CLI: reqdsl.model.locate), else the
+    workspace folder holding it, else its own folder."""
+    from ..model.locate import nearest_config
+
     folder = path.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate
+    found = nearest_config(folder)
+    if found is not None:
+        return found
     holding = [f for f in folders if f == folder or f in folder.parents]
     if holding:
         return max(holding, key=lambda f: len(f.parts))

@@ -6,7 +6,6 @@ the CLI turns into a clear message and exit status 2.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +13,9 @@ from typing import Any
 
 from ..diagnostics import Severity
 from ..source import SourceFile, Span
+from .config_schema import COVERAGE_KEYS, UnknownKey, locate, unknown_keys
 
 CONFIG_NAME = "reqdsl.toml"
-COVERAGE_KEYS = ("verification", "derivation", "satisfaction", "mitigation")
 
 
 class ConfigError(Exception):
@@ -41,26 +40,18 @@ class Config:
     catalogs: dict[str, Path] = field(default_factory=dict)
     iso27001_excluded: dict[str, str] = field(default_factory=dict)
     traceability_limit: int = 80  # elements in one traceability diagram; 0: no limit
+    unknown: list[UnknownKey] = field(default_factory=list)  # tables and keys not applied
 
-    def coverage_span(self, key: str) -> Span:
-        """Where the `key` threshold of `[checks] coverage` is written (TR004)."""
+    def key_span(self, path: tuple[str, ...]) -> Span:
+        """Where the dotted key `path` is written in reqdsl.toml (1:1 when not found)."""
         if self.source is None:
             return Span(0, 0, 1, 1, 1, 1)
-        text = self.source.text
-        table = ""
-        for number, line in enumerate(text.split("\n"), 1):
-            stripped = line.split("#", 1)[0].strip()
-            header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
-            if header:
-                table = header.group(1)
-                continue
-            in_checks = table == "checks" and re.search(rf"\bcoverage\b.*\b{key}\b", stripped)
-            in_coverage = table == "checks.coverage" and re.match(rf"^{key}\s*=", stripped)
-            if in_checks or in_coverage:
-                column = line.find(key) + 1
-                start = self.source.line_starts()[number - 1] + column - 1
-                return Span(start, start + len(key), number, column, number, column + len(key))
-        return Span(0, 0, 1, 1, 1, 1)
+        place = locate(self.source.text, path)
+        if place is None:
+            return Span(0, 0, 1, 1, 1, 1)
+        start = self.source.line_starts()[place.line - 1] + place.column - 1
+        end_column = place.column + place.length
+        return Span(start, start + place.length, place.line, place.column, place.line, end_column)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
@@ -90,6 +81,7 @@ def load_config(root: Path) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{CONFIG_NAME}: not valid TOML: {error}") from error
     config.source = SourceFile(CONFIG_NAME, raw_text.replace("\r\n", "\n"), path)
+    config.unknown = unknown_keys(data)
 
     project = _expect(data.get("project", {}), dict, "project", "a table")
     if "name" in project:

@@ -1,0 +1,182 @@
+"""Configuration rules (CF): a reqdsl.toml setting that is not applied is a finding, never
+silence. A misspelt table (`[check]`), key (`coverag`) or rule code (`QU999`) would
+otherwise leave the project checked less strictly than its author believes, and the
+check would be green for the wrong reason. Each points at the key in reqdsl.toml.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from ..diagnostics import Severity
+from ..model.config import CONFIG_NAME
+from ..source import Span
+from .registry import RULES, CheckContext, Finding, all_rules, rule
+
+
+def _config_path(context: CheckContext) -> str:
+    source = context.config.source
+    return source.relpath if source is not None else CONFIG_NAME
+
+
+def _known_codes() -> list[str]:
+    all_rules()  # every family registered (run_checks has done it already)
+    return sorted(RULES)
+
+
+def _code_hint(code: str) -> str:
+    close = difflib.get_close_matches(code.upper(), _known_codes(), n=3, cutoff=0.5)
+    listing = "`reqdsl rules` lists every code"
+    return f"did you mean {' or '.join(f'`{c}`' for c in close)}? {listing}" if close else listing
+
+
+@rule("CF001", "config.unknown-key", Severity.ERROR, "unknown table or key in reqdsl.toml")
+def unknown_key(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A table or key in reqdsl.toml that reqdsl does not know (`[check]` for
+        `[checks]`, `coverag` for `coverage`, `[project] source` for `sources`), at the
+        key, with the closest known name. A `[render]` table is reported too: which Java
+        and PlantUML run is the user's choice, read only from the user's own
+        configuration file, never from a project's.
+
+    Why it matters:
+        An unknown key is a setting that is not applied. A misspelt `coverage` table
+        means no coverage threshold is checked, a misspelt `[checks]` means no rule is
+        disabled or re-graded: the project is checked differently from what its author
+        and its reviewers read in reqdsl.toml, and a green check means less than it says.
+
+    Example:
+        [check]                      # CF001: unknown table `check`; did you mean `checks`?
+        coverage = { verification = 100 }
+
+    Fix:
+        Correct the name (the hint gives the closest known one); the language reference
+        lists every table and key of reqdsl.toml.
+    """
+    config = context.config
+    path = _config_path(context)
+    for unknown in config.unknown:
+        what = "table" if len(unknown.path) == 1 else "key"
+        if unknown.reason is not None:
+            message = f"`[{unknown.dotted}]` is not read from a project's reqdsl.toml"
+            hint = unknown.reason
+        else:
+            message = f"unknown {what} `{unknown.dotted}` in reqdsl.toml: it is not applied"
+            parent = ".".join(unknown.path[:-1])
+            if unknown.suggestion is not None:
+                suggested = ".".join((*unknown.path[:-1], unknown.suggestion))
+                hint = f"did you mean `{suggested}`?"
+            else:
+                hint = (
+                    f"see the keys of `[{parent}]`" if parent else "see the tables of reqdsl.toml"
+                )
+            hint += " (docs/language.md, reqdsl.toml)"
+        yield Finding(message, path, config.key_span(unknown.path), hint=hint)
+
+
+@rule(
+    "CF002",
+    "config.unknown-severity-code",
+    Severity.ERROR,
+    "`[checks] severity` re-grades a rule code that does not exist",
+)
+def unknown_severity_code(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A key of `[checks] severity` in reqdsl.toml that is not the code of a rule, at
+        the key, with the closest codes.
+
+    Why it matters:
+        `severity = { QU999 = "error" }` was meant to make some rule an error, and
+        changes nothing: the rule its author had in mind still only warns, and a check
+        that should fail passes.
+
+    Example:
+        [checks]
+        severity = { QU999 = "error" }   # CF002: no rule QU999; did you mean QU001?
+
+    Fix:
+        Use a code that `reqdsl rules` lists.
+    """
+    config = context.config
+    path = _config_path(context)
+    known = set(_known_codes())
+    for code in config.severity:
+        if code not in known:
+            yield Finding(
+                f"`[checks] severity` names `{code}`, which is not a rule code: nothing is "
+                "re-graded",
+                path,
+                config.key_span(("checks", "severity", code)),
+                hint=_code_hint(code),
+            )
+
+
+@rule(
+    "CF003",
+    "config.unknown-silenced-code",
+    Severity.WARNING,
+    "`[checks] disable` or an element's `ignore:` names a rule code that does not exist",
+)
+def unknown_silenced_code(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        An item of `[checks] disable` in reqdsl.toml, or of an element's `ignore:`, that
+        is not the code of a rule (at the item), with the closest codes.
+
+    Why it matters:
+        The author meant to silence some finding and silenced nothing; the finding they
+        had in mind stays (so nothing is hidden), but the configuration no longer says
+        what the project does, and a typo in `disable` is one step from disabling the
+        wrong rule. A warning, so that `--strict` fails on it.
+
+    Example:
+        [checks]
+        disable = ["QU01"]              # CF003: no rule QU01; did you mean QU001?
+
+    Fix:
+        Use a code that `reqdsl rules` lists, or remove the item.
+    """
+    config = context.config
+    path = _config_path(context)
+    known = set(_known_codes())
+    for code in sorted(config.disable):
+        if code not in known:
+            yield Finding(
+                f"`[checks] disable` names `{code}`, which is not a rule code: nothing is disabled",
+                path,
+                _list_item_span(context, ("checks", "disable"), code),
+                hint=_code_hint(code),
+            )
+    for element in context.project.elements:
+        if element.broken or not element.ignore:
+            continue
+        for value in element.ignore:
+            if value.raw not in known:
+                yield Finding.at(
+                    element,
+                    value.span,
+                    f"`ignore:` names `{value.raw}`, which is not a rule code: nothing is silenced",
+                    hint=_code_hint(value.raw),
+                )
+
+
+def _list_item_span(context: CheckContext, key: tuple[str, ...], item: str) -> Span:
+    """The span of `"item"` in the list written at `key`, else of the key."""
+    config = context.config
+    span = config.key_span(key)
+    source = config.source
+    if source is None:
+        return span
+    line = source.line_text(span.line)
+    for quote in ('"', "'"):
+        column = line.find(f"{quote}{item}{quote}", span.column - 1)
+        if column >= 0:
+            start = source.line_starts()[span.line - 1] + column
+            length = len(item) + 2
+            return Span(
+                start, start + length, span.line, column + 1, span.line, column + 1 + length
+            )
+    return span
