@@ -148,7 +148,7 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
-    coverage: dict[str, float] | None = None
+    coverage: dict[str, float | None] | None = None  # None: n/a, nothing to measure
 
     @classmethod
     def count(
@@ -156,7 +156,7 @@ class Summary:
         diagnostics: list[Diagnostic],
         files: int,
         elements: int,
-        coverage: dict[str, float] | None = None,
+        coverage: dict[str, float | None] | None = None,
     ) -> Summary:
         summary = cls(files=files, elements=elements, coverage=coverage)
         for diagnostic in diagnostics:

@@ -23,20 +23,21 @@ def test_case(case: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("covered", "total", "figure"),
-    [(0, 0, 100.0), (1, 2, 50.0), (2, 3, 66.7), (1, 3, 33.3), (1, 16, 6.3), (3, 16, 18.8),
+    [(0, 0, None), (1, 2, 50.0), (2, 3, 66.7), (1, 3, 33.3), (1, 16, 6.3), (3, 16, 18.8),
      (0, 5, 0.0), (999, 1000, 99.9), (9999, 10000, 100.0)],
 )  # fmt: skip
-def test_percentage_rounds_half_up_to_one_decimal(covered: int, total: int, figure: float) -> None:
+def test_percentage_rounds_half_up_to_one_decimal(covered: int, total: int, figure: float | None) -> None:
     assert percentage(covered, total) == figure
 
 
 def test_coverage_of_an_empty_project(tmp_path: Path) -> None:
     (tmp_path / "d.req").write_text('document D "D" {}\n', encoding="utf-8")
+    # 0 of 0 is n/a (None, JSON null), never 100 %.
     assert compute_coverage(load_project(tmp_path, use_cache=False)) == {
-        "verification": 100.0,
-        "derivation": 100.0,
-        "satisfaction": 100.0,
-        "mitigation": 100.0,
+        "verification": None,
+        "derivation": None,
+        "satisfaction": None,
+        "mitigation": None,
     }
 
 
@@ -80,7 +81,7 @@ def test_conformance_trace_summary(reqdsl) -> None:
         "verification": 50.0,
         "derivation": 66.7,
         "satisfaction": 50.0,
-        "mitigation": 100.0,
+        "mitigation": None,  # the corpus project has no threat: n/a
     }
 
 

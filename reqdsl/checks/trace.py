@@ -160,15 +160,18 @@ def coverage_counts(facts: TraceFacts) -> dict[str, tuple[int, int]]:
     }
 
 
-def percentage(covered: int, total: int) -> float:
-    """`covered` of `total` in percent, rounded half up to one decimal; 100 when empty."""
+def percentage(covered: int, total: int) -> float | None:
+    """`covered` of `total` in percent, rounded half up to one decimal; None ("n/a") when
+    there is nothing to measure. The contract counts a figure over an empty set as 100
+    for TR004; reqdsl never *shows* 100 % of nothing, and TR005 reports a threshold set
+    on such a figure."""
     if total == 0:
-        return 100.0
+        return None
     exact = Decimal(covered * 100) / Decimal(total)
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def compute_coverage(project: Project) -> dict[str, float]:
+def compute_coverage(project: Project) -> dict[str, float | None]:
     """The four coverage figures of spec section 4, in percent (one decimal)."""
     counts = coverage_counts(trace_facts(project))
     return {key: percentage(*counts[key]) for key in COVERAGE_KEYS}
@@ -354,9 +357,70 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
             continue
         what, see = _FIGURE_TEXT[key]
         yield Finding(
-            f"{key} coverage is {percentage(covered, total):.1f}% ({covered} of {total} "
+            f"{key} coverage is {percentage(covered, total) or 0.0:.1f}% ({covered} of {total} "
             f"{what}), below the threshold of {threshold:g}%",
             path,
             config.key_span(("checks", "coverage", key)),
             hint=f"close the gaps ({see}) or lower `{key}` in [checks] coverage",
+        )
+
+
+NOTHING_TO_MEASURE = {
+    "verification": "no requirement is to be verified by test",
+    "derivation": "there is no system- or software-level requirement",
+    "satisfaction": "there is no stakeholder-level requirement or goal",
+    "mitigation": "there is no threat",
+}
+
+
+@rule(
+    "TR005",
+    "trace.threshold-on-nothing",
+    Severity.ERROR,
+    "coverage threshold set on a figure that measures nothing",
+)
+def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A threshold under `[checks] coverage` in reqdsl.toml whose figure counts nothing:
+        `verification` when no requirement asks to be verified by test, `derivation`
+        with no system- or software-level requirement, `satisfaction` with no
+        stakeholder-level requirement or goal, `mitigation` with no threat. Reported at
+        the threshold's key in reqdsl.toml.
+
+    Why it matters:
+        "100 % of nothing" is not coverage. A project whose threat model was never
+        written would otherwise pass `mitigation = 100`, and one whose requirements lost
+        their `verification: test` would pass `verification = 100`: the gate the
+        threshold was set up to be would be green without measuring anything. reqdsl
+        shows such a figure as "n/a" (JSON `null`), and a threshold on it fails.
+
+    Example:
+        [checks]
+        coverage = { mitigation = 100 }    # TR005 when the project has no threat
+
+    Fix:
+        Write what the figure measures (the threat model, the tests to run), or remove
+        the threshold until the project has it.
+
+    Reference:
+        The `.req` language reference, section 4 (coverage figures); ISO/IEC/IEEE
+        29148:2018 (traceability).
+    """
+    config = context.config
+    if not config.coverage:
+        return
+    counts = coverage_counts(trace_facts(context.project))
+    path = config.source.relpath if config.source is not None else CONFIG_NAME
+    for key in COVERAGE_KEYS:
+        threshold = config.coverage.get(key)
+        if threshold is None or counts[key][1] != 0:
+            continue
+        yield Finding(
+            f"the {key} coverage threshold of {threshold:g}% measures nothing: "
+            f"{NOTHING_TO_MEASURE[key]} (the figure is n/a, not {threshold:g}%)",
+            path,
+            config.key_span(("checks", "coverage", key)),
+            hint=f"write what `{key}` measures, or remove the threshold until the project "
+            "has it",
         )

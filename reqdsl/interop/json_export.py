@@ -101,7 +101,10 @@ class Export(BaseModel):
     format_version: int = FORMAT_VERSION
     generator: str
     project: ProjectInfo
-    coverage: dict[str, float] = Field(description="percentages, as `reqdsl check` computes")
+    coverage: dict[str, float | None] = Field(
+        description="percentages, as `reqdsl check` computes; null when the figure measures "
+        "nothing (0 of 0), never 100"
+    )
     test_reports: list[str] = Field(description="the JUnit reports read, if any")
     elements: list[ElementOut]
 

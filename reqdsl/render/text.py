@@ -81,11 +81,16 @@ def summary_lines(summary: Summary) -> list[str]:
     return lines
 
 
-def coverage_line(coverage: Mapping[str, float]) -> str:
-    """`coverage: verification 80.0%, ...`: the known figures in spec order, then any others."""
+def coverage_line(coverage: Mapping[str, float | None]) -> str:
+    """`coverage: verification 80.0%, mitigation n/a, ...`: the known figures in spec
+    order, then any others; a figure over nothing is `n/a`, never 100 %."""
     keys = [key for key in COVERAGE_ORDER if key in coverage]
     keys += [key for key in coverage if key not in COVERAGE_ORDER]
-    return "coverage: " + ", ".join(f"{key} {coverage[key]:.1f}%" for key in keys)
+    return "coverage: " + ", ".join(f"{key} {_figure(coverage[key])}" for key in keys)
+
+
+def _figure(value: float | None) -> str:
+    return "n/a (nothing to measure)" if value is None else f"{value:.1f}%"
 
 
 def _plural(count: int, word: str) -> str:

@@ -4,7 +4,7 @@ figure that falls short, and the Diagnostics page for the full lists)."""
 
 from __future__ import annotations
 
-from ...checks.trace import coverage_counts, trace_facts
+from ...checks.trace import NOTHING_TO_MEASURE, coverage_counts, trace_facts
 from ...diagnostics import Severity
 from ...model.config import COVERAGE_KEYS
 from ...model.elements import ModelElement
@@ -90,11 +90,20 @@ def _coverage(ctx: SiteContext) -> str:
     for key in COVERAGE_KEYS:
         label, meaning, _ = _FIGURES[key]
         covered, total = counts[key]
-        value = figures.get(key, 100.0)
+        value = figures.get(key)
         threshold = thresholds.get(key)
+        goal = f" (threshold {threshold:g} %)" if threshold is not None else ""
+        if value is None or total == 0:
+            # 0 of 0 is no coverage at all: "n/a", explained, never a green 100 %.
+            css = "rq-gap" if threshold is not None else "rq-muted"
+            rows.append(
+                f"<tr><th>{esc(label)}</th><td></td>"
+                f'<td><span class="rq-badge {css}">n/a</span></td>'
+                f"<td>nothing to measure: {esc(NOTHING_TO_MEASURE[key])}{esc(goal)}</td></tr>"
+            )
+            continue
         below = threshold is not None and value < threshold
         css = "rq-gap" if below else ("rq-ok" if value >= 100 else "rq-warning")
-        goal = f" (threshold {threshold:g} %)" if threshold is not None else ""
         rows.append(
             f'<tr><th>{esc(label)}</th><td><meter class="rq-meter" min="0" max="100" '
             f'low="60" high="99.9" optimum="100" value="{value:g}">{value:g} %</meter></td>'
