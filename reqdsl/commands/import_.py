@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "import"
 HELP = "import ReqIF, StrictDoc or Doorstop requirements as .req files"
 
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             result = import_doorstop(args.source)
         written = write_import(result, args.output, name=args.name, force=args.force)
     except ImportFailure as error:
-        print(f"reqdsl: import: {error}", file=sys.stderr)
+        error_line(f"import: {error}")
         return EXIT_FAILURE
     sys.stdout.write(result.report())
     print(f"wrote {len(written)} files into {args.output}")

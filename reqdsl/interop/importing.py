@@ -65,10 +65,14 @@ class ImportResult:
         self.mappings[line] += 1
 
     def report(self) -> str:
+        """The mapping report for the terminal. Its lines quote foreign attribute names
+        and IDs: every control and bidi character in them is made visible and inert."""
+        from ..render.text import printable
+
         lines = ["mapping:"]
         lines += [f"  {line}  (x{count})" for line, count in sorted(self.mappings.items())]
         lines += [f"note: {note}" for note in self.notes]
-        return "\n".join(lines) + "\n"
+        return "".join(printable(line) + "\n" for line in lines)
 
 
 class IdMaker:
