@@ -41,13 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.source_format == "reqif":
+            from ..interop.importing import read_input
             from ..interop.reqif_import import import_reqif
 
-            try:
-                data = args.source.read_bytes()
-            except OSError as error:
-                raise ImportFailure(f"cannot read `{args.source}`: {error.strerror}") from error
-            result = import_reqif(data, args.level)
+            result = import_reqif(read_input(args.source, follow_links=True), args.level)
         elif args.source_format == "strictdoc":
             from ..interop.strictdoc import import_strictdoc
 

@@ -1,8 +1,11 @@
-"""Writing files without ever leaving half a file behind."""
+"""Writing files without ever leaving half a file behind; reading files reqdsl did not
+write within bounds."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,3 +21,28 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+# The most reqdsl reads of one input file it did not write (an imported item, a ReqIF
+# file): far above any real one, and a bound on the memory a planted file can take.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def read_bounded(path: Path, limit: int = MAX_INPUT_BYTES, *, follow_links: bool = False) -> bytes:
+    """The bytes of the regular file `path`; OSError if it is larger than `limit`, is not
+    a regular file (a FIFO would block, /dev/zero never end), or, unless `follow_links`,
+    is a symbolic link (checked by the kernel when opening, so a link swapped in after a
+    walk saw a file is not followed either)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(path, flags)
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        data = stream.read(limit + 1)  # the size may change between fstat and read
+    if len(data) > limit:
+        raise OSError(
+            errno.EFBIG, f"larger than {limit // (1024 * 1024)} MiB, the most reqdsl reads"
+        )
+    return data
