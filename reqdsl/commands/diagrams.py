@@ -1,5 +1,8 @@
 """`reqdsl diagrams`: write every diagram of a project, as SVG or PlantUML, without a site.
 
+Nothing is written or deleted through a symbolic link (see diagrams/output.py): a link
+as the output folder or below it where a diagram goes is refused with exit status 2.
+
 Exit status: 0 when the files are written (also when SVG was asked for but rendering is
 unavailable on this machine: the `.puml` sources are written instead and one warning on
 stderr says why; `reqdsl doctor` explains further); 2 when the project cannot be loaded,
@@ -59,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
         error_line(f"error: diagram `{path}` could not be rendered: {reason}")
     try:
         report = write_files(args.output, build.files(args.format))
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        error_line(f"cannot write to `{args.output}`: {error.strerror or error}")
+        return EXIT_FAILURE
+    except ValueError as error:
         error_line(f"cannot write to `{args.output}`: {error}")
         return EXIT_FAILURE
     result = build.result
