@@ -167,6 +167,25 @@ def test_import_reads_are_bounded(tmp_path: Path, source_format: str) -> None:
     assert "larger than" in done.stderr and done.stderr.count("\n") == 1
 
 
+def test_an_oversized_item_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from reqdsl.interop.doorstop import import_doorstop
+    from reqdsl.interop.importing import ImportFailure
+
+    big = _doorstop_tree(tmp_path / "tree") / "REQ003.yml"
+    with big.open("wb") as stream:
+        stream.truncate(256 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportFailure, match="larger than"):
+            import_doorstop(tmp_path / "tree")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, peak  # the whole file was read: 256 MiB and more
+
+
 # Finding 11: control characters never reach the terminal or break a workbook.
 
 

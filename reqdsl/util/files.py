@@ -8,6 +8,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -38,11 +39,22 @@ def read_bounded(path: Path, limit: int = MAX_INPUT_BYTES, *, follow_links: bool
         flags |= getattr(os, "O_NOFOLLOW", 0)
     handle = os.open(path, flags)
     with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-        data = stream.read(limit + 1)  # the size may change between fstat and read
-    if len(data) > limit:
+        data = b"" if status.st_size > limit else read_upto(stream, status.st_size, limit)
+    if status.st_size > limit or len(data) > limit:
         raise OSError(
             errno.EFBIG, f"larger than {limit // (1024 * 1024)} MiB, the most reqdsl reads"
         )
+    return data
+
+
+def read_upto(stream: BinaryIO, size: int, limit: int) -> bytes:
+    """The rest of `stream`, a file fstat says holds `size` bytes, but at most `limit` + 1
+    bytes (more than `limit` means too large). read(n) allocates n bytes up front, so
+    the bound is asked for only if the file grew after the fstat."""
+    data = stream.read(size + 1)
+    if len(data) > size:
+        data += stream.read(limit + 1 - len(data))
     return data

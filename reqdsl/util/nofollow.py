@@ -17,6 +17,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from .files import read_upto
+
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 _FILE = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -88,9 +90,10 @@ class Folder:
             with self._parent(parts, create=False) as parent:
                 handle = os.open(parts[-1], _FILE, dir_fd=parent)
                 with os.fdopen(handle, "rb") as stream:
-                    if not stat.S_ISREG(os.fstat(handle).st_mode):
+                    status = os.fstat(handle)
+                    if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
                         return None
-                    data = stream.read(limit + 1)
+                    data = read_upto(stream, status.st_size, limit)
         except OSError:
             return None
         return data if len(data) <= limit else None
