@@ -86,6 +86,25 @@ def test_diagram_folder_replaced_by_a_link_is_not_written_through(tmp_path: Path
     assert "symbolic link" in second.stderr and "Traceback" not in second.stderr
 
 
+def test_files_of_an_earlier_run_are_not_removed_through_a_link(tmp_path: Path) -> None:
+    victim = _victim(tmp_path)
+    project = tmp_path / "checkout"
+    shutil.copytree(VALID, project)
+    out = project / "diagrams"
+    assert run_reqdsl("diagrams", str(project), "-o", str(out), "--format", "puml").returncode == 0
+    for name in [p.name for p in (out / "traceability").iterdir()]:
+        (victim / name).write_text("mine\n", encoding="utf-8")
+    before = _snapshot(victim)
+    shutil.rmtree(out / "traceability")
+    (out / "traceability").symlink_to(victim)  # the manifest is genuine: it lists them
+    for path in project.glob("*.req"):
+        path.unlink()  # no diagram any more: every file of the last run goes
+    done = run_reqdsl("diagrams", str(project), "-o", str(out), "--format", "puml")
+    assert done.returncode == 0, done.stderr
+    assert _snapshot(victim) == before
+    assert not (out / "use-cases.puml").exists()  # a file of ours, not behind a link
+
+
 def test_diagram_files_of_an_earlier_run_are_still_removed(tmp_path: Path) -> None:
     project = tmp_path / "p"
     shutil.copytree(VALID, project)
