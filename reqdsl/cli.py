@@ -67,12 +67,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_FAILURE
     except Exception as error:  # the last line of defence: never a traceback
-        print(
-            f"reqdsl: internal error: {type(error).__name__}: {error}\n"
-            "please report this with the input that caused it",
-            file=sys.stderr,
-        )
+        print(internal_error_message(error), file=sys.stderr)
         return EXIT_FAILURE
+
+
+def internal_error_message(error: BaseException) -> str:
+    """What an unexpected exception prints. Its message may quote user text (openpyxl's
+    IllegalCharacterError quotes the whole cell), so it is made inert like any other."""
+    from .render.text import printable
+
+    return (
+        f"reqdsl: internal error: {type(error).__name__}: {printable(str(error))}\n"
+        "please report this with the input that caused it"
+    )
+
+
+def error_line(message: str, prefix: str = "reqdsl") -> None:
+    """Print `prefix: message` on stderr. Messages quote user text (a path, a value from
+    reqdsl.toml, an imported attribute name): every terminal control and bidi character
+    in it is made visible and inert, line by line, by the one function that does this
+    for diagnostics."""
+    print(printable_lines(f"{prefix}: {message}"), file=sys.stderr)
+
+
+def printable_lines(text: str) -> str:
+    """`text` with its line breaks kept and every other control character made inert."""
+    from .render.text import printable
+
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def emit(text: str, output: Path | None = None) -> None:

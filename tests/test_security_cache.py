@@ -218,9 +218,9 @@ def test_read_bounded_refuses_links_devices_and_large_files(tmp_path: Path) -> N
     link.symlink_to(plain)
     with pytest.raises(ReadRefused):
         read_bounded(link, 100)
-    assert read_bounded(link, 100, follow_symlinks=True) == b"x" * 10
+    assert read_bounded(link, 100, follow_links=True) == b"x" * 10
     with pytest.raises(ReadRefused):
-        read_bounded(Path("/dev/zero"), 100, follow_symlinks=True)
+        read_bounded(Path("/dev/zero"), 100, follow_links=True)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     with pytest.raises(ReadRefused):  # no writer: must not block

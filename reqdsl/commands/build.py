@@ -21,6 +21,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "build"
 HELP = "build the specification site (MkDocs Material, works offline)"
 
@@ -103,15 +105,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = build_site(options, stream=None if args.quiet else sys.stderr)
     except SiteError as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     for warning in result.mkdocs_warnings:
-        print(f"reqdsl: warning: mkdocs: {warning}", file=sys.stderr)
+        error_line(f"warning: mkdocs: {warning}")
     if result.diagram_note and not args.no_diagrams:
-        print(
-            f"reqdsl: warning: some diagrams are shown as PlantUML source: {result.diagram_note} "
-            "(run `reqdsl doctor`)",
-            file=sys.stderr,
+        error_line(
+            f"warning: some diagrams are shown as PlantUML source: {result.diagram_note} "
+            "(run `reqdsl doctor`)"
         )
     if result.report:
         sys.stderr.write(result.report)

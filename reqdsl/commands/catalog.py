@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cli import error_line
+
 if TYPE_CHECKING:
     from ..catalogs import Catalog, CatalogEntry
 
@@ -68,15 +70,12 @@ def run_catalog(args: argparse.Namespace) -> int:
     try:
         catalogs = _catalogs(args.project)
     except (ConfigError, CatalogError) as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     if args.catalog_command == "list":
         catalog = catalogs.get(args.scheme)
         if catalog is None:
-            print(
-                f"reqdsl: unknown catalogue `{args.scheme}`; known: {', '.join(sorted(catalogs))}",
-                file=sys.stderr,
-            )
+            error_line(f"unknown catalogue `{args.scheme}`; known: {', '.join(sorted(catalogs))}")
             return EXIT_FAILURE
         entries = catalog.entries()
         if args.format == "json":
@@ -99,10 +98,9 @@ def run_catalog(args: argparse.Namespace) -> int:
     scheme, sep, ref = args.ref.partition(":")
     catalog = catalogs.get(scheme) if sep else None
     if catalog is None:
-        print(
-            f"reqdsl: write SCHEME:REF with a known scheme ({', '.join(sorted(catalogs))}), "
-            "e.g. gdpr:6(1)(b)",
-            file=sys.stderr,
+        error_line(
+            f"write SCHEME:REF with a known scheme ({', '.join(sorted(catalogs))}), "
+            "e.g. gdpr:6(1)(b)"
         )
         return EXIT_FAILURE
     entry = catalog.lookup(ref)
@@ -110,7 +108,7 @@ def run_catalog(args: argparse.Namespace) -> int:
         problem = catalog.problem(ref) or f"no entry `{ref}` in `{scheme}`"
         suggestions = catalog.suggestions(ref)
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        print(f"reqdsl: {problem}{hint}", file=sys.stderr)
+        error_line(f"{problem}{hint}")
         return 1
     if args.format == "json":
         data = _entry_json(scheme, entry)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..cli import error_line
 from ..diagnostics import Diagnostic, Severity, Summary
 from ..model.sources import ProjectError, Scan, scan_project
 from ..render import render_json, render_sarif, render_text, use_color
@@ -85,7 +86,7 @@ def run_check(
             if use_cache:
                 save_result(path, fingerprint, diagnostics, summary)
     except ProjectError as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     if located.file is not None:
         diagnostics, summary = _of_file(located.file, diagnostics, summary)

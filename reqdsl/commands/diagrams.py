@@ -1,5 +1,8 @@
 """`reqdsl diagrams`: write every diagram of a project, as SVG or PlantUML, without a site.
 
+Nothing is written or deleted through a symbolic link (see diagrams/output.py): a link
+as the output folder or below it where a diagram goes is refused with exit status 2.
+
 Exit status: 0 when the files are written (also when SVG was asked for but rendering is
 unavailable on this machine: the `.puml` sources are written instead and one warning on
 stderr says why; `reqdsl doctor` explains further); 2 when the project cannot be loaded,
@@ -10,8 +13,9 @@ the arguments are wrong, or PlantUML failed on a diagram (a bug in reqdsl: that 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from ..cli import error_line
 
 NAME = "diagrams"
 HELP = "write the project's diagrams (use case, data model, components, data flow, ...)"
@@ -40,28 +44,29 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = load_project(args.path, use_cache=not args.no_cache)
     except ProjectError as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     errors = sum(len(found) for found in project.found.values())
     if errors:
-        print(
-            f"reqdsl: warning: the project has {errors} loading error(s); the diagrams show "
-            "what could be read (run `reqdsl check`)",
-            file=sys.stderr,
+        error_line(
+            f"warning: the project has {errors} loading error(s); the diagrams show "
+            "what could be read (run `reqdsl check`)"
         )
     build = build_diagrams(project, use_cache=not args.no_cache, render=args.format == "svg")
     if build.unavailable is not None:
-        print(
-            f"reqdsl: warning: diagrams not rendered, writing PlantUML sources instead: "
-            f"{build.unavailable} (run `reqdsl doctor`)",
-            file=sys.stderr,
+        error_line(
+            f"warning: diagrams not rendered, writing PlantUML sources instead: "
+            f"{build.unavailable} (run `reqdsl doctor`)"
         )
     for path, reason in build.result.failed.items():
-        print(f"reqdsl: error: diagram `{path}` could not be rendered: {reason}", file=sys.stderr)
+        error_line(f"error: diagram `{path}` could not be rendered: {reason}")
     try:
         report = write_files(args.output, build.files(args.format))
-    except (OSError, ValueError) as error:
-        print(f"reqdsl: cannot write to `{args.output}`: {error}", file=sys.stderr)
+    except OSError as error:
+        error_line(f"cannot write to `{args.output}`: {error.strerror or error}")
+        return EXIT_FAILURE
+    except ValueError as error:
+        error_line(f"cannot write to `{args.output}`: {error}")
         return EXIT_FAILURE
     result = build.result
     rendering = (

@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "diff"
 HELP = "compare two versions of a project: changed elements and suspect links"
 
@@ -55,13 +57,13 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_FAILURE
             for folder in args.paths:
                 if not folder.is_dir():
-                    print(f"reqdsl: `{folder}` is not a folder", file=sys.stderr)
+                    error_line(f"`{folder}` is not a folder")
                     return EXIT_FAILURE
             old = load_project(args.paths[0], use_cache=use_cache)
             new = load_project(args.paths[1], use_cache=use_cache)
             diff = diff_projects(old, new, str(args.paths[0]), str(args.paths[1]))
     except (RevisionError, ProjectError) as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     if args.format == "json":
         emit(diff_json(diff), args.output)

@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "export"
 HELP = "export the model: JSON, traceability matrix (CSV, XLSX) or ReqIF 1.2"
 
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         results = read_junit(list(args.junit)) if args.junit else None
         project, _diagnostics, summary = check_project(args.path, use_cache=use_cache)
     except (JunitError, ProjectError) as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     if summary.errors:
         print(

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..cli import error_line, printable_lines
+
 NAME = "fmt"
 HELP = "format .req files in the canonical layout (comments kept)"
 
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         elif path.is_file():
             files.append(path)
         else:
-            print(f"reqdsl fmt: `{name}`: no such file or folder", file=sys.stderr)
+            error_line(f"`{name}`: no such file or folder", "reqdsl fmt")
             return EXIT_FAILURE
     refused = changed = 0
     for path in files:
@@ -76,7 +78,7 @@ def _one(path: Path, args: argparse.Namespace) -> str:
     try:
         raw = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        print(f"{path}: error: cannot read the file as UTF-8: {error}", file=sys.stderr)
+        error_line(f"error: cannot read the file as UTF-8: {error}", str(path))
         return "refused"
     try:
         formatted = format_source(raw)
@@ -89,10 +91,10 @@ def _one(path: Path, args: argparse.Namespace) -> str:
         _print_diff(str(path), raw, formatted)
     if args.check or args.diff:
         if args.check:
-            print(f"would reformat {path}", file=sys.stderr)
+            print(printable_lines(f"would reformat {path}"), file=sys.stderr)
         return "changed"
     write_atomic(path, formatted)
-    print(f"reformatted {path}", file=sys.stderr)
+    print(printable_lines(f"reformatted {path}"), file=sys.stderr)
     return "changed"
 
 
@@ -116,11 +118,11 @@ def _stdin(args: argparse.Namespace) -> int:
 def _report(name: str, error: Exception) -> None:
     problems = getattr(error, "problems", [])
     if not problems:
-        print(f"{name}: error: {error}", file=sys.stderr)
+        error_line(f"error: {error}", name)
     for problem in problems:
         where = f"{name}:{problem.span.line}:{problem.span.column}"
-        print(f"{where}: error[SY001] {problem.message}", file=sys.stderr)
-    print(f"{name}: not formatted (fix the syntax errors first)", file=sys.stderr)
+        error_line(f"error[SY001] {problem.message}", where)
+    error_line("not formatted (fix the syntax errors first)", name)
 
 
 def _print_diff(name: str, before: str, after: str) -> None:

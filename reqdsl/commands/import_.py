@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "import"
 HELP = "import ReqIF, StrictDoc or Doorstop requirements as .req files"
 
@@ -39,13 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.source_format == "reqif":
+            from ..interop.importing import read_input
             from ..interop.reqif_import import import_reqif
 
-            try:
-                data = args.source.read_bytes()
-            except OSError as error:
-                raise ImportFailure(f"cannot read `{args.source}`: {error.strerror}") from error
-            result = import_reqif(data, args.level)
+            result = import_reqif(read_input(args.source, follow_links=True), args.level)
         elif args.source_format == "strictdoc":
             from ..interop.strictdoc import import_strictdoc
 
@@ -56,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             result = import_doorstop(args.source)
         written = write_import(result, args.output, name=args.name, force=args.force)
     except ImportFailure as error:
-        print(f"reqdsl: import: {error}", file=sys.stderr)
+        error_line(f"import: {error}")
         return EXIT_FAILURE
     sys.stdout.write(result.report())
     print(f"wrote {len(written)} files into {args.output}")

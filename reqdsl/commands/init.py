@@ -7,6 +7,8 @@ import datetime
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "init"
 HELP = "create a new project (reqdsl.toml, two documents, a model, a test, a decision, a review)"
 
@@ -37,8 +39,7 @@ def scaffold(folder: Path, name: str, today: datetime.date) -> list[Path]:
     safe_name = name.replace("\\", "").replace('"', "'").replace("\n", " ")
     folder.mkdir(parents=True, exist_ok=True)
     for target in targets:
-        text = environment.get_template(target.name).render(name=safe_name,
-                                                            today=today.isoformat())
+        text = environment.get_template(target.name).render(name=safe_name, today=today.isoformat())
         with open(target, "x", encoding="utf-8") as stream:  # never overwrite
             stream.write(text)
     return targets
@@ -50,10 +51,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = scaffold(folder, name, datetime.date.today())
     except FileExistsError as error:
-        print(f"reqdsl init: refusing to overwrite existing files: {error}", file=sys.stderr)
+        error_line(f"refusing to overwrite existing files: {error}", "reqdsl init")
         return 2
     except OSError as error:
-        print(f"reqdsl init: cannot write the project: {error}", file=sys.stderr)
+        error_line(f"cannot write the project: {error}", "reqdsl init")
         return 2
     for path in written:
         print(f"created {path}", file=sys.stderr)

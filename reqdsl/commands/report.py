@@ -8,8 +8,9 @@ that cannot be loaded.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from ..cli import error_line
 
 NAME = "report"
 HELP = "print a report: gdpr (record of processing), soa (ISO 27001), threats"
@@ -50,15 +51,14 @@ def run(args: argparse.Namespace) -> int:
     from ..reports import REPORT_NAMES, build_report, render_report
 
     if args.name not in REPORT_NAMES:
-        print(
-            f"reqdsl report: unknown report `{args.name}`; use one of {', '.join(REPORT_NAMES)}",
-            file=sys.stderr,
+        error_line(
+            f"unknown report `{args.name}`; use one of {', '.join(REPORT_NAMES)}", "reqdsl report"
         )
         return EXIT_FAILURE
     try:
         project = load_project(args.path, use_cache=not args.no_cache)
     except ProjectError as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     report = build_report(args.name, project)
     emit(render_report(report, args.format), args.output)

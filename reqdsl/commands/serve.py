@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli import error_line
+
 NAME = "serve"
 HELP = "serve the site on 127.0.0.1, rebuilding and reloading on every change"
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from ..site.builder import BuildOptions, SiteError, build_site
 
     if not args.path.is_dir():
-        print(f"reqdsl: `{args.path}` is not a folder", file=sys.stderr)
+        error_line(f"`{args.path}` is not a folder")
         return EXIT_FAILURE
     workspace = Path(tempfile.mkdtemp(prefix="reqdsl-serve-"))
     options = BuildOptions(
@@ -53,15 +55,15 @@ def run(args: argparse.Namespace) -> int:
         try:
             result = build_site(options, stream=sys.stderr)
         except SiteError as error:
-            print(f"reqdsl: {error}", file=sys.stderr)
+            error_line(str(error))
             return
         for warning in result.mkdocs_warnings:
-            print(f"reqdsl: warning: mkdocs: {warning}", file=sys.stderr)
+            error_line(f"warning: mkdocs: {warning}")
 
     try:
         result = build_site(options, stream=sys.stderr)
     except SiteError as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         shutil.rmtree(workspace, ignore_errors=True)
         return EXIT_FAILURE
     del result
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("reqdsl serve: stopped", file=sys.stderr)
     except OSError as error:
-        print(f"reqdsl: cannot serve on 127.0.0.1:{args.port}: {error}", file=sys.stderr)
+        error_line(f"cannot serve on 127.0.0.1:{args.port}: {error}")
         return EXIT_FAILURE
     finally:
         server.shutdown()

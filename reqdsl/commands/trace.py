@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-import sys
 from pathlib import Path
+
+from ..cli import error_line
 
 NAME = "trace"
 HELP = "show what an element rests on (up) and what depends on it (down)"
@@ -33,12 +34,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         project = load_project(args.path, use_cache=use_cache)
     except ProjectError as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))
         return EXIT_FAILURE
     if args.id not in project.index:
         close = difflib.get_close_matches(args.id, list(project.index), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
-        print(f"reqdsl: no element `{args.id}` in the project{hint}", file=sys.stderr)
+        error_line(f"no element `{args.id}` in the project{hint}")
         return EXIT_FAILURE
     directions = ["up"] if args.up else ["down"] if args.down else ["up", "down"]
     trees = {name: impact_tree(project, args.id, name) for name in directions}  # type: ignore[arg-type]

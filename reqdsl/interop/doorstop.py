@@ -12,7 +12,9 @@ one YAML file per item) to `.req` documents, one per Doorstop document.
   own become custom fields; Doorstop's review stamps (`reviewed`, link fingerprints)
   are its own bookkeeping and are not imported (the report says so).
 
-YAML is read with `yaml.safe_load` (no Python objects are built from tags).
+YAML is read with `yaml.safe_load` (no Python objects are built from tags), each file
+bounded in size. Symbolic links in the tree (item files, document folders) are not
+followed; the report lists each one skipped.
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ from .importing import (
     ImportFailure,
     ImportResult,
     link_field,
+    note_links,
     put_field,
+    read_input,
     title_from,
+    tree_files,
 )
 
 _STANDARD = frozenset(
@@ -50,9 +55,10 @@ class _Document:
 def _load_yaml(path: Path) -> Any:
     import yaml
 
+    data = read_input(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return yaml.safe_load(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise ImportFailure(f"cannot read `{path}`: {error}") from error
 
 
@@ -63,15 +69,23 @@ def _level_key(value: Any) -> tuple[int, ...]:
     return tuple(parts) or (1,)
 
 
-def _scan(source: Path) -> list[_Document]:
+def _scan(source: Path) -> tuple[list[_Document], list[str]]:
+    """The documents of the tree, and the links left out (see importing.tree_files)."""
+    files, links = tree_files(source, ".yml")
+    by_folder: dict[Path, list[Path]] = {}
+    for path in files:
+        by_folder.setdefault(path.parent, []).append(path)
     documents = []
-    for config in sorted(source.rglob(".doorstop.yml")):
+    for folder, paths in sorted(by_folder.items()):
+        config = folder / ".doorstop.yml"
+        if config not in paths:
+            continue
         data = _load_yaml(config) or {}
         settings = data.get("settings", {}) if isinstance(data, dict) else {}
-        prefix = str(settings.get("prefix") or config.parent.name)
+        prefix = str(settings.get("prefix") or folder.name)
         parent = settings.get("parent")
-        document = _Document(prefix, str(parent) if parent else None, config.parent)
-        for path in sorted(config.parent.glob("*.yml")):
+        document = _Document(prefix, str(parent) if parent else None, folder)
+        for path in paths:
             if path.name.startswith("."):
                 continue
             item = _load_yaml(path)
@@ -80,7 +94,7 @@ def _scan(source: Path) -> list[_Document]:
         documents.append(document)
     if not documents:
         raise ImportFailure(f"no Doorstop document (.doorstop.yml) under `{source}`")
-    return documents
+    return documents, links
 
 
 def _links(item: dict[str, Any]) -> list[str]:
@@ -213,4 +227,7 @@ def _text(value: Any) -> str:
 def import_doorstop(source: Path) -> ImportResult:
     if not source.is_dir():
         raise ImportFailure(f"`{source}` is not a folder")
-    return DoorstopImport(_scan(source)).run()
+    documents, links = _scan(source)
+    result = DoorstopImport(documents).run()
+    note_links(result, links)
+    return result

@@ -67,8 +67,19 @@ def checkout(project: Path, revision: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="reqdsl-rev-") as temp:
         root = Path(temp)
         with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-            archive.extractall(root, filter="data")
+            archive.extractall(root, filter=_inside_only)
         yield root
+
+
+def _inside_only(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's `data` filter, except that a member it refuses (a link to an absolute
+    path or out of the folder, a device) is left out instead of failing the whole
+    revision: a repository may hold such a link, and reqdsl would never read through it
+    (scan_project does not read a `.req` link that leads out of the project)."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
 
 
 def load_revision(project: Path, revision: str) -> Project:

@@ -13,6 +13,7 @@ the report that `reqdsl import` prints.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -65,10 +66,14 @@ class ImportResult:
         self.mappings[line] += 1
 
     def report(self) -> str:
+        """The mapping report for the terminal. Its lines quote foreign attribute names
+        and IDs: every control and bidi character in them is made visible and inert."""
+        from ..render.text import printable
+
         lines = ["mapping:"]
         lines += [f"  {line}  (x{count})" for line, count in sorted(self.mappings.items())]
         lines += [f"note: {note}" for note in self.notes]
-        return "\n".join(lines) + "\n"
+        return "".join(printable(line) + "\n" for line in lines)
 
 
 class IdMaker:
@@ -291,6 +296,49 @@ def _toml_key(name: str) -> str:
 
 class ImportFailure(Exception):
     """The source cannot be imported; the message says why."""
+
+
+# ---------------------------------------------------------------------- reading
+def tree_files(source: Path, suffix: str) -> tuple[list[Path], list[str]]:
+    """Every regular file under `source` whose name ends with `suffix`, sorted, and the
+    symbolic links met instead (to such a file, or to a folder), as paths relative to
+    `source`. No link is followed: a tree from someone else may link `REQ002.yml` to
+    `~/.config/gh/hosts.yml`, whose token would be copied into the imported project."""
+    files: list[Path] = []
+    links: list[str] = []
+    for folder, dirs, names in os.walk(source, followlinks=False):
+        base = Path(folder)
+        dirs.sort()
+        for name in dirs:
+            if (base / name).is_symlink():
+                links.append((base / name).relative_to(source).as_posix())
+        for name in names:
+            path = base / name
+            if not name.endswith(suffix):
+                continue
+            if path.is_symlink():
+                links.append(path.relative_to(source).as_posix())
+            elif path.is_file():
+                files.append(path)
+    return sorted(files), sorted(links)
+
+
+def note_links(result: ImportResult, links: list[str]) -> None:
+    for link in links:
+        result.notes.append(
+            f"skipped `{link}`: a symbolic link (links in an imported tree are not followed)"
+        )
+
+
+def read_input(path: Path, *, follow_links: bool = False) -> bytes:
+    """The bytes of one source file, bounded (util.files.read_bounded); raises
+    ImportFailure. `follow_links` only for the file the user named."""
+    from ..util.files import read_bounded
+
+    try:
+        return read_bounded(path, follow_links=follow_links)
+    except OSError as error:
+        raise ImportFailure(f"cannot read `{path}`: {error.strerror or error}") from error
 
 
 def write_import(result: ImportResult, out: Path, *, name: str | None, force: bool) -> list[Path]:

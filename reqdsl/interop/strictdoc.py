@@ -13,6 +13,9 @@ rationale, STATUS, TAGS and other fields by name (`importing.put_field`); a `Par
 relation -> `refines` within a document level (`derives-from` across levels); a `Child`
 relation -> the same link from the child; `File` relations and anything else ->
 custom fields.
+
+Under a folder, symbolic links (to a `.sdoc` file or to a folder) are not followed; the
+report lists each one skipped. Every file read is bounded in size.
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from .importing import (
     ImportFailure,
     ImportResult,
     link_field,
+    note_links,
     put_field,
+    read_input,
     title_from,
+    tree_files,
 )
 
 _HEADER = re.compile(r"^\[(\[?)(/?)([A-Z][A-Z0-9_]*)\]?\]\s*$")
@@ -202,15 +208,18 @@ class SdocImport:
 
 
 def import_strictdoc(source: Path, level: str = "system") -> ImportResult:
-    files = [source] if source.is_file() else sorted(source.rglob("*.sdoc"))
+    named = source.is_file()  # a file the user names is read even through a link
+    files, links = ([source], []) if named else tree_files(source, ".sdoc")
     if not files:
         raise ImportFailure(f"no .sdoc file in `{source}`")
     importer = SdocImport(level)
     for path in files:
+        data = read_input(path, follow_links=named)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
             raise ImportFailure(f"cannot read `{path}`: {error}") from error
         importer.document(parse_sdoc(text, path.name), path.stem)
     importer.relations()
+    note_links(importer.result, links)
     return importer.result

@@ -1,7 +1,8 @@
 """The traceability matrix as an Excel workbook (openpyxl): a header row, frozen, with
 filters; every cell written as text and neutralised (openpyxl would store a string
 starting with `=` as a formula). The workbook's dates are fixed, so that the same
-project gives the same bytes."""
+project gives the same bytes. A control character, which a worksheet cannot hold
+(openpyxl refuses it), is written as its visible picture, as on the terminal."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def matrix_xlsx(rows: list[MatrixRow], title: str = "Traceability") -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([neutralise_cell(cell) for cell in row.cells()])
+        sheet.append([_cell_text(cell) for cell in row.cells()])
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.data_type = "s"  # text, never a formula or a number
@@ -44,6 +45,19 @@ def matrix_xlsx(rows: list[MatrixRow], title: str = "Traceability") -> bytes:
     return buffer.getvalue()
 
 
+def _cell_text(text: str) -> str:
+    return neutralise_cell(_visible(text))
+
+
+def _visible(text: str) -> str:
+    """`text` without the characters a worksheet cannot hold: each becomes its picture."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from ..render.text import printable
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda found: printable(found[0]), text)
+
+
 def _sheet_title(title: str) -> str:
-    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in _visible(title)).strip()
     return (cleaned or "Traceability")[:31]

@@ -93,10 +93,16 @@ def load_config(root: Path) -> Config:
     if "sources" in project:
         config.sources = _string_list(project["sources"], "project.sources")
         for source in config.sources:
-            if Path(source).is_absolute() or ".." in Path(source).parts:
+            # Resolved too: an entry that is a link out of the project (`ext -> /`) would
+            # have the whole file system walked, and its paths printed and published.
+            if (
+                Path(source).is_absolute()
+                or ".." in Path(source).parts
+                or not (root / source).resolve().is_relative_to(root.resolve())
+            ):
                 raise ConfigError(
                     f"{CONFIG_NAME}: `project.sources` entry `{source}` must be a "
-                    "folder inside the project"
+                    "folder inside the project (it may not be a link out of it)"
                 )
     if "documents" in project:
         config.document_order = _string_list(project["documents"], "project.documents")

@@ -1,4 +1,5 @@
-"""Writing files without ever leaving half a file behind."""
+"""Writing files without ever leaving half a file behind; reading files reqdsl did not
+write within bounds."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
@@ -26,15 +28,19 @@ class ReadRefused(OSError):
     """A file reqdsl will not read: too large, not a regular file, or a symbolic link."""
 
 
-def read_bounded(path: Path, limit: int, *, follow_symlinks: bool = False) -> bytes:
-    """The bytes of `path`, a regular file of at most `limit` bytes, else ReadRefused (an
-    OSError, so callers that tolerate unreadable files tolerate these too).
+# The most reqdsl reads of one input file it did not write (an imported item, a ReqIF
+# file): far above any real one, and a bound on the memory a planted file can take.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
 
-    For files reqdsl did not write itself: a symbolic link to `/dev/zero`, a FIFO or a
-    gigabyte file must cost a refusal, never all the memory (open with O_NONBLOCK so a
-    FIFO does not block, O_NOFOLLOW so a link is not followed)."""
+
+def read_bounded(path: Path, limit: int = MAX_INPUT_BYTES, *, follow_links: bool = False) -> bytes:
+    """The bytes of the regular file `path`, else ReadRefused (an OSError, so callers that
+    tolerate unreadable files tolerate these too) if it is larger than `limit`, is not a
+    regular file (a FIFO would block, /dev/zero never end), or, unless `follow_links`, is
+    a symbolic link (checked by the kernel when opening, so a link swapped in after a
+    walk saw a file is not followed either)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    if not follow_symlinks:
+    if not follow_links:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         handle = os.open(path, flags)
@@ -42,13 +48,24 @@ def read_bounded(path: Path, limit: int, *, follow_symlinks: bool = False) -> by
         if error.errno == errno.ELOOP:
             raise ReadRefused(errno.ELOOP, "it is a symbolic link", str(path)) from error
         raise
+    too_large = f"larger than {limit:,} bytes, the most reqdsl reads"
     with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise ReadRefused(errno.EINVAL, "it is not a regular file", str(path))
-        if info.st_size > limit:
-            raise ReadRefused(errno.EFBIG, f"it is larger than {limit:,} bytes", str(path))
-        data = stream.read(limit + 1)
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise ReadRefused(errno.EINVAL, "not a regular file", str(path))
+        if status.st_size > limit:
+            raise ReadRefused(errno.EFBIG, too_large, str(path))
+        data = read_upto(stream, status.st_size, limit)
     if len(data) > limit:  # grew while being read
-        raise ReadRefused(errno.EFBIG, f"it is larger than {limit:,} bytes", str(path))
+        raise ReadRefused(errno.EFBIG, too_large, str(path))
+    return data
+
+
+def read_upto(stream: BinaryIO, size: int, limit: int) -> bytes:
+    """The rest of `stream`, a file fstat says holds `size` bytes, but at most `limit` + 1
+    bytes (more than `limit` means too large). read(n) allocates n bytes up front, so
+    the bound is asked for only if the file grew after the fstat."""
+    data = stream.read(size + 1)
+    if len(data) > size:
+        data += stream.read(limit + 1 - len(data))
     return data
