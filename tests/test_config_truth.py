@@ -133,3 +133,18 @@ def test_build_of_a_file_says_what_it_expects(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0
     assert "give the project folder" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_a_folder_with_no_req_file_is_no_clean_check(tmp_path: Path) -> None:
+    result = run_reqdsl("check", str(tmp_path))
+    assert result.returncode == 2
+    assert "no .req file" in result.stderr and result.stderr.count("\n") == 1
+    assert "100" not in result.stdout + result.stderr
+
+
+def test_a_sources_folder_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
+    project = _project(tmp_path, '[project]\nsources = [".", "requirements"]\n')
+    result = run_reqdsl("check", str(project))
+    assert result.returncode == 2
+    assert "`requirements`, which is not a folder" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -225,3 +225,26 @@ def test_read_bounded_refuses_links_devices_and_large_files(tmp_path: Path) -> N
     os.mkfifo(fifo)
     with pytest.raises(ReadRefused):  # no writer: must not block
         read_bounded(fifo, 100)
+
+
+def test_the_language_server_reads_no_link_out_of_the_project(tmp_path: Path) -> None:
+    """Finding 8: with a broken reqdsl.toml, the language server's own loader read `.req`
+    links that resolve outside the project (`reqdsl check` never did). Both now read a
+    project's files through one function (reqdsl.model.sources.read_source)."""
+    from reqdsl.lsp.workspace import ProjectState
+
+    secret = tmp_path / "secret.req"
+    secret.write_text('document LEAK "API_TOKEN=hunter2" { level: system }\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "a.req").write_text('document D "d" { level: software }\n')
+    (project / "leak.req").symlink_to(secret)
+    for toml in ("[project\nbroken", None):
+        if toml is not None:
+            (project / "reqdsl.toml").write_text(toml)
+        state = ProjectState(project)
+        state.load()
+        assert "hunter2" not in state.files["leak.req"].source.text
+        assert all(element.id != "LEAK" for element in state.project.elements)
+        messages = [d.message for d in state.diagnostics.get("leak.req", [])]
+        assert any("outside the project" in message for message in messages), messages

@@ -99,6 +99,8 @@ def test_files_of_an_earlier_run_are_not_removed_through_a_link(tmp_path: Path) 
     (out / "traceability").symlink_to(victim)  # the manifest is genuine: it lists them
     for path in project.glob("*.req"):
         path.unlink()  # no diagram any more: every file of the last run goes
+    # (one file left, with no element: a folder with no .req file at all is exit 2)
+    (project / "empty.req").write_text("# nothing yet\n", encoding="utf-8")
     done = run_reqdsl("diagrams", str(project), "-o", str(out), "--format", "puml")
     assert done.returncode == 0, done.stderr
     assert _snapshot(victim) == before

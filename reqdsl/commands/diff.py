@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
                 if not folder.is_dir():
                     error_line(f"`{folder}` is not a folder")
                     return EXIT_FAILURE
-            old = load_project(args.paths[0], use_cache=use_cache)
-            new = load_project(args.paths[1], use_cache=use_cache)
+            # A diff is no check: an empty side means "everything added" (or removed).
+            old = load_project(args.paths[0], use_cache=use_cache, allow_empty=True)
+            new = load_project(args.paths[1], use_cache=use_cache, allow_empty=True)
             diff = diff_projects(old, new, str(args.paths[0]), str(args.paths[1]))
     except (RevisionError, ProjectError) as error:
         error_line(str(error))

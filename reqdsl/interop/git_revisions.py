@@ -86,7 +86,7 @@ def load_revision(project: Path, revision: str) -> Project:
     from ..model.project import load_project
 
     with checkout(project, revision) as folder:
-        return load_project(folder, use_cache=False)
+        return load_project(folder, use_cache=False, allow_empty=True)  # before any .req
 
 
 def baseline_diff(

@@ -20,6 +20,7 @@ from ..model.binder import bind_file
 from ..model.config import CONFIG_NAME, Config, ConfigError, load_config
 from ..model.elements import ModelElement
 from ..model.project import Project, ProjectError, discover, link_project, load_project
+from ..model.sources import read_source, scan_project
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile
 from ..source import SourceFile, Span, normalise_text
@@ -44,10 +45,11 @@ def _syntax_diagnostic(relpath: str, message: str, span: Span, hint: str | None)
     return Diagnostic("SY001", Severity.ERROR, message, relpath, span, hint=hint)
 
 
-def read_file(relpath: str, path: Path) -> FileState:
-    """Read and parse one file from disk."""
+def read_file(root: Path, relpath: str, path: Path) -> FileState:
+    """Read and parse one file from disk, as `reqdsl check` reads it (read_source: never
+    a link out of the project, bounded)."""
     try:
-        data = path.read_bytes()
+        data = read_source(root.resolve(), path)
     except OSError as error:
         problem = _syntax_diagnostic(
             relpath, f"cannot read the file: {error.strerror or error}", _START,
@@ -155,7 +157,8 @@ class ProjectState:
         self.config_problem = None
         self.bound = {}
         try:
-            project = load_project(self.root)
+            # An editor may open a folder before its first .req file is saved.
+            project = load_project(self.root, scan=scan_project(self.root, allow_empty=True))
         except ProjectError as error:
             log.warning("%s: %s", self.root, error)
             self.config_problem = Diagnostic(
@@ -196,7 +199,8 @@ class ProjectState:
             except CatalogError as error:
                 log.warning("catalogue %s: %s", scheme, error)
         self.files = {
-            relpath: read_file(relpath, path) for relpath, path in discover(self.root, self.config)
+            relpath: read_file(self.root, relpath, path)
+            for relpath, path in discover(self.root, self.config)
         }
 
     # ------------------------------------------------------------------ editing
@@ -222,7 +226,7 @@ class ProjectState:
             return
         path = self.root / relpath
         if path.is_file():
-            self.files[relpath] = read_file(relpath, path)
+            self.files[relpath] = read_file(self.root, relpath, path)
         else:
             self.files.pop(relpath, None)
 

@@ -194,9 +194,12 @@ def _load_all(jobs: list[_Job], cache: ParseCache, custom_fields: CustomFields) 
     return loaded
 
 
-def load_project(root: Path, *, use_cache: bool = True, scan: Scan | None = None) -> Project:
-    """Parse (through the cache), bind and resolve a project; `scan` if already read."""
-    scan = scan or scan_project(root)
+def load_project(
+    root: Path, *, use_cache: bool = True, scan: Scan | None = None, allow_empty: bool = False
+) -> Project:
+    """Parse (through the cache), bind and resolve a project; `scan` if already read.
+    `allow_empty`: a project with no `.req` file is loaded, not refused (scan_project)."""
+    scan = scan or scan_project(root, allow_empty=allow_empty)
     project = Project(root=root, config=scan.config)
     _load_catalogs(project)
     gc_was_enabled = gc.isenabled()

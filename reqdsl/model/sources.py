@@ -7,6 +7,7 @@ reqdsl/result_cache.py) without paying for the rest.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from pathlib import Path
 from .. import __version__
 from ..resources import grammar_path
 from ..source import DecodeProblem, SourceFile, decode_source, normalise_text
-from .config import Config, ConfigError, load_config
+from ..util.files import read_bounded
+from .config import CONFIG_NAME, Config, ConfigError, load_config
 
 
 class ProjectError(Exception):
@@ -84,27 +86,56 @@ def discover(root: Path, config: Config) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def scan_project(root: Path) -> Scan:
-    """Read the configuration and every file (bytes decoded, line endings normalised)."""
+class EmptyProject(ProjectError):
+    """The project has no `.req` file, or a `sources` folder does not exist: nothing (or
+    less than configured) would be checked, and a clean result would mean nothing."""
+
+
+OUTSIDE = "it is a symbolic link to a file outside the project"
+
+
+def read_source(resolved_root: Path, path: Path) -> bytes:
+    """The bytes of a `.req` file found in the project: the one way every entry point
+    reads one (check, build, the language server). A link that resolves outside the
+    project is not read: a `.req` link to /proc/self/environ or ~/.ssh would be quoted in
+    diagnostics, and from there in a public CI log. Reads are bounded (a planted
+    /dev/zero or FIFO costs a refusal, never the memory); links inside the project are
+    followed."""
+    if not path.resolve().is_relative_to(resolved_root):
+        raise OSError(errno.EACCES, OUTSIDE, str(path))
+    return read_bounded(path, follow_links=True)
+
+
+def scan_project(root: Path, *, allow_empty: bool = False) -> Scan:
+    """Read the configuration and every file (bytes decoded, line endings normalised).
+    Raises EmptyProject when a configured `sources` folder does not exist or when there
+    is no `.req` file at all (exit 2, like any configuration failure: "0 files, coverage
+    100 %" is no check), unless `allow_empty` (an old git revision, an editor's folder
+    before its first file is saved)."""
     if not root.is_dir():
         raise ProjectError(f"`{root}` is not a folder")
     try:
         config = load_config(root)
     except ConfigError as error:
         raise ProjectError(str(error)) from error
+    missing = [source for source in config.sources if not (root / source).is_dir()]
+    if missing and not allow_empty:
+        raise EmptyProject(
+            f"{CONFIG_NAME}: `project.sources` names `{missing[0]}`, which is not a folder "
+            f"of `{root}`; correct the entry or create the folder"
+        )
     scan = Scan(root=root, config=config)
     resolved_root = root.resolve()
-    for relpath, path in discover(root, config):
-        if not path.resolve().is_relative_to(resolved_root):
-            # A `.req` link to /proc/self/environ or ~/.ssh would be quoted in
-            # diagnostics, and from there in a public CI log: never read outside.
-            scan.files.append(
-                ScannedFile(relpath, path, SourceFile(relpath, "", path), "",
-                            unreadable="it is a symbolic link to a file outside the project")
-            )
-            continue
+    found = discover(root, config)
+    if not allow_empty and not found:
+        where = ", ".join(f"`{source}`" for source in config.sources)
+        raise EmptyProject(
+            f"no .req file in `{root}` (searched {where}); give the project folder, or "
+            "`reqdsl init` to start one"
+        )
+    for relpath, path in found:
         try:
-            data = path.read_bytes()
+            data = read_source(resolved_root, path)
         except OSError as error:
             scan.files.append(
                 ScannedFile(
