@@ -16,6 +16,7 @@ never breaks the generated mkdocs.yml, and a diagram is judged by its markup, no
 from __future__ import annotations
 
 import json
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -245,6 +246,18 @@ def test_noncharacters_in_titles_build(tmp_path: Path) -> None:
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not any(c in NONCHARACTERS for c in html), page
+
+
+def test_noncharacters_in_titles_keep_their_diagrams(tmp_path: Path) -> None:
+    """PlantUML crashed on U+FFFE and U+FFFF in a label (its SVG writer refuses them)."""
+    req = NONCHARACTER_REQ.format(bad=NONCHARACTERS + BIDI)
+    checked, _, _ = check_project(write_project(tmp_path / "p", "x", req), use_cache=False)
+    drawn = site_diagrams(checked, use_cache=False)
+    assert drawn.failed == {} and drawn.note is None, drawn.failed
+    assert drawn.svgs
+    for path, text in drawn.svgs.items():
+        assert not any(c in NONCHARACTERS + BIDI for c in text), path
+    assert any("Spec \ufffd" in unescape(text) for text in drawn.svgs.values())
 
 
 # ------------------------------------------------------------------ SVG check
