@@ -4,10 +4,10 @@ A text block is rendered here, at generation time, by a Python-Markdown instance
 raw HTML turned off (the `html_block` preprocessor and the inline `html` pattern are
 removed, so `<script>` is shown as text) and no `attr_list` (which would let `{: onclick=…}`
 through). Fenced code is rendered as a plain `<pre><code>`: what follows the opening fence
-(a language, or `{#id .class key=value}`) is ignored, where Python-Markdown's
-`fenced_code` extension turns it into an id and classes, and Material treats some of them as its
-own (`<pre id="__config">` would replace the theme's configuration, `<pre class="mermaid">`
-loads mermaid from a CDN). A tree processor then keeps only links to `http:`, `https:` and
+(a language, or `{#id .class key=value}`) is ignored. Python-Markdown's `fenced_code`
+extension would make it an id and classes, and Material reads some as its own: `<pre
+id="__config">` would replace the theme's configuration, `<pre class="mermaid">` loads
+mermaid from a CDN. A tree processor then keeps only links to `http:`, `https:` and
 `mailto:` and to `#ID` of an element of the project (rewritten to that element's page),
 turns images into their alternative text (a site that works offline fetches nothing from
 another host, and `.req` files carry no image files), and demotes headings so that a text
@@ -100,7 +100,7 @@ class _Sanitiser(Treeprocessor):  # type: ignore[misc]  # Python-Markdown has no
             element.set("class", "rq-dead-link")
 
 
-class _PlainFences(FencedBlockPreprocessor):
+class _PlainFences(FencedBlockPreprocessor):  # type: ignore[misc]  # no types
     """Fenced code as `<pre><code>` and nothing else: the text after the opening fence
     (a language, `{#id .class key=value}`) is dropped, never made into attributes."""
 
