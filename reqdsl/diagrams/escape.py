@@ -21,6 +21,8 @@ import re
 import textwrap
 import unicodedata
 
+from ..util.unicode import NONCHARACTERS
+
 # Kept as written anywhere but at the start of a label (where creole reads `.`, `,`
 # or `?` as nothing, but `...` starts a delay in a sequence diagram).
 _INERT = frozenset(".,?")
@@ -46,7 +48,8 @@ ELLIPSIS = "\u2026"
 def normalise(text: str, limit: int | None = DEFAULT_LIMIT) -> str:
     """One line of plain text: every run of white space (line breaks, tabs, Unicode line
     and paragraph separators) becomes one space, control and invisible format characters
-    go, lone surrogates become U+FFFD; cut to `limit` characters with an ellipsis."""
+    go, lone surrogates and noncharacters become U+FFFD; cut to `limit` characters with an
+    ellipsis."""
     if text.isascii() and text.isprintable():  # no line breaks, controls or invisibles
         flat = " ".join(text.split())
     else:
@@ -62,7 +65,7 @@ def _clean(text: str) -> str:
         category = unicodedata.category(char)
         if char.isspace() or category in ("Cc", "Zl", "Zp"):
             out.append(" ")
-        elif category == "Cs":
+        elif category == "Cs" or ord(char) in NONCHARACTERS:  # PlantUML crashes on U+FFFF
             out.append("\ufffd")
         elif category != "Cf" or char in _KEPT_FORMAT:
             out.append(char)

@@ -11,7 +11,8 @@ PlantUML runs sandboxed (`PLANTUML_SECURITY_PROFILE=SANDBOX`: no `!include` of f
 URLs, no `%load_json`, no `<img:...>` of local files), headless, without metadata, with
 the Smetana layout (no Graphviz), with the fonts reqdsl ships, in an empty temporary
 folder. A diagram PlantUML cannot draw comes back as an image of the error (or its
-"Welcome to PlantUML" page); those are recognised and reported, never passed on.
+"Welcome to PlantUML" page); those are recognised and reported, never passed on, and so
+is an SVG holding active markup (reqdsl.diagrams.svgcheck).
 """
 
 from __future__ import annotations
@@ -28,14 +29,10 @@ from pathlib import Path
 
 from .fonts import write_fontconfig
 from .runtime import RenderUnavailable, Runtime
+from .svgcheck import svg_problem
 
 _TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 _LINE_MARK = re.compile(r"\[From string \(line (\d+)\) \]")
-# Markup an SVG embedded in a page must never carry. PlantUML emits none of it for the
-# diagrams reqdsl writes; if it ever did, the diagram is refused. Only markup is searched:
-# text content (where a label saying "javascript:" ends up, escaped) is left out first.
-_UNSAFE = re.compile(r"<script|<foreignobject|<iframe|<object|<embed|javascript:|\son\w+\s*=", re.I)
-_CONTENT = re.compile(r">[^<]*<|<!--.*?-->", re.S)
 BASE_SECONDS = 60.0
 SECONDS_PER_DIAGRAM = 10.0
 LARGE_BATCH = 400_000  # characters of PlantUML
@@ -89,9 +86,8 @@ def diagnose(svg: str) -> str | None:
     crashed = any("has crashed" in text for text in texts)
     welcome = "Welcome to PlantUML!" in texts
     if not crashed and not welcome and "data-diagram-type=" in svg:
-        if _UNSAFE.search(_CONTENT.sub("><", svg)):
-            return "the SVG holds active content (a script or an event handler); refused"
-        return None
+        problem = svg_problem(svg)  # active markup, judged by structure (see svgcheck)
+        return None if problem is None else f"the SVG {problem}; refused"
     if crashed:
         return "PlantUML crashed: " + (texts[0] if texts else "no message")
     line = next((match.group(1) for text in texts if (match := _LINE_MARK.search(text))), None)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from ..diagnostics import Diagnostic, Severity, Summary
 from ..source import SourceFile, Span
+from ..util.unicode import BIDI_CONTROLS
 
 TAB_SIZE = 4
 
@@ -117,8 +118,7 @@ class _Style:
 _CONTROL = {code: 0x2400 + code for code in range(0x20) if code != 0x09}
 _CONTROL[0x7F] = 0x2421
 _CONTROL.update({code: 0xFFFD for code in range(0x80, 0xA0)})
-_CONTROL.update({code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F),
-                                            *range(0x2066, 0x206A))})
+_CONTROL.update(dict.fromkeys(BIDI_CONTROLS, 0xFFFD))
 
 
 def printable(text: str) -> str:

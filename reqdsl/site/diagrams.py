@@ -7,12 +7,13 @@ the PlantUML source and a note instead. Pages ask `SiteDiagrams.figure()` for a 
 its source path (`data-flow.puml`, `activity/ACT-LOGIN.puml`, ...).
 
 SVGs are shipped as files and shown through `<img>`, where a browser runs no script and
-loads nothing else; an SVG holding a script or a `javascript:` URL is not shipped at all.
+loads nothing else; an SVG holding active markup (a script, an event handler, a link or a
+style that leads outside the file: reqdsl.diagrams.svgcheck) is not shipped at all. The
+check runs here too, on every SVG, since most come from the cache.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -20,7 +21,6 @@ from ..model.project import Project
 from .html import esc, relative_url
 
 FOLDER = "diagrams"
-_UNSAFE_SVG = re.compile(r"<\s*script|javascript\s*:|<\s*foreignObject", re.IGNORECASE)
 _TITLES = {
     "use-cases": "Use cases",
     "data-model": "Data model",
@@ -91,6 +91,7 @@ def site_diagrams(project: Project, *, render: bool = True, use_cache: bool = Tr
         return SiteDiagrams(note="diagrams turned off for this build (--no-diagrams)")
     try:
         from ..diagrams import build_diagrams
+        from ..diagrams.svgcheck import svg_problem
     except ImportError as error:  # an installation without the diagrams package
         return SiteDiagrams(note=f"diagrams are not available: {error}")
     try:
@@ -101,8 +102,9 @@ def site_diagrams(project: Project, *, render: bool = True, use_cache: bool = Tr
     if build.unavailable is not None:
         result.note = build.unavailable
     for path, svg in build.result.svgs.items():
-        if _UNSAFE_SVG.search(svg):
-            result.failed[path] = "the SVG holds a script or a javascript: URL"
+        problem = svg_problem(svg)
+        if problem is not None:
+            result.failed[path] = f"the SVG {problem}; refused"
         else:
             result.svgs[path] = svg
     if result.failed and result.note is None:

@@ -10,6 +10,9 @@ Every piece of text from a `.req` file reaches a page through `esc` (HTML) or `m
 (a Markdown heading); `.req` text blocks go through `reqdsl.site.textblock`. Control
 characters are dropped on the way: Python-Markdown marks its stashed HTML with STX/ETX
 characters, so a title holding them could otherwise splice raw HTML into a page.
+Bidirectional controls, noncharacters and lone surrogates become U+FFFD
+(`reqdsl.util.unicode.visible`): they would reorder what a reader sees, or make the
+generated YAML (front matter, `mkdocs.yml`) unreadable.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import quote
 
+from ..util.unicode import NOT_TEXT_CLASS, visible
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HTML_ESCAPES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
 )
-_PLAIN = re.compile(r"[^&<>\"'\x00-\x1f\x7f-\x9f]*")
+_PLAIN = re.compile(f"[^&<>\"'\\x00-\\x1f\\x7f-\\x9f{NOT_TEXT_CLASS}]*")
 # The characters Python-Markdown unescapes with toc, attr_list and tables loaded
 # (`Markdown.ESCAPED_CHARS`; `>` goes as an entity instead).
 MD_ESCAPABLE = "\\`*_{}[]()#+-.!|"
@@ -47,11 +52,12 @@ _SAFE_ANCHOR = re.compile(r"[^\W\d_][\w.\-]*")
 
 def esc(text: object) -> str:
     """`text` as HTML text or attribute value: `& < > " '` as entities, control
-    characters dropped, tabs and newlines kept (a `<br>` is `esc_lines`' job)."""
+    characters dropped, bidirectional controls and noncharacters as U+FFFD, tabs and
+    newlines kept (a `<br>` is `esc_lines`' job)."""
     value = str(text)
     if _PLAIN.fullmatch(value):
         return value
-    return _CONTROL.sub("", value).translate(_HTML_ESCAPES)
+    return _CONTROL.sub("", visible(value)).translate(_HTML_ESCAPES)
 
 
 def esc_lines(text: str) -> str:
@@ -62,9 +68,10 @@ def esc_lines(text: str) -> str:
 def md_text(text: str) -> str:
     """`text` as the inline Markdown of a one-line heading: every character Python-Markdown
     (with the site's extensions) treats as markup is backslash-escaped, `& < >` become
-    entities, control characters are dropped and line breaks become spaces. Escaping only
-    what Python-Markdown unescapes matters: `\\~` would be shown with its backslash."""
-    return _CONTROL.sub("", text).translate(_MD_HEADING)
+    entities, control characters are dropped, bidirectional controls and noncharacters
+    become U+FFFD, and line breaks become spaces. Escaping only what Python-Markdown
+    unescapes matters: `\\~` would be shown with its backslash."""
+    return _CONTROL.sub("", visible(text)).translate(_MD_HEADING)
 
 
 def is_safe_anchor(anchor: str) -> bool:

@@ -3,11 +3,22 @@
 A text block is rendered here, at generation time, by a Python-Markdown instance with
 raw HTML turned off (the `html_block` preprocessor and the inline `html` pattern are
 removed, so `<script>` is shown as text) and no `attr_list` (which would let `{: onclick=…}`
-through). A tree processor then keeps only links to `http:`, `https:` and `mailto:` and
-to `#ID` of an element of the project (rewritten to that element's page), turns images
-into their alternative text (a site that works offline fetches nothing from another host,
-and `.req` files carry no image files), and demotes headings so that a text block cannot
-add entries to the page's table of contents. The result is embedded in a page's raw HTML.
+through). Fenced code is rendered as a plain `<pre><code>`: what follows the opening fence
+(a language, or `{#id .class key=value}`) is ignored. Python-Markdown's `fenced_code`
+extension would make it an id and classes, and Material reads some as its own: `<pre
+id="__config">` would replace the theme's configuration, `<pre class="mermaid">` loads
+mermaid from a CDN. A tree processor then keeps only links to `http:`, `https:` and
+`mailto:` and to `#ID` of an element of the project (rewritten to that element's page),
+turns images into their alternative text (a site that works offline fetches nothing from
+another host, and `.req` files carry no image files), and demotes headings so that a text
+block cannot add entries to the page's table of contents.
+
+Last, the HTML goes through nh3 (the Ammonia sanitiser) with an allowlist of exactly what
+this renderer emits: its tags, `href`/`title` on links, `start` on lists, `align` on table
+cells, and reqdsl's own `rq-*` classes. Whatever a Python-Markdown extension might let
+through one day, user text cannot choose an id, a class or an attribute. The result is
+embedded in a page's raw HTML. Bidirectional controls and noncharacters become U+FFFD
+first (`reqdsl.util.unicode.visible`), as everywhere on the site.
 """
 
 from __future__ import annotations
@@ -17,12 +28,32 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
 import markdown
+import nh3
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from ..util.unicode import visible
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _EXTERNAL = ("http://", "https://", "mailto:")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_REL = "noopener noreferrer nofollow"
+_ALIGN = {"left", "center", "right"}
+# Exactly what Python-Markdown (with the extensions below) and `_Sanitiser` emit.
+_CLEANER = nh3.Cleaner(
+    tags={"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "hr",
+          "a", "span", "table", "thead", "tbody", "tr", "th", "td"},
+    attributes={"a": {"href", "title"}, "span": {"title"}, "ol": {"start"}},
+    tag_attribute_values={"a": {"rel": {_REL}}, "th": {"align": _ALIGN}, "td": {"align": _ALIGN}},
+    allowed_classes={
+        "a": {"rq-external"},
+        "span": {"rq-dead-link", "rq-image-omitted"},
+        "p": {"rq-text-heading"},
+    },
+    link_rel=None,  # `_Sanitiser` sets `rel` on external links only
+    url_schemes={"http", "https", "mailto"},
+)  # fmt: skip
 
 Resolver = Callable[[str], str | None]  # `ID` -> URL of its anchor, or None
 
@@ -58,7 +89,7 @@ class _Sanitiser(Treeprocessor):  # type: ignore[misc]  # Python-Markdown has no
             element.set("title", title)
         if href.lower().startswith(_EXTERNAL):
             element.set("href", href)
-            element.set("rel", "noopener noreferrer nofollow")
+            element.set("rel", _REL)
             element.set("class", "rq-external")
             return
         target = self.resolve(href[1:]) if href.startswith("#") and len(href) > 1 else None
@@ -69,13 +100,32 @@ class _Sanitiser(Treeprocessor):  # type: ignore[misc]  # Python-Markdown has no
             element.set("class", "rq-dead-link")
 
 
+class _PlainFences(FencedBlockPreprocessor):  # type: ignore[misc]  # no types
+    """Fenced code as `<pre><code>` and nothing else: the text after the opening fence
+    (a language, `{#id .class key=value}`) is dropped, never made into attributes."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        index = 0
+        while match := self.FENCED_BLOCK_RE.search(text, index):
+            code = f"<pre><code>{self._escape(match.group('code'))}</code></pre>"
+            placeholder = self.md.htmlStash.store(code)
+            text = f"{text[: match.start()]}\n{placeholder}\n{text[match.end() :]}"
+            index = match.start() + 1 + len(placeholder)
+        return text.split("\n")
+
+
 class TextBlockRenderer:
     """Renders text blocks; one instance serves a whole site generation."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", "fenced_code"], output_format="html"
+            extensions=["tables", "sane_lists"],
+            extension_configs={"tables": {"use_align_attribute": True}},  # no `style`
+            output_format="html",
         )
+        # Where the `fenced_code` extension would put its own preprocessor.
+        self._md.preprocessors.register(_PlainFences(self._md, {}), "fenced_code_block", 25)
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
         self._sanitiser = _Sanitiser(self._md)
@@ -85,6 +135,7 @@ class TextBlockRenderer:
         """`text` (Markdown) as HTML; `#ID` links go through `resolve`."""
         self._sanitiser.resolve = resolve or _nowhere
         try:
-            return str(self._md.reset().convert(_CONTROL.sub("", text)))
+            html = str(self._md.reset().convert(_CONTROL.sub("", visible(text))))
+            return _CLEANER.clean(html)
         finally:
             self._sanitiser.resolve = _nowhere
