@@ -77,11 +77,18 @@ class _Stacks:
         callbacks: bool = True,
         before_shift: Callable[[], None] | None = None,
     ) -> Any:
-        """Reduce as the token asks, then shift it. Raises KeyError on a syntax error.
+        """Reduce as the token asks, then shift it. Raises KeyError on a syntax error,
+        with the stacks untouched.
 
         `before_shift` runs after the reductions and before the shift: the moment where a
         boundary snapshot holds no half-reduced item (see `_Driver.feed`).
         """
+        if callbacks and not self.accepts(token.type):
+            # Checked first: a reduction's callback is not undone by restoring the stacks.
+            # Lark's tree builder extends a left-recursive list (`_item*`) in place, so a
+            # refused `}` after two elements left the second in the list, to be added
+            # again when the stacks were reduced for real.
+            raise KeyError(token.type)
         states, state_stack, value_stack = self.states, self.state_stack, self.value_stack
         calls = self.callbacks if callbacks else {}
         is_end = token.type == "$END"
@@ -108,13 +115,26 @@ class _Stacks:
                 return value
 
     def accepts(self, token_type: str) -> bool:
-        """Would the parser take this token now (reductions included)?"""
-        trial = self.clone()
-        try:
-            trial.feed(Token(token_type, ""), callbacks=False)
-        except KeyError:
-            return False
-        return True
+        """Would the parser take this token now (reductions included)? Runs the
+        reductions on the states alone, without copying the stacks or calling anything."""
+        states, stack = self.states, self.state_stack
+        depth = len(stack)  # the live stack is stack[:depth] + pushed
+        pushed: list[Any] = []
+        while True:
+            row = states[pushed[-1] if pushed else stack[depth - 1]]
+            if token_type not in row:
+                return False
+            action, arg = row[token_type]
+            if action is Shift:
+                return True
+            size = len(arg.expansion)
+            dropped = min(size, len(pushed))
+            del pushed[len(pushed) - dropped :]
+            depth -= size - dropped
+            origin = arg.origin.name
+            pushed.append(states[pushed[-1] if pushed else stack[depth - 1]][origin][1])
+            if token_type == "$END" and depth + len(pushed) == 2 and origin == "start":
+                return True
 
 
 class _BadToken(Token):
