@@ -19,7 +19,14 @@ from ..diagnostics import Diagnostic, Severity
 from ..model.binder import bind_file
 from ..model.config import CONFIG_NAME, Config, ConfigError, load_config
 from ..model.elements import ModelElement
-from ..model.project import Project, ProjectError, discover, link_project, load_project
+from ..model.project import (
+    Project,
+    ProjectError,
+    discover,
+    link_project,
+    load_project,
+    syntax_diagnostic,
+)
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile
 from ..source import SourceFile, Span, normalise_text
@@ -124,7 +131,7 @@ def build_project(
             continue
         project.parsed[relpath] = state.parsed
         for syntax in state.parsed.problems:
-            project.report(_syntax_diagnostic(relpath, syntax.message, syntax.span, syntax.hint))
+            project.report(syntax_diagnostic(relpath, syntax))
         bound, diagnostics = _bind(state, config, order, cache)
         order += len(bound)
         project.elements.extend(bound)
