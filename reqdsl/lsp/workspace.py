@@ -10,11 +10,12 @@ Open documents take their text from the editor, every other file from disk.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
 from ..checks.registry import run_checks
+from ..checks.withheld import withhold_syntax_caused
 from ..diagnostics import Diagnostic, Severity
 from ..model.binder import bind_file
 from ..model.config import CONFIG_NAME, Config, ConfigError, load_config
@@ -238,7 +239,9 @@ class ProjectState:
         for relpath in set(self.bound) - set(self.files):
             del self.bound[relpath]
         self.project = build_project(self.root, self.config, self.catalogs, self.files, self.bound)
-        diagnostics = run_checks(self.project)
+        diagnostics, withheld = withhold_syntax_caused(self.project, run_checks(self.project))
+        if withheld:
+            diagnostics = [_note_withheld(d, withheld) for d in diagnostics]
         if self.config_problem is not None:
             diagnostics.append(self.config_problem)
         by_path: dict[str, list[Diagnostic]] = {relpath: [] for relpath in self.files}
@@ -258,6 +261,17 @@ class ProjectState:
             return normalise_text((self.root / relpath).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return ""
+
+
+def _note_withheld(diagnostic: Diagnostic, withheld: int) -> Diagnostic:
+    """An editor shows no summary line: each syntax error says what it withholds (a copy;
+    a file's load problems are kept from one rebuild to the next)."""
+    if diagnostic.code != "SY001":
+        return diagnostic
+    plural = "s" if withheld > 1 else ""
+    note = f"{withheld} finding{plural} withheld until the syntax errors are fixed"
+    hint = f"{diagnostic.hint}; {note}" if diagnostic.hint else note
+    return replace(diagnostic, hint=hint)
 
 
 def find_root(path: Path, folders: list[Path]) -> Path:

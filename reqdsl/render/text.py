@@ -67,7 +67,8 @@ def render_text(
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """`3 files, 42 elements: 1 error, 2 warnings, 0 infos`, then the coverage line if any."""
+    """`3 files, 42 elements: 1 error, 2 warnings, 0 infos`, then how many findings a
+    syntax error withholds and the coverage line, if any."""
     counts = ", ".join(
         (
             _plural(summary.errors, "error"),
@@ -76,6 +77,10 @@ def summary_lines(summary: Summary) -> list[str]:
         )
     )
     lines = [f"{_plural(summary.files, 'file')}, {_plural(summary.elements, 'element')}: {counts}"]
+    if summary.withheld:
+        lines.append(
+            f"{_plural(summary.withheld, 'finding')} withheld until the syntax errors are fixed"
+        )
     if summary.coverage:
         lines.append(coverage_line(summary.coverage))
     return lines
@@ -112,8 +117,9 @@ class _Style:
 _CONTROL = {code: 0x2400 + code for code in range(0x20) if code != 0x09}
 _CONTROL[0x7F] = 0x2421
 _CONTROL.update({code: 0xFFFD for code in range(0x80, 0xA0)})
-_CONTROL.update({code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F),
-                                            *range(0x2066, 0x206A))})
+_CONTROL.update(
+    {code: 0xFFFD for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
 
 
 def printable(text: str) -> str:
