@@ -18,6 +18,7 @@ Without broken elements (every clean project), nothing runs twice.
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
@@ -48,13 +49,23 @@ def withhold_syntax_caused(
     project: Project, diagnostics: list[Diagnostic]
 ) -> tuple[list[Diagnostic], int]:
     """The diagnostics to report and how many were withheld."""
-    as_if_parsed = _as_if_parsed(project)
-    if as_if_parsed is None:
+    if not any(element.broken for element in project.elements):
         return diagnostics, 0
     from .registry import run_checks
 
+    # Like loading, the second model allocates many objects and no garbage cycles: a
+    # collection would scan the whole (frozen or not) heap again and again.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        as_if_parsed = _as_if_parsed(project)
+        if as_if_parsed is None:
+            return diagnostics, 0
+        still_found = {_key(d) for d in run_checks(as_if_parsed)}
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     loaded = {id(d) for found in project.found.values() for d in found}
-    still_found = {_key(d) for d in run_checks(as_if_parsed)}
     kept = [d for d in diagnostics if id(d) in loaded or _key(d) in still_found]
     return kept, len(diagnostics) - len(kept)
 
