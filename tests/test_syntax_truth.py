@@ -252,7 +252,7 @@ def test_no_element_is_produced_twice_from_a_mutated_corpus_file(data: st.DataOb
     ]
 
 
-@budget(25)
+@budget(50)
 @given(st.data())
 def test_no_duplicate_id_points_at_itself_in_a_mutated_project(data: st.DataObject) -> None:
     mutated = _damaged(data)
