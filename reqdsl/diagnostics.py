@@ -149,6 +149,8 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     coverage: dict[str, float | None] | None = None  # None: n/a, nothing to measure
+    # Findings not reported because only a syntax error caused them (reqdsl.checks.withheld).
+    withheld: int = 0
 
     @classmethod
     def count(
@@ -157,8 +159,9 @@ class Summary:
         files: int,
         elements: int,
         coverage: dict[str, float | None] | None = None,
+        withheld: int = 0,
     ) -> Summary:
-        summary = cls(files=files, elements=elements, coverage=coverage)
+        summary = cls(files=files, elements=elements, coverage=coverage, withheld=withheld)
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.ERROR:
                 summary.errors += 1
@@ -178,4 +181,6 @@ class Summary:
         }
         if self.coverage is not None:
             data["coverage"] = dict(self.coverage)
+        if self.withheld:
+            data["withheld"] = self.withheld
         return data

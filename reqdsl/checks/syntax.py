@@ -15,13 +15,16 @@ def syntax_error(context: CheckContext) -> Iterator[Diagnostic]:
         Text that does not follow the grammar of the `.req` language: a missing `:` or
         `}`, an unterminated string, an invalid escape, a keyword used as an ID, a file
         without its `document` header, bytes that are not UTF-8. The message names what
-        was allowed at that place ("expected one of ':', '}' or a field name").
+        was allowed at that place ("expected one of ':', '}' or a field name"); a block
+        left open says that its `}` is missing and where the block was opened.
 
     Why it matters:
         An element with a syntax error keeps only its kind and ID (so references to it
         still resolve); its fields are ignored and no other check looks at it. Every
         error of a file is reported in one run, and an error never hides the errors of
-        other elements or files.
+        other elements or files. A finding that exists only because a broken element's
+        fields are ignored (a threat its requirement mitigates reported as unmitigated)
+        is withheld and counted in the summary until the syntax errors are fixed.
 
     Example:
         requirement REQ-1 "Missing colon" {

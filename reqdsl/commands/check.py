@@ -52,13 +52,18 @@ def check_project(
     """Load and check a project: the one pipeline behind check, the LSP and build."""
     from ..checks.registry import run_checks
     from ..checks.trace import compute_coverage
+    from ..checks.withheld import withhold_syntax_caused
     from ..model.project import load_project
 
     project = load_project(path, use_cache=use_cache, scan=scan)
-    diagnostics = run_checks(project)
+    diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
     elements = sum(1 for element in project.elements if element.id is not None)
     summary = Summary.count(
-        diagnostics, len(project.sources), elements, coverage=compute_coverage(project)
+        diagnostics,
+        len(project.sources),
+        elements,
+        coverage=compute_coverage(project),
+        withheld=withheld,
     )
     return project, diagnostics, summary
 
@@ -121,5 +126,7 @@ def _of_file(
     files resolve as usual), counted again so that the summary and the exit code are
     about what is shown."""
     shown = [d for d in diagnostics if d.path == relpath]
-    counted = Summary.count(shown, summary.files, summary.elements, coverage=summary.coverage)
+    counted = Summary.count(
+        shown, summary.files, summary.elements, coverage=summary.coverage, withheld=summary.withheld
+    )
     return shown, counted

@@ -10,16 +10,24 @@ Open documents take their text from the editor, every other file from disk.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
 from ..checks.registry import run_checks
+from ..checks.withheld import withhold_syntax_caused
 from ..diagnostics import Diagnostic, Severity
 from ..model.binder import bind_file
 from ..model.config import CONFIG_NAME, Config, ConfigError, load_config
 from ..model.elements import ModelElement
-from ..model.project import Project, ProjectError, discover, link_project, load_project
+from ..model.project import (
+    Project,
+    ProjectError,
+    discover,
+    link_project,
+    load_project,
+    syntax_diagnostic,
+)
 from ..model.sources import read_source, scan_project
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile
@@ -126,7 +134,7 @@ def build_project(
             continue
         project.parsed[relpath] = state.parsed
         for syntax in state.parsed.problems:
-            project.report(_syntax_diagnostic(relpath, syntax.message, syntax.span, syntax.hint))
+            project.report(syntax_diagnostic(relpath, syntax))
         bound, diagnostics = _bind(state, config, order, cache)
         order += len(bound)
         project.elements.extend(bound)
@@ -235,7 +243,9 @@ class ProjectState:
         for relpath in set(self.bound) - set(self.files):
             del self.bound[relpath]
         self.project = build_project(self.root, self.config, self.catalogs, self.files, self.bound)
-        diagnostics = run_checks(self.project)
+        diagnostics, withheld = withhold_syntax_caused(self.project, run_checks(self.project))
+        if withheld:
+            diagnostics = [_note_withheld(d, withheld) for d in diagnostics]
         if self.config_problem is not None:
             diagnostics.append(self.config_problem)
         by_path: dict[str, list[Diagnostic]] = {relpath: [] for relpath in self.files}
@@ -255,6 +265,17 @@ class ProjectState:
             return normalise_text((self.root / relpath).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             return ""
+
+
+def _note_withheld(diagnostic: Diagnostic, withheld: int) -> Diagnostic:
+    """An editor shows no summary line: each syntax error says what it withholds (a copy;
+    a file's load problems are kept from one rebuild to the next)."""
+    if diagnostic.code != "SY001":
+        return diagnostic
+    plural = "s" if withheld > 1 else ""
+    note = f"{withheld} finding{plural} withheld until the syntax errors are fixed"
+    hint = f"{diagnostic.hint}; {note}" if diagnostic.hint else note
+    return replace(diagnostic, hint=hint)
 
 
 def find_root(path: Path, folders: list[Path]) -> Path:

@@ -27,8 +27,11 @@ class Binder:
         parsed: ParsedFile,
         custom_fields: dict[str, dict[str, tuple[str, ...] | None]],
         first_order: int,
+        *,
+        keep_broken: bool = False,
     ) -> None:
         self.parsed = parsed
+        self.keep_broken = keep_broken  # bind what parsed of a broken element (see withheld)
         self.path = parsed.relpath
         self.custom_fields = custom_fields
         self.order = first_order
@@ -77,10 +80,10 @@ class Binder:
             "level": level,
             "section": sections,
             "parent": parent,
-            "broken": element.broken,
+            "broken": element.broken and not self.keep_broken,
         }
         self.order += 1
-        if not element.broken:
+        if not element.broken or self.keep_broken:
             values.update(self._bind_fields(element))
             values["attributes"] = element.attributes
             values["steps"] = element.steps
@@ -348,7 +351,12 @@ def bind_file(
     parsed: ParsedFile,
     custom_fields: dict[str, dict[str, tuple[str, ...] | None]],
     first_order: int,
+    *,
+    keep_broken: bool = False,
 ) -> tuple[list[ModelElement], list[Diagnostic]]:
-    binder = Binder(parsed, custom_fields, first_order)
+    """The file's elements and the binder's diagnostics. `keep_broken` binds the fields
+    that parsed of an element with a syntax error, as if it had none (the spec ignores
+    them: only reqdsl.checks.withheld asks, to learn what the error alone causes)."""
+    binder = Binder(parsed, custom_fields, first_order, keep_broken=keep_broken)
     elements = binder.bind()
     return elements, binder.diagnostics

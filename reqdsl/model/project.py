@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Related, Severity
 from ..parse.cache import ParseCache
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
@@ -216,7 +216,7 @@ def load_project(
             if found is None:
                 continue
             for problem in found.problems:
-                project.report(_syntax_diagnostic(relpath, problem))
+                project.report(syntax_diagnostic(relpath, problem))
             bound = elements_of(found, order)
             order += len(bound)
             project.elements.extend(bound)
@@ -264,7 +264,7 @@ def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, Load
             )
             continue
         if scanned.decode_problem is not None:
-            project.report(_syntax_diagnostic(relpath, scanned.decode_problem))
+            project.report(syntax_diagnostic(relpath, scanned.decode_problem))
         key = f"{scanned.key}-{fields_key}"
         cached = cache.get(relpath, key)
         if cached is not None:
@@ -280,9 +280,19 @@ def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, Load
     return loaded
 
 
-def _syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> Diagnostic:
+def syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> Diagnostic:
+    """SY001 for a problem of the parser or the decoder, with its related places."""
+    related = [
+        Related(place.message, relpath, place.span) for place in getattr(problem, "related", ())
+    ]
     return Diagnostic(
-        "SY001", Severity.ERROR, problem.message, relpath, problem.span, hint=problem.hint
+        "SY001",
+        Severity.ERROR,
+        problem.message,
+        relpath,
+        problem.span,
+        hint=problem.hint,
+        related=related,
     )
 
 
@@ -304,4 +314,5 @@ __all__ = [
     "link_project",
     "load_project",
     "scan_project",
+    "syntax_diagnostic",
 ]

@@ -36,7 +36,7 @@ from lark.parsers.lalr_analysis import Shift
 from ..source import Span
 from .builder import token_span
 from .expected import ELEMENT_KEYWORDS, describe_expected
-from .syntax import Element, SyntaxProblem
+from .syntax import Element, RelatedPlace, SyntaxProblem
 
 _INSERTABLE = ("COLON", "RBRACE", "LBRACE", "STRING", "KW_AND", "RSQB")
 _LOOKAHEAD = 3  # tokens that must parse after an insertion for it to be kept
@@ -77,11 +77,18 @@ class _Stacks:
         callbacks: bool = True,
         before_shift: Callable[[], None] | None = None,
     ) -> Any:
-        """Reduce as the token asks, then shift it. Raises KeyError on a syntax error.
+        """Reduce as the token asks, then shift it. Raises KeyError on a syntax error,
+        with the stacks untouched.
 
         `before_shift` runs after the reductions and before the shift: the moment where a
         boundary snapshot holds no half-reduced item (see `_Driver.feed`).
         """
+        if callbacks and not self.accepts(token.type):
+            # Checked first: a reduction's callback is not undone by restoring the stacks.
+            # Lark's tree builder extends a left-recursive list (`_item*`) in place, so a
+            # refused `}` after two elements left the second in the list, to be added
+            # again when the stacks were reduced for real.
+            raise KeyError(token.type)
         states, state_stack, value_stack = self.states, self.state_stack, self.value_stack
         calls = self.callbacks if callbacks else {}
         is_end = token.type == "$END"
@@ -108,13 +115,26 @@ class _Stacks:
                 return value
 
     def accepts(self, token_type: str) -> bool:
-        """Would the parser take this token now (reductions included)?"""
-        trial = self.clone()
-        try:
-            trial.feed(Token(token_type, ""), callbacks=False)
-        except KeyError:
-            return False
-        return True
+        """Would the parser take this token now (reductions included)? Runs the
+        reductions on the states alone, without copying the stacks or calling anything."""
+        states, stack = self.states, self.state_stack
+        depth = len(stack)  # the live stack is stack[:depth] + pushed
+        pushed: list[Any] = []
+        while True:
+            row = states[pushed[-1] if pushed else stack[depth - 1]]
+            if token_type not in row:
+                return False
+            action, arg = row[token_type]
+            if action is Shift:
+                return True
+            size = len(arg.expansion)
+            dropped = min(size, len(pushed))
+            del pushed[len(pushed) - dropped :]
+            depth -= size - dropped
+            origin = arg.origin.name
+            pushed.append(states[pushed[-1] if pushed else stack[depth - 1]][origin][1])
+            if token_type == "$END" and depth + len(pushed) == 2 and origin == "start":
+                return True
 
 
 class _BadToken(Token):
@@ -356,6 +376,7 @@ class _Driver:
         an open block or an unfinished header (a finished header-only element such as
         `stakeholder S "x"` ends before the error)."""
         values = self.stacks.value_stack
+        open_braces = set(self._unmatched_braces())
         for index in range(len(values) - 1, -1, -1):
             item = values[index]
             if not (isinstance(item, Token) and item.type in ELEMENT_KEYWORDS):
@@ -366,15 +387,14 @@ class _Driver:
             if following[0].type not in ("ID", "STRING"):
                 continue  # a keyword used as a field name or a value
             types = [t.type if isinstance(t, Token) else "" for t in following]
-            header_done = (
-                "LBRACE" not in types
-                and item.type != "KW_SECTION"
-                and (
+            if "LBRACE" in types:  # done if its block is closed (and not yet reduced)
+                header_done = index + 1 + types.index("LBRACE") not in open_braces
+            else:
+                header_done = item.type != "KW_SECTION" and (
                     types[:1] == ["STRING"]
                     if item.type == "KW_TERM"
                     else types[:2] == ["ID", "STRING"]
                 )
-            )
             if header_done:
                 continue
             self.broken_starts.add(item.start_pos)  # type: ignore[arg-type]
@@ -537,12 +557,17 @@ class _Driver:
         self._rewind(token)
         token = self.next_token()
         header = self._lookahead_header(token)
+        unclosed = self._open_blocks()
+        closed = 0
         for _ in range(64):
             if self._accepts_all(header) or not self.stacks.accepts("RBRACE"):
                 break
             self._mark_open_element_broken()
             self.feed(_synthetic("RBRACE", "", token, len(self.text)))
+            closed += 1
         if self._accepts_all(header):
+            if closed:
+                self._report_missing_braces(token, unclosed[:closed])
             return token
         # Not allowed anywhere here (`criterion` outside a decision, a second
         # `document`, a stray `}`): a new error, and that element is skipped whole.
@@ -592,10 +617,78 @@ class _Driver:
             depth += {"LBRACE": 1, "RBRACE": -1}.get(token.type, 0)
         return self.next_token()
 
+    # ------------------------------------------------------------------ missing braces
+    def _open_blocks(self) -> list[tuple[str, Token]]:
+        """The blocks open on the parser's stack, innermost first: a description of what
+        opened each (`requirement `A``, `` `alt` block``) and its `{`."""
+        values = self.stacks.value_stack
+        return [
+            (_block_owner(values[max(0, index - 3) : index]), values[index])
+            for index in reversed(self._unmatched_braces())
+        ]
+
+    def _unmatched_braces(self) -> list[int]:
+        """Indexes of the `{` on the value stack whose `}` has not come (a block that is
+        closed but not yet reduced still has both braces on the stack)."""
+        opened: list[int] = []
+        for index, item in enumerate(self.stacks.value_stack):
+            if isinstance(item, Token):
+                if item.type == "LBRACE":
+                    opened.append(index)
+                elif item.type == "RBRACE" and opened:
+                    opened.pop()
+        return opened
+
+    def _only_braces_missing(self, end: Token) -> bool:
+        """Would closing the open blocks, and nothing else, let the file end here?"""
+        trial = self.stacks.clone()
+        for _ in self._open_blocks():
+            try:
+                trial.feed(_synthetic("RBRACE", "", end, len(self.text)), callbacks=False)
+            except KeyError:
+                return False
+            if trial.accepts("$END"):
+                return True
+        return False
+
+    def _report_missing_braces(self, at: Token, unclosed: list[tuple[str, Token]]) -> None:
+        """One SY001 where the `}` of a block left open is missing (before `at`), naming
+        where each such block was opened, instead of the error the open block caused
+        further on (`requirement B "b"` read as a field: "unexpected `B`, expected ':'")."""
+        if self.problems and self.problems[-1].span.start >= at.start_pos:  # type: ignore[operator]
+            self.problems.pop()
+        where = ", ".join(
+            f"{owner} opened at {brace.line}:{brace.column}" for owner, brace in unclosed
+        )
+        braces = "`}`" if len(unclosed) == 1 else f"{len(unclosed)} `}}`"
+        place = "the end of the file" if at.type == "$END" else f"`{at.value}`"
+        message = f"missing {braces} before {place}: the block of {where} is not closed"
+        if len(unclosed) > 1:
+            message = f"missing {braces} before {place}: the blocks of {where} are not closed"
+        self.problems.append(
+            SyntaxProblem(
+                message,
+                token_span(at),
+                hint="close the block with `}` where its contents end",
+                related=[
+                    RelatedPlace(f"the block of {owner} opened here", token_span(brace))
+                    for owner, brace in unclosed
+                ],
+            )
+        )
+
     # ------------------------------------------------------------------ the end
     def _finish(self, end: Token) -> None:
         """Feed the end of the file, closing what an error left open."""
         if self.try_feed(end):
+            return
+        if self._only_braces_missing(end):
+            # Everything up to the end parsed: close the blocks here, keeping what is in
+            # them (going back to the last boundary would drop a last `requirement B "b"`).
+            self._report_missing_braces(end, self._open_blocks())
+            while not self.try_feed(end):
+                self._mark_open_element_broken()
+                self.feed(_synthetic("RBRACE", "", end, len(self.text)))
             return
         if not self.skipped_to_end and len(self.problems) <= _MAX_ERRORS:
             self._report(
@@ -609,6 +702,24 @@ class _Driver:
             if not self.try_feed(_synthetic("RBRACE", "", end, len(self.text))):
                 break
         self.result = None
+
+
+def _block_owner(before: list[Any]) -> str:
+    """What opened a block, from the (at most three) values before its `{`: the element
+    header `requirement A "..."`, a step keyword (`alt`, `if`, ...), or nothing known."""
+    tokens = [item for item in before if isinstance(item, Token)]
+    keyword = next((t for t in reversed(tokens) if t.type.startswith("KW_")), None)
+    if keyword is None:
+        return "a block"
+    kind = ELEMENT_KEYWORDS.get(keyword.type)
+    if kind is None:
+        return f"`{keyword.value}`"
+    following = tokens[tokens.index(keyword) + 1 :]
+    ident = next((t for t in following if t.type == "ID"), None)
+    if ident is not None:
+        return f"{kind} `{ident.value}`"
+    title = next((t for t in following if t.type == "STRING"), None)
+    return f"{kind} {title.value}" if title is not None and len(title.value) <= 40 else kind
 
 
 def salvage_elements(values: list[Any]) -> list[Element]:

@@ -155,12 +155,22 @@ class Element:
 
 
 @dataclass
+class RelatedPlace:
+    """Another place of the same file that explains a syntax error (where a block that
+    is never closed was opened)."""
+
+    message: str
+    span: Span
+
+
+@dataclass
 class SyntaxProblem:
     """A syntax error found by the parser (rendered as SY001)."""
 
     message: str
     span: Span
     hint: str | None = None
+    related: list[RelatedPlace] = field(default_factory=list)
 
 
 @dataclass

@@ -68,7 +68,8 @@ def render_text(
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """`3 files, 42 elements: 1 error, 2 warnings, 0 infos`, then the coverage line if any."""
+    """`3 files, 42 elements: 1 error, 2 warnings, 0 infos`, then how many findings a
+    syntax error withholds and the coverage line, if any."""
     counts = ", ".join(
         (
             _plural(summary.errors, "error"),
@@ -77,6 +78,10 @@ def summary_lines(summary: Summary) -> list[str]:
         )
     )
     lines = [f"{_plural(summary.files, 'file')}, {_plural(summary.elements, 'element')}: {counts}"]
+    if summary.withheld:
+        lines.append(
+            f"{_plural(summary.withheld, 'finding')} withheld until the syntax errors are fixed"
+        )
     if summary.coverage:
         lines.append(coverage_line(summary.coverage))
     return lines

@@ -60,7 +60,14 @@ def home_page(ctx: SiteContext) -> dict[str, str]:
         f"{summary.elements} elements. {status} "
         f'<span class="rq-badge rq-{"warning" if summary.warnings else "ok"}">'
         f"{summary.warnings} warnings</span> "
-        f'<span class="rq-badge rq-muted">{summary.infos} infos</span></p>'
+        f'<span class="rq-badge rq-muted">{summary.infos} infos</span>'
+        + (
+            f' <span class="rq-badge rq-muted">{summary.withheld} findings withheld until '
+            "the syntax errors are fixed</span>"
+            if summary.withheld
+            else ""
+        )
+        + "</p>"
     )
     pages = "".join(
         f"<li>{link(relative_url(PAGE, page), esc(label))}: {esc(text)}</li>"

@@ -1,0 +1,100 @@
+"""Findings that only a syntax error causes are withheld, and counted.
+
+The spec ignores the fields of an element with a syntax error (section 5): a requirement
+whose `statement` lacks its colon no longer `mitigates` its threat, so TM003 would say the
+threat is unmitigated and a mitigation threshold (TR004) would fail, although the text
+says otherwise. Such a finding is invented by the error, not by the project.
+
+The checks run once more on the model as if every broken element kept the fields that
+did parse; a finding of the real run that this run does not make exists only because
+those fields were ignored, and is withheld. The summary counts it ("N findings withheld
+until the syntax errors are fixed"), and the SY001 errors keep the run failing. Findings
+made while loading (SY001, and SM001-SM005 of the binder and resolver) describe the text
+itself and are never withheld. Text the parser skipped is lost to both runs: what it
+held cannot be known, so it withholds nothing.
+
+Without broken elements (every clean project), nothing runs twice.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic
+from ..model.binder import bind_file
+from ..model.project import Project, link_project
+
+if TYPE_CHECKING:
+    from ..model.elements import ModelElement
+
+_Key = tuple[str, str, int, int, int, int]
+
+
+def _key(diagnostic: Diagnostic) -> _Key:
+    """A finding by rule and place: its message may quote figures that the ignored fields
+    change (TR004's percentage) while the finding itself stands."""
+    span = diagnostic.span
+    return (
+        diagnostic.code,
+        diagnostic.path,
+        span.line,
+        span.column,
+        span.end_line,
+        span.end_column,
+    )
+
+
+def withhold_syntax_caused(
+    project: Project, diagnostics: list[Diagnostic]
+) -> tuple[list[Diagnostic], int]:
+    """The diagnostics to report and how many were withheld."""
+    if not any(element.broken for element in project.elements):
+        return diagnostics, 0
+    from .registry import run_checks
+
+    # Like loading, the second model allocates many objects and no garbage cycles: a
+    # collection would scan the whole (frozen or not) heap again and again.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        as_if_parsed = _as_if_parsed(project)
+        if as_if_parsed is None:
+            return diagnostics, 0
+        still_found = {_key(d) for d in run_checks(as_if_parsed)}
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    loaded = {id(d) for found in project.found.values() for d in found}
+    kept = [d for d in diagnostics if id(d) in loaded or _key(d) in still_found]
+    return kept, len(diagnostics) - len(kept)
+
+
+def _as_if_parsed(project: Project) -> Project | None:
+    """The project with each broken element's parsed fields bound; None when no broken
+    element has a field, attribute or step that parsed (the model would be the same)."""
+    broken_files = sorted({e.path for e in project.elements if e.broken})
+    rebound: dict[str, list[ModelElement]] = {}
+    for relpath in broken_files:
+        parsed = project.parsed.get(relpath)
+        if parsed is None or not any(
+            element.broken and (element.fields or element.attributes or element.steps)
+            for element in parsed.elements()
+        ):
+            continue
+        first = min(e.order for e in project.elements if e.path == relpath)
+        custom_fields = project.config.custom_fields
+        rebound[relpath], _binder_diagnostics = bind_file(
+            parsed, custom_fields, first, keep_broken=True
+        )
+    if not rebound:
+        return None
+    other = Project(root=project.root, config=project.config, sources=project.sources)
+    other.catalogs = project.catalogs
+    other.parsed = project.parsed
+    other.elements = [e for e in project.elements if e.path not in rebound]
+    for elements in rebound.values():
+        other.elements.extend(elements)
+    other.elements.sort(key=lambda element: element.order)
+    link_project(other)
+    return other
