@@ -261,3 +261,21 @@ def test_a_later_approval_is_the_baseline(tmp_path: Path) -> None:
     assert [d["message"][:30] for d in found(project, "RV003")] == [
         "approving review `RV-2` is not"
     ]
+
+
+def test_the_validation_page_says_which_approvals_are_stamped(tmp_path: Path) -> None:
+    from reqdsl.commands.check import check_project
+    from reqdsl.site.context import SiteContext
+    from reqdsl.site.diagrams import SiteDiagrams
+    from reqdsl.site.junit import load_junit
+    from reqdsl.site.pages.validation import validation_page
+
+    def page(project: Path) -> str:
+        checked, diagnostics, summary = check_project(project, use_cache=False)
+        context = SiteContext(checked, diagnostics, summary, SiteDiagrams(), load_junit([]))
+        return "".join(validation_page(context).values())
+
+    project = make_project(tmp_path / "p")
+    assert "bound by a stamp" not in page(project)
+    assert stamp(project).returncode == 0
+    assert "bound by a stamp" in page(project)
