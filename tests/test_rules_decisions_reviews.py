@@ -23,7 +23,7 @@ def test_case_file(case: Path, tmp_path: Path) -> None:
     check_case(case, tmp_path, house_style=("DE", "RV"))
 
 
-@pytest.mark.parametrize("code", ["DE001", "DE002", "DE003", "DE004", "RV001"])
+@pytest.mark.parametrize("code", ["DE001", "DE002", "DE003", "DE004", "RV001", "RV002", "RV003"])
 def test_every_rule_has_a_failing_case(code: str, tmp_path: Path) -> None:
     assert_failing_case(code, tmp_path)
 
@@ -47,6 +47,8 @@ def test_rules_are_listed() -> None:
         ("DE003", "decision.choice-without-rationale"),
         ("DE004", "decision.addresses-nothing"),
         ("RV001", "review.stale-approval"),
+        ("RV002", "review.content-changed"),
+        ("RV003", "review.unstamped-approval"),
     ]:
         assert re.search(rf"^{code}\s+{re.escape(name)}\s", result.stdout, re.M), code
 

@@ -263,6 +263,9 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             values=("approved", "approved-with-changes", "rejected"),
         ),
         FieldSpec("findings", "text"),
+        # Extensions (docs/language.md, "Review stamps"): written by `reqdsl review stamp`.
+        FieldSpec("stamp", "text", description="fingerprint of the approved content (RV002)"),
+        FieldSpec("revision", "text", description="git commit the stamp was taken at"),
     ),
 }
 

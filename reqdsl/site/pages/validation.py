@@ -121,6 +121,10 @@ def _review(ctx: SiteContext, review: ModelElement) -> str:
     findings = ctx.field_text_html(PAGE, review, "findings")
     if findings:
         rows.append(("findings", findings))
+    if review.value("stamp") is not None:  # `reqdsl review stamp`; RV002 checks it
+        revision = review.word("revision")
+        at = f", at commit <code>{esc(revision[:12])}</code>" if revision else ""
+        rows.append(("content", f"bound by a stamp{at}"))
     if review.broken:
         rows.append(("note", '<span class="rq-badge rq-error">syntax error</span>'))
     found = ctx.by_element.get(review.order, [])
