@@ -11,13 +11,18 @@ from __future__ import annotations
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from reqdsl.catalogs import builtin_catalogs
 from reqdsl.checks.quality import is_ears
 from reqdsl.format import format_text
 from reqdsl.interop.importing import write_import
 from reqdsl.interop.reqif_import import import_reqif
+from reqdsl.lsp.completion import _PARTIAL
+from reqdsl.model.config import Config, load_config
 from reqdsl.model.project import load_project
+from reqdsl.reports.text import clean
 
 HEADER = 'document D "d" { level: software }\n'
 
@@ -227,3 +232,50 @@ def test_reqif_specifications_differing_in_case_keep_their_own_files(tmp_path: P
     project = load_project(tmp_path / "out", use_cache=False)
     assert {"SRS", "srs", "R-1", "R-2"} <= set(project.index)
     assert "document `srs` written to `srs-2.req`" in result.report()
+
+
+# ---------------------------------------------------------------------- other regexes on user text
+def test_report_text_is_linear_in_a_run_of_spaces() -> None:
+    # Quadratic before: `\s*(?:\r\n?|\n)\s*` tried at every space of a run without a line
+    # break (3 s for a title of 20,000 spaces).
+    small, large = " " * 5_000 + "x", " " * 20_000 + "x"
+    assert growth(lambda: clean(small), lambda: clean(large)) < 8
+    assert clean("a \t\r\n  b\n\nc   d") == "a b c   d"
+
+
+def test_catalog_references_are_linear_in_their_length() -> None:
+    # Cubic before: `0*([0-9]+)` three times over a long run of zeros.
+    catalogs = builtin_catalogs()
+    small, large = "0" * 500 + "x", "0" * 2_000 + "x"
+    for scheme, good in (("wcag", "001.04.003"), ("iso27001", "a.05.01"), ("gdpr", "006(01)(b)")):
+        canonical = catalogs[scheme].canonical
+        assert growth(partial(canonical, small), partial(canonical, large)) < 8, scheme
+        assert canonical(good) is not None, scheme
+
+
+def test_configuration_lines_are_linear(tmp_path: Path) -> None:
+    # Quadratic before: finding TR004's line tried a lazy table name before `\s*` and
+    # `coverage.*verification` from every `coverage` (28 s for a 180 KB line).
+    def config(words: int) -> Config:
+        (tmp_path / "reqdsl.toml").write_text(
+            f'[checks]\nnote = "{"coverage " * words}"\ntext = """\n[a{" " * 10 * words}x\n"""\n'
+            "coverage = { verification = 0.5 }\n",
+            encoding="utf-8",
+        )
+        return load_config(tmp_path)
+
+    small, large = config(1_000), config(4_000)
+    assert (
+        growth(
+            lambda: small.coverage_span("verification"), lambda: large.coverage_span("verification")
+        )
+        < 8
+    )
+    assert large.coverage_span("verification").line == 6
+
+
+def test_completion_word_is_linear_in_the_line() -> None:
+    # Quadratic before: `[^\s,{}"]*$` tried from every character of a long word.
+    small, large = "a" * 5_000 + " b", "a" * 20_000 + " b"
+    assert growth(lambda: _PARTIAL.search(small), lambda: _PARTIAL.search(large)) < 8
+    assert [_PARTIAL.search(text).group(0) for text in ("ab cd", "ab,", "x: {y")] == ["cd", "", "y"]  # type: ignore[union-attr]

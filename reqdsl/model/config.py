@@ -50,17 +50,27 @@ class Config:
         table = ""
         for number, line in enumerate(text.split("\n"), 1):
             stripped = line.split("#", 1)[0].strip()
-            header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+            # No lazy group before `\s*` and no `.*` between two words: both backtrack
+            # quadratically on a long line of spaces or of `coverage coverage ...`.
+            header = re.fullmatch(r"\[([^\]]+)\]", stripped)
             if header:
-                table = header.group(1)
+                table = header.group(1).strip()
                 continue
-            in_checks = table == "checks" and re.search(rf"\bcoverage\b.*\b{key}\b", stripped)
+            in_checks = table == "checks" and _after_coverage(stripped, key)
             in_coverage = table == "checks.coverage" and re.match(rf"^{key}\s*=", stripped)
             if in_checks or in_coverage:
                 column = line.find(key) + 1
                 start = self.source.line_starts()[number - 1] + column - 1
                 return Span(start, start + len(key), number, column, number, column + len(key))
         return Span(0, 0, 1, 1, 1, 1)
+
+
+def _after_coverage(line: str, key: str) -> bool:
+    """Whether the word `key` follows the word `coverage` in the line (two searches)."""
+    coverage = re.search(r"\bcoverage\b", line)
+    return coverage is not None and bool(
+        re.compile(rf"\b{re.escape(key)}\b").search(line, coverage.end())
+    )
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
@@ -115,9 +125,7 @@ def load_config(root: Path) -> Config:
         # A project from a pull request must not make `reqdsl build` write elsewhere on
         # the machine (`-o`, given by the user, may name any folder).
         site = root / config.site_dir
-        if Path(config.site_dir).is_absolute() or not site.resolve().is_relative_to(
-            root.resolve()
-        ):
+        if Path(config.site_dir).is_absolute() or not site.resolve().is_relative_to(root.resolve()):
             raise ConfigError(
                 f"{CONFIG_NAME}: `build.site_dir` must be a folder inside the project, not "
                 f"`{config.site_dir}` (use `reqdsl build -o` for another place)"
@@ -156,8 +164,10 @@ def load_config(root: Path) -> Config:
         file_name = _expect(file_name, str, f"catalogs.{scheme}", "a path to a TSV file")
         path = root / file_name
         if not path.resolve().is_relative_to(root.resolve()):
-            raise ConfigError(f"{CONFIG_NAME}: catalogue `{scheme}` must be a file inside the "
-                              f"project, not `{file_name}`")
+            raise ConfigError(
+                f"{CONFIG_NAME}: catalogue `{scheme}` must be a file inside the "
+                f"project, not `{file_name}`"
+            )
         config.catalogs[scheme] = path
 
     compliance = _expect(data.get("compliance", {}), dict, "compliance", "a table")
