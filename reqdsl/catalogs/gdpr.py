@@ -9,7 +9,10 @@ from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data, span
 
 # `6`, `6(1)`, `6(1)(b)`, and `50(a)` (Art. 50 has points but no numbered paragraphs).
 _REF = re.compile(r"([0-9]+)(?:\(([0-9]+)\))?(?:\(([a-z]+)\))?")
-_LOOSE = re.compile(r"0*([0-9]+)(?:\(0*([0-9]+)\))?(?:\(([A-Za-z]+)\))?")
+# A number with its leading zeros apart, split one way only (`0*([0-9]+)` splits a run of
+# zeros every way, and backtracks through them all: cubic on a long reference).
+_NUMBER = r"0*(0|[1-9][0-9]*+)"
+_LOOSE = re.compile(rf"{_NUMBER}(?:\({_NUMBER}\))?(?:\(([A-Za-z]+)\))?")
 _PREFIX = re.compile(r"^art(?:icle)?\.?", re.IGNORECASE)
 _RANGE = re.compile(r"(\d+)\((\d+)\)-\((\d+)\)")
 _FORM = "write article, paragraph and point as in `6(1)(b)`, with no `Art.` prefix"

@@ -8,7 +8,10 @@ from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data
 
 _NAME = "ISO/IEC 27001:2022 Annex A"
 _STRICT = re.compile(r"A((?:\.[0-9]+)+)")
-_LOOSE = re.compile(r"(?:A\.?)?0*([0-9]+)\.0*([0-9]+)", re.IGNORECASE)
+# A number with its leading zeros apart, split one way only (`0*([0-9]+)` splits a run of
+# zeros every way, and backtracks through them all: cubic on a long reference).
+_NUMBER = r"0*(0|[1-9][0-9]*+)"
+_LOOSE = re.compile(rf"(?:A\.?)?{_NUMBER}\.{_NUMBER}", re.IGNORECASE)
 
 
 class Iso27001Catalog(Catalog):

@@ -11,7 +11,10 @@ import re
 from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data
 
 _NAME = "WCAG 2.2"
-_LOOSE = re.compile(r"(?:SC)?0*([0-9]+)\.0*([0-9]+)\.0*([0-9]+)", re.IGNORECASE)
+# A number with its leading zeros apart, split one way only (`0*([0-9]+)` splits a run of
+# zeros every way, and backtracks through them all: cubic on a long reference).
+_NUMBER = r"0*(0|[1-9][0-9]*+)"
+_LOOSE = re.compile(rf"(?:SC)?{_NUMBER}\.{_NUMBER}\.{_NUMBER}", re.IGNORECASE)
 
 
 class WcagCatalog(Catalog):

@@ -17,9 +17,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 from lark import Token, Tree
 
+from .tokens import tokens_of
 from .writer import INDENT, Layout, Writer
 
 WIDTH = 100
@@ -33,6 +35,9 @@ _TIGHT_BEFORE = frozenset({"COLON", "COMMA", "RSQB"})
 _ALWAYS_EXPANDED = frozenset({"document", "section"})
 
 Node = Tree[Token] | Token
+# A step of printing: a generator that prints part of the tree and yields the steps that
+# print the parts inside it, in order (see `Printer.file`).
+Step = Iterator["Step"]
 
 
 def reflow_text_block(token: str, margin: str) -> str:
@@ -88,9 +93,7 @@ def flat(nodes: list[Node]) -> str:
 
 
 def _tokens(node: Node) -> list[Token]:
-    if isinstance(node, Token):
-        return [node]
-    return list(node.scan_values(lambda value: isinstance(value, Token)))
+    return tokens_of(node)
 
 
 class Printer:
@@ -98,16 +101,28 @@ class Printer:
         self.writer = writer
 
     def file(self, tree: Tree[Token]) -> None:
-        for child in tree.children:
-            self.node(child, "item")
+        """Print the tree. Each part is printed by a step that yields the steps of the
+        parts inside it, run here from a stack: a call per level of nesting would
+        exhaust Python's recursion on sections nested a few hundred deep."""
+        stack: list[Step] = [self._items(tree.children)]
+        while stack:
+            inner = next(stack[-1], None)
+            if inner is None:
+                stack.pop()
+            else:
+                stack.append(inner)
 
-    def node(self, node: Node, layout: Layout) -> None:
+    def _items(self, children: list[Node]) -> Step:
+        for child in children:
+            yield self.node(child, "item")
+
+    def node(self, node: Node, layout: Layout) -> Step:
         if isinstance(node, Token):
             self.token(node, layout)
             return
         children = list(node.children)
         if node.data in _BLOCKS:
-            self.block(children, layout, may_inline=True)
+            yield self.block(children, layout, may_inline=True)
             return
         split = next(
             (
@@ -118,23 +133,23 @@ class Printer:
             None,
         )
         if split is not None:  # a section: header tokens, then its items in braces
-            self.sequence(children[:split], layout)
-            self.block(children[split:], "space", may_inline=False)
+            yield self.sequence(children[:split], layout)
+            yield self.block(children[split:], "space", may_inline=False)
             return
         expanded = node.data in _ALWAYS_EXPANDED
         previous: Node | None = None
         for index, child in enumerate(children):
             child_layout = layout if index == 0 else _separator(previous, child)
             if expanded and isinstance(child, Tree) and child.data in _BLOCKS:
-                self.block(list(child.children), child_layout, may_inline=False)
+                yield self.block(list(child.children), child_layout, may_inline=False)
             else:
-                self.node(child, child_layout)
+                yield self.node(child, child_layout)
             previous = child
 
-    def sequence(self, nodes: list[Node], layout: Layout) -> None:
+    def sequence(self, nodes: list[Node], layout: Layout) -> Step:
         previous: Node | None = None
         for index, child in enumerate(nodes):
-            self.node(child, layout if index == 0 else _separator(previous, child))
+            yield self.node(child, layout if index == 0 else _separator(previous, child))
             previous = child
 
     def token(self, token: Token, layout: Layout) -> None:
@@ -143,7 +158,7 @@ class Printer:
         assert token.start_pos is not None and token.end_pos is not None
         self.writer.token(text, token.start_pos, token.end_pos, layout, reflow)
 
-    def block(self, children: list[Node], layout: Layout, *, may_inline: bool) -> None:
+    def block(self, children: list[Node], layout: Layout, *, may_inline: bool) -> Step:
         lbrace, items, rbrace = children[0], children[1:-1], children[-1]
         assert isinstance(lbrace, Token) and isinstance(rbrace, Token)
         assert lbrace.start_pos is not None and rbrace.start_pos is not None
@@ -156,13 +171,13 @@ class Printer:
         if may_inline and not commented and self._fits_inline(lbrace, items, layout):
             self.token(lbrace, layout)
             for item in items:
-                self.node(item, "space")
+                yield self.node(item, "space")
             self.token(rbrace, "space")
             return
         self.token(lbrace, layout)
         writer.indent += 1
         for item in items:
-            self.node(item, "item")
+            yield self.node(item, "item")
         writer.flush_comments(rbrace.start_pos, "item")
         writer.indent -= 1
         self.token(rbrace, "line")

@@ -68,9 +68,18 @@ def parse_concrete(text: str) -> Tree[Token]:
     return concrete_parser().parse(text)
 
 
-def tokens_of(tree: Tree[Token]) -> list[Token]:
-    """Every token of the tree, in source order."""
-    return list(tree.scan_values(lambda value: isinstance(value, Token)))
+def tokens_of(tree: Tree[Token] | Token) -> list[Token]:
+    """Every token of the tree, in source order. A loop over a stack, not Lark's
+    `scan_values`, which calls itself per level: sections nested 1,000 deep are valid."""
+    found: list[Token] = []
+    stack: list[Tree[Token] | Token] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            found.append(node)
+        else:
+            stack.extend(reversed(node.children))
+    return found
 
 
 def comments_of(text: str, tokens: list[Token]) -> list[Comment]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -82,6 +83,9 @@ class IdMaker:
     def __init__(self, result: ImportResult) -> None:
         self.result = result
         self.taken: set[str] = set()
+        # The last number given to each base: `X`, `X-2`, ... up to it are taken, so the
+        # next `X` starts there (counting from 2 each time was quadratic in duplicates).
+        self.numbers: dict[str, int] = {}
 
     def make(self, raw: str | None, fallback: str) -> str:
         text = (raw or "").strip()
@@ -91,10 +95,13 @@ class IdMaker:
             candidate = candidate.rstrip("-")
         if candidate in KEYWORDS:
             candidate += "-1"
-        base, number = candidate, 1
+        base, number = candidate, self.numbers.get(candidate, 1)
+        if number > 1:
+            candidate = f"{base}-{number}"
         while candidate in self.taken:
             number += 1
             candidate = f"{base}-{number}"
+        self.numbers[base] = number
         self.taken.add(candidate)
         if text and candidate != text:
             self.result.notes.append(f"ID `{text}` written as `{candidate}`")
@@ -244,20 +251,36 @@ def _fields(kind: str, fields: dict[str, list[str]], custom: dict[str, list[str]
 
 
 def _element_lines(element: ImportedElement) -> list[str]:
-    if element.kind == "text":
-        return ["text " + quote_block(element.body or "")]
-    if element.kind == "section":
-        head = "section " + (f"{element.id} " if element.id else "") + quote(element.title or "")
-        inner = [line for child in element.children for line in ["", *_element_lines(child)]]
-        return [head + " {", *inner[1:], "}"]
-    if element.kind == "term":
-        head = "term " + quote(element.title or "")
-    else:
-        head = f"{element.kind} {element.id} {quote(element.title or element.id or '')}"
-    body = _fields(element.kind, element.fields, element.custom)
-    body += [line for child in element.children for line in _element_lines(child)]
-    body += element.raw_lines
-    return [head + " {", *body, "}"] if body else [head]
+    """The element's lines, with the elements it holds inside its braces (a blank line
+    between a section's items). With a stack of what is still to write (an element, or
+    lines as they are) rather than a call per level: a ReqIF hierarchy 1,000 deep must
+    not exhaust Python's recursion."""
+    lines: list[str] = []
+    stack: list[ImportedElement | list[str]] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            lines += item
+        elif item.kind == "text":
+            lines.append("text " + quote_block(item.body or ""))
+        elif item.kind == "section":
+            head = "section " + (f"{item.id} " if item.id else "") + quote(item.title or "")
+            lines.append(head + " {")
+            stack.append(["}"])
+            for index, child in enumerate(reversed(item.children)):
+                stack += [child, [""]] if index < len(item.children) - 1 else [child]
+        else:
+            if item.kind == "term":
+                head = "term " + quote(item.title or "")
+            else:
+                head = f"{item.kind} {item.id} {quote(item.title or item.id or '')}"
+            fields = _fields(item.kind, item.fields, item.custom)
+            if not (fields or item.children or item.raw_lines):
+                lines.append(head)
+                continue
+            lines += [head + " {", *fields]
+            stack += [["}"], item.raw_lines, *reversed(item.children)]
+    return lines
 
 
 def quote_block(text: str) -> str:
@@ -346,6 +369,7 @@ def write_import(result: ImportResult, out: Path, *, name: str | None, force: bo
     `force`."""
     from ..util.files import write_atomic
 
+    unique_file_names(result)
     planned = {out / doc.file_name: document_text(doc) for doc in result.documents}
     planned[out / "reqdsl.toml"] = config_text(result, name)
     existing = {path for path in planned if path.exists()}
@@ -359,3 +383,34 @@ def write_import(result: ImportResult, out: Path, *, name: str | None, force: bo
     for path, text in planned.items():
         write_atomic(path, text)
     return list(planned)
+
+
+def _file_key(name: str) -> str:
+    """What makes two file names the same file on a case-insensitive file system
+    (Windows, macOS): `SRS.req` and `srs.req`, `É` composed or not."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def unique_file_names(result: ImportResult) -> None:
+    """Give each document a file name no other document's matches, ignoring case: two
+    specifications `SRS` and `srs` would both be written to `srs.req`, the second over
+    the first. The later one gets `srs-2.req`, and the report says so."""
+    taken: set[str] = set()
+    numbers: dict[str, int] = {}  # the last number tried for a name (see IdMaker)
+    for document in result.documents:
+        wanted = document.file_name
+        stem = wanted.removesuffix(".req")
+        name, number = wanted, numbers.get(_file_key(stem), 1)
+        if number > 1:
+            name = f"{stem}-{number}.req"
+        while _file_key(name) in taken:
+            number += 1
+            name = f"{stem}-{number}.req"
+        numbers[_file_key(stem)] = number
+        taken.add(_file_key(name))
+        if name != wanted:
+            document.file_name = name
+            result.notes.append(
+                f"document `{document.id}` written to `{name}`: another document has the "
+                f"file name `{wanted}` (file names must differ in more than case)"
+            )

@@ -98,8 +98,9 @@ class _Object:
 
 
 class _Reader:
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, notes: list[str]) -> None:
         self.root = root
+        self.notes = notes  # the import report's: what could not be carried over
         self.definitions: dict[str, str] = {}  # attribute definition -> LONG-NAME
         self.enum_values: dict[str, str] = {}
         self.type_names: dict[str, str] = {}
@@ -130,8 +131,13 @@ class _Reader:
         out = []
         for value in _children(node, "VALUES"):
             tag = _local(value.tag)
-            name = self.definitions.get(_ref(value, "DEFINITION") or "", "")
+            definition = _ref(value, "DEFINITION") or ""
+            name = self.definitions.get(definition, "")
             if not name:
+                owner = node.get("IDENTIFIER", "")
+                self.notes.append(
+                    f"a value of `{owner}` names no attribute definition (`{definition}`): skipped"
+                )
                 continue
             if tag == "ATTRIBUTE-VALUE-XHTML":
                 the_value = _child(value, "THE-VALUE")
@@ -166,9 +172,9 @@ def _kind_of(item: _Object) -> str:
 
 class ReqifImport:
     def __init__(self, root: Any, level: str) -> None:
-        self.reader = _Reader(root)
         self.level = level
         self.result = ImportResult()
+        self.reader = _Reader(root, self.result.notes)
         self.ids = IdMaker(self.result)
         self.made: dict[str, ImportedElement] = {}  # object IDENTIFIER -> element
         self.levels: dict[str, str | None] = {}  # object IDENTIFIER -> document level
@@ -189,6 +195,13 @@ class ReqifImport:
             )
             document.fields["level"] = [self.level]
             document.items = [self.made[i] for i in unplaced if self.made[i].kind != "section"]
+            headings = [self.made[i].title for i in unplaced if self.made[i].kind == "section"]
+            if headings:
+                self.result.notes.append(
+                    f"{len(headings)} section headings in no specification: skipped ("
+                    + ", ".join(f"`{title}`" for title in headings)
+                    + ")"
+                )
             self.levels.update({i: self.level for i in unplaced})
             self.result.documents.append(document)
             self.result.notes.append(
@@ -264,29 +277,31 @@ class ReqifImport:
         self.result.documents.append(document)
 
     def hierarchy(self, nodes: list[Any], level: str) -> list[ImportedElement]:
+        """The elements of SPEC-HIERARCHY `nodes`: a section or decision holds those
+        below it, any other element is followed by them. Walked with a stack of (node,
+        list it goes into), in document order: a hierarchy 1,000 deep must not exhaust
+        Python's recursion."""
         out: list[ImportedElement] = []
-        for node in nodes:
+        stack = [(node, out) for node in reversed(nodes)]
+        while stack:
+            node, into = stack.pop()
             identifier = _ref(node, "OBJECT") or ""
             element = self.made.get(identifier)
             inner = _children(node, "CHILDREN")
             if element is None:
                 self.result.notes.append(f"hierarchy names no object `{identifier}`: skipped")
-                out.extend(self.hierarchy(inner, level))
-                continue
-            if identifier in self.placed:
+            elif identifier in self.placed:
                 self.result.notes.append(
                     f"object `{identifier}` placed twice: kept the first place"
                 )
                 continue
-            self.placed.add(identifier)
-            self.levels[identifier] = level
-            children = self.hierarchy(inner, level)
-            if element.kind in ("section", "decision"):
-                element.children.extend(children)
-                out.append(element)
             else:
-                out.append(element)
-                out.extend(children)
+                self.placed.add(identifier)
+                self.levels[identifier] = level
+                into.append(element)
+                if element.kind in ("section", "decision"):
+                    into = element.children
+            stack.extend((child, into) for child in reversed(inner))
         return out
 
     def relations(self, content: Any) -> None:

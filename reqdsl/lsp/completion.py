@@ -29,7 +29,9 @@ _SCENARIO_BLOCKS = frozenset({"alt", "opt", "loop", "else"})
 _ACTIVITY_BLOCKS = frozenset({"if", "else", "fork", "and", "while"})
 
 _SCAN = re.compile(r'"""[\s\S]*?(?:"""|\Z)|"(?:[^"\\\n]|\\.)*"?|#[^\n]*|[{}]')
-_PARTIAL = re.compile(r'[^\s,{}"]*$')
+# The word being typed: the last run of word characters, tried only where a run starts
+# (from every character of a long run, `[^\s,{}"]*$` was quadratic in the line).
+_PARTIAL = re.compile(r'(?<![^\s,{}"])[^\s,{}"]*+$')
 _VALUE = r'(?:"[^"\n]*"|[^\s,"{}]+)(?:[ \t]+-?\d+(?:\.\d+)?)?'
 _FIELD_VALUE = re.compile(rf"([^\W\d][\w.-]*)[ \t]*:[ \t]*(?:{_VALUE}[ \t]*,\s*)*$")
 _AFTER_ARROW = re.compile(r"(?:->|-->)[ \t]*$")

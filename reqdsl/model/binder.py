@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..diagnostics import Diagnostic, Severity
 from ..parse.syntax import Element, Field, ParsedFile, Value
 from ..source import Span
-from .elements import ModelElement, Score, Val, construct
+from .elements import NO_SECTION, ModelElement, Score, SectionPath, Val, construct
 from .schema import BOOLEAN_WORDS, FIELD_SPECS, FieldSpec
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -44,17 +44,20 @@ class Binder:
         document_id = document.id if document is not None else None
         level: str | None = None
         if document is not None:
-            bound = self._bind_element(document, document_id, None, [], None)
+            bound = self._bind_element(document, document_id, None, NO_SECTION, None)
             level = bound.word("level")
             bound.level = level
-        stack: list[tuple[Element, list[str], str | None]] = [
-            (item, [], None) for item in reversed(self.parsed.items)
+        stack: list[tuple[Element, SectionPath, str | None]] = [
+            (item, NO_SECTION, None) for item in reversed(self.parsed.items)
         ]
         while stack:  # iterative: 3,000 nested sections must not exhaust recursion
             element, sections, parent = stack.pop()
             bound = self._bind_element(element, document_id, level, sections, parent)
             if element.children:
-                inner = [*sections, element.title or ""] if element.kind == "section" else sections
+                # One shared link per section: a copied list per level was n² memory.
+                inner = (
+                    sections.inside(element.title or "") if element.kind == "section" else sections
+                )
                 owner = element.id if element.kind == "decision" else None
                 bound.children = [child.id for child in element.children if child.id]
                 stack.extend((child, inner, owner) for child in reversed(element.children))
@@ -65,7 +68,7 @@ class Binder:
         element: Element,
         document_id: str | None,
         level: str | None,
-        sections: list[str],
+        sections: SectionPath,
         parent: str | None,
     ) -> ModelElement:
         values: dict[str, object] = {

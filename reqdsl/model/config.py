@@ -54,6 +54,7 @@ class Config:
         return Span(start, start + place.length, place.line, place.column, place.line, end_column)
 
 
+
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ConfigError(f"{CONFIG_NAME}: `{where}` must be {what}")
@@ -113,9 +114,7 @@ def load_config(root: Path) -> Config:
         # A project from a pull request must not make `reqdsl build` write elsewhere on
         # the machine (`-o`, given by the user, may name any folder).
         site = root / config.site_dir
-        if Path(config.site_dir).is_absolute() or not site.resolve().is_relative_to(
-            root.resolve()
-        ):
+        if Path(config.site_dir).is_absolute() or not site.resolve().is_relative_to(root.resolve()):
             raise ConfigError(
                 f"{CONFIG_NAME}: `build.site_dir` must be a folder inside the project, not "
                 f"`{config.site_dir}` (use `reqdsl build -o` for another place)"
@@ -154,8 +153,10 @@ def load_config(root: Path) -> Config:
         file_name = _expect(file_name, str, f"catalogs.{scheme}", "a path to a TSV file")
         path = root / file_name
         if not path.resolve().is_relative_to(root.resolve()):
-            raise ConfigError(f"{CONFIG_NAME}: catalogue `{scheme}` must be a file inside the "
-                              f"project, not `{file_name}`")
+            raise ConfigError(
+                f"{CONFIG_NAME}: catalogue `{scheme}` must be a file inside the "
+                f"project, not `{file_name}`"
+            )
         config.catalogs[scheme] = path
 
     compliance = _expect(data.get("compliance", {}), dict, "compliance", "a table")

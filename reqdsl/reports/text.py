@@ -11,7 +11,9 @@ from .base import Block, Document, Table
 
 _UNDERLINE = {1: "=", 2: "-", 3: "~"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_NEWLINES = re.compile(r"\s*(?:\r\n?|\n)\s*")
+# A run of whitespace holding a line break, matched from the run's start only: tried at
+# every space of a long run without one, `\s*(?:\r\n?|\n)\s*` was quadratic.
+_NEWLINES = re.compile(r"(?<!\s)[^\S\r\n]*+[\r\n]\s*+")
 
 
 def clean(text: str) -> str:
