@@ -7,6 +7,8 @@ the difference so that no other module guesses paths.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,3 +28,20 @@ def grammar_path() -> Path:
 
 def catalog_data_dir() -> Path:
     return _PACKAGE_DIR / "catalogs" / "data"
+
+
+_CODE_SUFFIXES = (".py", ".js", ".css", ".txt", ".tsv", ".json", ".lark")
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of reqdsl's own code and shipped files: every result reqdsl keeps (a check
+    result, a site) depends on the code that made it too, and a development checkout
+    changes without changing its version (a new rule must be seen by the next check)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in (_PACKAGE_DIR, shipped_dir("generators"), shipped_dir("grammar")):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..resources import grammar_path
+from ..resources import code_digest
 from ..source import DecodeProblem, SourceFile, decode_source, normalise_text
 from ..util.files import read_bounded
 from .config import CONFIG_NAME, Config, ConfigError, load_config
@@ -45,11 +45,12 @@ class Scan:
     files: list[ScannedFile] = field(default_factory=list)
 
     def fingerprint(self) -> str:
-        """A hash of everything a check result depends on: reqdsl and its grammar, the
-        configuration and custom catalogues, and every file's path and content."""
+        """A hash of everything a check result depends on: reqdsl's version, code and
+        grammar, the configuration and custom catalogues, and every file's path and
+        content."""
         digest = hashlib.blake2b(digest_size=20)
         digest.update(__version__.encode())
-        digest.update(grammar_path().read_bytes())
+        digest.update(code_digest().encode())
         if self.config.source is not None:
             digest.update(self.config.source.text.encode())
         for scheme, path in sorted(self.config.catalogs.items()):

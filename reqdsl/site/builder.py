@@ -407,36 +407,13 @@ def run_mkdocs(
 
 
 @cache
-def _code_digest() -> str:
-    """reqdsl's own code and shipped files: a site depends on the generator too (a
-    development checkout changes without changing its version)."""
-    from ..resources import shipped_dir
-
-    digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).resolve().parents[1]
-    roots = [package, shipped_dir("generators")]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in (
-                ".py",
-                ".js",
-                ".css",
-                ".txt",
-                ".tsv",
-                ".json",
-                ".lark",
-            ):
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-@cache
 def renderer_digest() -> str:
     """What turns the same Markdown into other HTML: reqdsl, MkDocs and Material."""
     from importlib.metadata import PackageNotFoundError, version
 
-    parts = [__version__, _code_digest()]
+    from ..resources import code_digest
+
+    parts = [__version__, code_digest()]
     for package in ("mkdocs", "mkdocs-material"):
         try:
             parts.append(version(package))

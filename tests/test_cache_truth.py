@@ -1,0 +1,64 @@
+"""The check-result cache can make a check faster, never different: a result kept by one
+version of reqdsl's code is not the answer of another (issue 18: "adding a rule in a
+checkout is seen by the next check"; a false green otherwise)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+TEXT = (
+    'document D "d" { level: software }\n'
+    'requirement R "r" {\n'
+    '    statement: "The editor shall open a report of 100 pages within 2 seconds."\n'
+    "    verification: inspection\n"
+    "    compliance: iso27001:A.8.26\n"
+    "}\n"
+)
+NEW_RULE = '''
+
+@rule("CF999", "config.added-in-a-checkout", Severity.WARNING, "a rule added to a checkout")
+def added_in_a_checkout(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        Nothing real: the test's new rule.
+    """
+    for element in context.project.elements:
+        yield Finding.at(element, None, "the new rule ran")
+        return
+'''
+
+
+def _check(code: Path, project: Path) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    result = subprocess.run(
+        [sys.executable, "-m", "reqdsl.cli", "check", "--format", "json", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=code.parent,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    return [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
+
+
+def test_a_rule_added_to_the_code_is_seen_by_the_next_check(tmp_path: Path) -> None:
+    code = tmp_path / "checkout"
+    ignore = shutil.ignore_patterns("__pycache__", "_shipped")
+    shutil.copytree(ROOT / "reqdsl", code / "reqdsl", ignore=ignore)
+    for shipped in ("grammar", "generators"):
+        shutil.copytree(ROOT / shipped, code / shipped)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "a.req").write_text(TEXT, encoding="utf-8")
+    assert "CF999" not in _check(code, project)  # the result is now cached
+    with (code / "reqdsl" / "checks" / "config.py").open("a", encoding="utf-8") as module:
+        module.write(NEW_RULE)
+    assert "CF999" in _check(code, project)
