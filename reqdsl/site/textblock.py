@@ -23,6 +23,7 @@ first (`reqdsl.util.unicode.visible`), as everywhere on the site.
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -100,19 +101,48 @@ class _Sanitiser(Treeprocessor):  # type: ignore[misc]  # Python-Markdown has no
             element.set("class", "rq-dead-link")
 
 
+# The opening and closing lines of a fenced block, as FencedBlockPreprocessor reads them
+# (what follows an opening fence is dropped below, never made into attributes).
+_OPEN = re.compile(
+    r"((?:~{3,}|`{3,}))[ ]*(?:\{[^\n]*\}|(?:\.?[\w#.+-]*[ ]*)?"
+    r"(?:hl_lines=(?P<quot>\"|')[^\n]*?(?P=quot)[ ]*)?)"
+)
+_CLOSE = re.compile(r"((?:~{3,}|`{3,}))[ ]*")
+
+
 class _PlainFences(FencedBlockPreprocessor):  # type: ignore[misc]  # no types
     """Fenced code as `<pre><code>` and nothing else: the text after the opening fence
     (a language, `{#id .class key=value}`) is dropped, never made into attributes."""
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        index = 0
-        while match := self.FENCED_BLOCK_RE.search(text, index):
-            code = f"<pre><code>{self._escape(match.group('code'))}</code></pre>"
-            placeholder = self.md.htmlStash.store(code)
-            text = f"{text[: match.start()]}\n{placeholder}\n{text[match.end() :]}"
-            index = match.start() + 1 + len(placeholder)
-        return text.split("\n")
+        """What Python-Markdown's FENCED_BLOCK_RE finds (an opening fence line, then the
+        first later line that is the same fence), found line by line: the regex, searched
+        again after each block over a text rebuilt each time, was quadratic in the number
+        of fences (thousands of unclosed ``` lines took seconds, then minutes)."""
+        closing: dict[str, list[int]] = {}  # fence -> indexes of lines that close it
+        for number, line in enumerate(lines):
+            fence = _CLOSE.fullmatch(line)
+            if fence is not None:
+                closing.setdefault(fence.group(1), []).append(number)
+        out: list[str] = []
+        number = 0
+        while number < len(lines):
+            opening = _OPEN.fullmatch(lines[number])
+            candidates = closing.get(opening.group(1), []) if opening is not None else []
+            end = (
+                candidates[bisect.bisect_right(candidates, number)]
+                if candidates and (candidates[-1] > number)
+                else None
+            )
+            if end is None:
+                out.append(lines[number])
+                number += 1
+                continue
+            code = "".join(line + "\n" for line in lines[number + 1 : end])
+            placeholder = self.md.htmlStash.store(f"<pre><code>{self._escape(code)}</code></pre>")
+            out += ["", placeholder, ""]
+            number = end + 1
+        return out
 
 
 class TextBlockRenderer:
