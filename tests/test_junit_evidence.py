@@ -269,3 +269,43 @@ def test_a_test_whose_method_does_not_match_is_a_warning(tmp_path: Path) -> None
     found = [d for d in _diagnostics(check) if d["code"] == "TR007"]
     assert [(d["line"], d["severity"]) for d in found] == [(9, "warning")]
     assert "demonstration" in found[0]["message"] and "inspection" in found[0]["message"]
+
+
+def test_did_you_mean_work_is_bounded_however_many_tests_match_nothing(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """3,000 automated tests against a report of 3,000 other cases in the same module:
+    each TR010 is reported, but the did-you-mean comparisons stay within a fixed budget
+    (comparing every test with every case would be 9 million)."""
+    import difflib
+
+    from reqdsl.commands.check import check_project
+    from reqdsl.interop.junit import SUGGESTION_BUDGET
+
+    count = 3000
+    lines = [
+        'document SRS "S" { level: software }',
+        'requirement R-1 "r" { statement: "The service shall work." verification: test }',
+    ]
+    lines += [
+        f'test T-{i} "t" {{ verifies: R-1 automated-by: "tests.test_mod::test_case_{i}_x" }}'
+        for i in range(count)
+    ]
+    project = _project(tmp_path, "\n".join(lines) + "\n")
+    cases = "".join(
+        f'<testcase classname="tests.test_mod" name="test_case_{i}_y"/>' for i in range(count)
+    )
+    report = tmp_path / "r.xml"
+    report.write_text(f"<testsuite>{cases}</testsuite>", encoding="utf-8")
+    compared = 0
+    original = difflib.SequenceMatcher.set_seq1
+
+    def counting(self, a):  # type: ignore[no-untyped-def]
+        nonlocal compared
+        compared += 1
+        return original(self, a)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", counting)
+    diagnostics = check_project(project, use_cache=False, junit=[report])[1]
+    assert sum(1 for d in diagnostics if d.code == "TR010") == count
+    assert compared <= SUGGESTION_BUDGET + count

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 TestStatus = Literal["passed", "failed", "skipped", "not-run"]
 VerificationStatus = Literal["failed", "not-run", "skipped", "passed", "not-automated", "untested"]
 WORST_FIRST: tuple[TestStatus, ...] = ("failed", "not-run", "skipped", "passed")
+# Case names one set of results compares test names with for did-you-means, in all.
+SUGGESTION_BUDGET = 5_000
 
 
 class JunitError(Exception):
@@ -54,6 +56,8 @@ class JunitResults:
     reports: list[str] = field(default_factory=list)
     digest: str = ""  # of the reports' bytes, in order (a site's fingerprint holds it)
     _sorted: list[str] | None = None  # the keys, sorted: parametrised cases by bisection
+    _by_class: dict[str, list[str]] | None = None  # case names by classname (close_names)
+    _budget: int = SUGGESTION_BUDGET  # comparisons close_names may still make
 
     def result_of(self, test: ModelElement) -> CaseResult | None:
         """The result of a `test` element; None when it is not automated."""
@@ -84,16 +88,37 @@ class JunitResults:
 
     def close_names(self, test: ModelElement, limit: int = 3) -> list[str]:
         """The names (`classname::name`) of the report cases closest to a test's
-        `automated-by`, for a did-you-mean; parametrised variants are counted once."""
+        `automated-by`, for a did-you-mean; parametrised variants are counted once.
+        Candidates are the cases of the same class or module when it has any (a misspelt
+        function), else every case; the comparisons of one set of results are bounded
+        (SUGGESTION_BUDGET), so a report that matches none of thousands of tests costs
+        linear time, not a comparison of every test with every case."""
         automated = automated_by(test)
         if automated is None:
             return []
-        aliases = {key.replace("::", ".") for key in self.cases if "::" in key}
-        names = {key.split("[", 1)[0] for key in self.cases if "::" in key or key not in aliases}
+        key = normalise_test_id(automated)
+        by_class = self._names_by_class()
+        candidates = by_class.get(key.rpartition("::")[0]) or by_class.get("", [])
+        if len(candidates) > self._budget:
+            return []
+        self._budget -= len(candidates)
         # Names share long prefixes (`tests.test_`): a high cutoff keeps unrelated cases
         # of the same package out of the suggestions.
-        key = normalise_test_id(automated)
-        return difflib.get_close_matches(key, sorted(names), n=limit, cutoff=0.8)
+        return difflib.get_close_matches(key, candidates, n=limit, cutoff=0.8)
+
+    def _names_by_class(self) -> dict[str, list[str]]:
+        """Case names by classname (`""`: every name), computed once."""
+        if self._by_class is None:
+            aliases = {key.replace("::", ".") for key in self.cases if "::" in key}
+            names = sorted(
+                {key.split("[", 1)[0] for key in self.cases if "::" in key or key not in aliases}
+            )
+            by_class: dict[str, list[str]] = {"": names}
+            for name in names:
+                if "::" in name:
+                    by_class.setdefault(name.rpartition("::")[0], []).append(name)
+            self._by_class = by_class
+        return self._by_class
 
 
 def automated_by(test: ModelElement) -> str | None:
