@@ -138,14 +138,16 @@ def read_reports(root: Path, config: Config, extra: Sequence[Path] = ()) -> list
     reports: list[Report] = []
     seen: set[Path] = set()
     for pattern in config.junit:
-        if any(char in pattern for char in "*?["):
+        wildcard = any(char in pattern for char in "*?[")
+        if wildcard:
             paths = sorted(path for path in root.glob(pattern) if path.is_file())
         else:
             paths = [root / pattern] if (root / pattern).is_file() else []
         if not paths:
+            what = "matches no report file" if wildcard else "is not a file"
             raise MissingReport(
-                f"{CONFIG_NAME}: `tests.junit` names `{pattern}`, which matches no report "
-                f"file of `{root}`; run the tests first, or correct the entry"
+                f"{CONFIG_NAME}: `tests.junit` names `{pattern}`, which {what} of `{root}`; "
+                "run the tests first, or correct the entry"
             )
         for path in paths:
             if path in seen:
