@@ -50,6 +50,7 @@ def test_json_export_is_complete_and_matches_its_schema(valid: Path) -> None:
         "derivation": 100.0,
         "satisfaction": 100.0,
         "mitigation": 100.0,
+        "evidence": None,  # no JUnit report read
     }
     by_id = {e["id"]: e for e in data["elements"] if e["id"]}
     requirement = by_id["REQ-BOOK-001"]

@@ -38,6 +38,7 @@ def test_coverage_of_an_empty_project(tmp_path: Path) -> None:
         "derivation": None,
         "satisfaction": None,
         "mitigation": None,
+        "evidence": None,
     }
 
 
@@ -48,6 +49,7 @@ def test_coverage_figures(tmp_path: Path) -> None:
         "derivation": 50.0,
         "satisfaction": 100.0,
         "mitigation": 50.0,
+        "evidence": None,  # no JUnit report read
     }
 
 
@@ -82,6 +84,7 @@ def test_conformance_trace_summary(reqdsl) -> None:
         "derivation": 66.7,
         "satisfaction": 50.0,
         "mitigation": None,  # the corpus project has no threat: n/a
+        "evidence": None,  # no JUnit report read
     }
 
 

@@ -9,7 +9,8 @@ and docs/site.md). Exit status:
   untouched, and the failing diagnostics are printed on stderr; with `--allow-errors` the
   site is published all the same (it shows the errors) and the exit status is still 1;
 - 2: usage, an unusable output folder (one reqdsl did not make), an unreadable JUnit
-  report, a `--baseline` revision git cannot find, a project that cannot be loaded, or
+  report (`--junit`, or one `[tests] junit` in reqdsl.toml names: missing is exit 2
+  too), a `--baseline` revision git cannot find, a project that cannot be loaded, or
   MkDocs failing; the previous site stays.
 
 Progress goes to stderr (`-q` silences it); the one-line result goes to stdout.
@@ -22,6 +23,7 @@ import sys
 from pathlib import Path
 
 from ..cli import error_line
+from .check import add_junit_option
 
 NAME = "build"
 HELP = "build the specification site (MkDocs Material, works offline)"
@@ -39,14 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", type=Path, help="site folder (default: [build] site_dir, `site`)"
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
-    parser.add_argument(
-        "--junit",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        help="JUnit XML test report (repeat for several); results show on the site",
-    )
+    add_junit_option(parser, "results on the site, failed tests are errors and gaps")
     parser.add_argument(
         "--baseline",
         metavar="REV",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,25 +37,48 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    add_junit_option(parser, "failed tests are errors, and gaps of what they verify")
+
+
+def add_junit_option(parser: argparse.ArgumentParser, effect: str) -> None:
+    """`--junit FILE` of check, build and export: reports added to `[tests] junit`."""
+    parser.add_argument(
+        "--junit",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help=f"JUnit XML test report, besides those reqdsl.toml names in [tests] junit "
+        f"(repeat for several): {effect}",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     # REQDSL_NO_CACHE=1 is --no-cache for runs one cannot pass flags to (test harnesses).
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     return run_check(
-        args.path, args.format, strict=args.strict, use_cache=use_cache, output=args.output
+        args.path,
+        args.format,
+        strict=args.strict,
+        use_cache=use_cache,
+        output=args.output,
+        junit=list(args.junit),
     )
 
 
 def check_project(
-    path: Path, *, use_cache: bool = True, scan: Scan | None = None
+    path: Path, *, use_cache: bool = True, scan: Scan | None = None, junit: Sequence[Path] = ()
 ) -> tuple[Project, list[Diagnostic], Summary]:
-    """Load and check a project: the one pipeline behind check, the LSP and build."""
+    """Load and check a project: the one pipeline behind check, build and export. The
+    JUnit reports reqdsl.toml names, and `junit`, are read with the project (unless
+    `scan` was read already, reports included): the TR rules weigh them."""
     from ..checks.registry import run_checks
     from ..checks.trace import compute_coverage
     from ..checks.withheld import withhold_syntax_caused
     from ..model.project import load_project
 
+    if scan is None:
+        scan = scan_project(path, junit=junit)
     project = load_project(path, use_cache=use_cache, scan=scan)
     diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
     elements = sum(1 for element in project.elements if element.id is not None)
@@ -69,7 +93,13 @@ def check_project(
 
 
 def run_check(
-    path: Path, output_format: str, *, strict: bool, use_cache: bool, output: Path | None
+    path: Path,
+    output_format: str,
+    *,
+    strict: bool,
+    use_cache: bool,
+    output: Path | None,
+    junit: Sequence[Path] = (),
 ) -> int:
     from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, emit
     from ..model.locate import NotAProject, locate_project
@@ -81,7 +111,7 @@ def run_check(
         return EXIT_FAILURE
     path = located.root
     try:
-        scan = scan_project(path)
+        scan = scan_project(path, junit=junit)
         fingerprint = scan.fingerprint() if use_cache else ""  # hashes every input: once
         cached = load_result(path, fingerprint) if use_cache else None
         if cached is not None:

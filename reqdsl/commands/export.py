@@ -1,7 +1,8 @@
 """`reqdsl export [PATH] --format json|csv|xlsx|reqif [-o FILE] [--junit FILE]...`.
 
 The model is exported even when it has errors (they are counted on stderr, and in the
-JSON export); exit 0 when written, 2 on usage, an unreadable project or report.
+JSON export); exit 0 when written, 2 on usage, an unreadable project or report (`--junit`, or one
+`[tests] junit` in reqdsl.toml names).
 `--schema` prints the JSON Schema of the JSON export instead.
 """
 
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 from ..cli import error_line
+from .check import add_junit_option
 
 NAME = "export"
 HELP = "export the model: JSON, traceability matrix (CSV, XLSX) or ReqIF 1.2"
@@ -23,14 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=Path("."), type=Path, help="project folder")
     parser.add_argument("--format", choices=("json", "csv", "xlsx", "reqif"), default="json")
     parser.add_argument("-o", "--output", type=Path, help="write to this file (xlsx needs it)")
-    parser.add_argument(
-        "--junit",
-        action="append",
-        default=[],
-        type=Path,
-        metavar="FILE",
-        help="JUnit XML test report (repeat for several): results in the matrix and JSON",
-    )
+    add_junit_option(parser, "results and gaps in the matrix and JSON")
     parser.add_argument("--schema", action="store_true", help="print the JSON export's schema")
     parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
 
@@ -46,17 +41,18 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and args.output is None:
         print("reqdsl: --format xlsx writes a workbook: give -o FILE.xlsx", file=sys.stderr)
         return EXIT_FAILURE
-    from ..interop.junit import JunitError, read_junit
     from ..model.sources import ProjectError
     from .check import check_project
 
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     try:
-        results = read_junit(list(args.junit)) if args.junit else None
-        project, _diagnostics, summary = check_project(args.path, use_cache=use_cache)
-    except (JunitError, ProjectError) as error:
+        project, _diagnostics, summary = check_project(
+            args.path, use_cache=use_cache, junit=list(args.junit)
+        )
+    except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE
+    results = project.junit if project.junit is not None and project.junit.reports else None
     if summary.errors:
         print(
             f"reqdsl: warning: the model has {summary.errors} errors (see reqdsl check); "

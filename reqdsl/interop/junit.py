@@ -18,7 +18,10 @@ refused (no file is read, no entity is expanded).
 
 from __future__ import annotations
 
+import bisect
+import difflib
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
 TestStatus = Literal["passed", "failed", "skipped", "not-run"]
 VerificationStatus = Literal["failed", "not-run", "skipped", "passed", "not-automated", "untested"]
 WORST_FIRST: tuple[TestStatus, ...] = ("failed", "not-run", "skipped", "passed")
+# Case names one set of results compares test names with for did-you-means, in all.
+SUGGESTION_BUDGET = 5_000
 
 
 class JunitError(Exception):
@@ -50,21 +55,78 @@ class JunitResults:
     cases: dict[str, CaseResult] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
     digest: str = ""  # of the reports' bytes, in order (a site's fingerprint holds it)
+    _sorted: list[str] | None = None  # the keys, sorted: parametrised cases by bisection
+    _by_class: dict[str, list[str]] | None = None  # case names by classname (close_names)
+    _budget: int = SUGGESTION_BUDGET  # comparisons close_names may still make
 
     def result_of(self, test: ModelElement) -> CaseResult | None:
         """The result of a `test` element; None when it is not automated."""
-        automated = test.word("automated-by") if test.kind == "test" else None
-        if automated is None or not automated.strip():
+        automated = automated_by(test)
+        if automated is None:
             return None
-        key = normalise_test_id(automated.strip())
+        key = normalise_test_id(automated)
         found = self.cases.get(key)
         if found is not None:
             return found
-        prefix = key + "["  # parametrised cases
-        variants = [result for name, result in self.cases.items() if name.startswith(prefix)]
+        variants = self._variants(key + "[")  # parametrised cases
         if variants:
             return _worst(variants)
         return CaseResult("not-run")
+
+    def _variants(self, prefix: str) -> list[CaseResult]:
+        """The cases whose key starts with `prefix`: a range of the sorted keys, so that
+        matching every test of a large project stays O(n log n)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.cases)
+        keys = self._sorted
+        found = []
+        for position in range(bisect.bisect_left(keys, prefix), len(keys)):
+            if not keys[position].startswith(prefix):
+                break
+            found.append(self.cases[keys[position]])
+        return found
+
+    def close_names(self, test: ModelElement, limit: int = 3) -> list[str]:
+        """The names (`classname::name`) of the report cases closest to a test's
+        `automated-by`, for a did-you-mean; parametrised variants are counted once.
+        Candidates are the cases of the same class or module when it has any (a misspelt
+        function), else every case; the comparisons of one set of results are bounded
+        (SUGGESTION_BUDGET), so a report that matches none of thousands of tests costs
+        linear time, not a comparison of every test with every case."""
+        automated = automated_by(test)
+        if automated is None:
+            return []
+        key = normalise_test_id(automated)
+        by_class = self._names_by_class()
+        candidates = by_class.get(key.rpartition("::")[0]) or by_class.get("", [])
+        if len(candidates) > self._budget:
+            return []
+        self._budget -= len(candidates)
+        # Names share long prefixes (`tests.test_`): a high cutoff keeps unrelated cases
+        # of the same package out of the suggestions.
+        return difflib.get_close_matches(key, candidates, n=limit, cutoff=0.8)
+
+    def _names_by_class(self) -> dict[str, list[str]]:
+        """Case names by classname (`""`: every name), computed once."""
+        if self._by_class is None:
+            aliases = {key.replace("::", ".") for key in self.cases if "::" in key}
+            names = sorted(
+                {key.split("[", 1)[0] for key in self.cases if "::" in key or key not in aliases}
+            )
+            by_class: dict[str, list[str]] = {"": names}
+            for name in names:
+                if "::" in name:
+                    by_class.setdefault(name.rpartition("::")[0], []).append(name)
+            self._by_class = by_class
+        return self._by_class
+
+
+def automated_by(test: ModelElement) -> str | None:
+    """A test element's `automated-by`, stripped; None when it has none."""
+    automated = test.word("automated-by") if test.kind == "test" else None
+    if automated is None or not automated.strip():
+        return None
+    return automated.strip()
 
 
 @dataclass(frozen=True)
@@ -135,19 +197,28 @@ def parse_junit(data: bytes, name: str = "report") -> dict[str, CaseResult]:
 
 
 def read_junit(paths: list[Path]) -> JunitResults:
-    """Read every report; a case in several reports: the worst result counts."""
-    results = JunitResults()
-    digest = hashlib.blake2b(digest_size=16)
+    """Read every report (bounded); a case in several reports: the worst result counts."""
+    from ..util.files import read_bounded
+
+    reports = []
     for path in paths:
         try:
-            data = path.read_bytes()
+            reports.append((str(path), read_bounded(path, follow_links=True)))
         except OSError as error:
             raise JunitError(f"cannot read `{path}`: {error.strerror or error}") from error
+    return junit_results(reports)
+
+
+def junit_results(reports: Iterable[tuple[str, bytes]]) -> JunitResults:
+    """The results of reports already read, as (name, bytes); raises JunitError."""
+    results = JunitResults()
+    digest = hashlib.blake2b(digest_size=16)
+    for name, data in reports:
         digest.update(data)
-        for key, result in parse_junit(data, str(path)).items():
+        for key, result in parse_junit(data, name).items():
             known = results.cases.get(key)
             results.cases[key] = result if known is None else _worst([known, result])
-        results.reports.append(str(path))
+        results.reports.append(name)
     results.digest = digest.hexdigest()
     return results
 

@@ -39,6 +39,7 @@ class Config:
     custom_fields: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)
     catalogs: dict[str, Path] = field(default_factory=dict)
     iso27001_excluded: dict[str, str] = field(default_factory=dict)
+    junit: list[str] = field(default_factory=list)  # [tests] junit: report files or patterns
     traceability_limit: int = 80  # elements in one traceability diagram; 0: no limit
     unknown: list[UnknownKey] = field(default_factory=list)  # tables and keys not applied
 
@@ -132,6 +133,10 @@ def load_config(root: Path) -> Config:
     checks = _expect(data.get("checks", {}), dict, "checks", "a table")
     _load_checks(config, checks)
 
+    tests = _expect(data.get("tests", {}), dict, "tests", "a table")
+    if "junit" in tests:
+        config.junit = _report_patterns(root, _string_list(tests["junit"], "tests.junit"))
+
     fields = _expect(data.get("fields", {}), dict, "fields", "a table of element kinds")
     for kind, declared in fields.items():
         declared = _expect(declared, dict, f"fields.{kind}", "a table of field names")
@@ -172,6 +177,27 @@ def load_config(root: Path) -> Config:
             why, str, f"compliance.iso27001.excluded.{control}", "a string (the justification)"
         )
     return config
+
+
+def _report_patterns(root: Path, patterns: list[str]) -> list[str]:
+    """`[tests] junit`: JUnit report files, or patterns (`reports/*.xml`), relative to the
+    project and inside it. `**` is refused: a recursive pattern would walk (and follow
+    links through) folders no one meant to name; each file found is read only if it
+    resolves inside the project (reqdsl.model.sources.read_reports)."""
+    for pattern in patterns:
+        parts = Path(pattern).parts
+        if (
+            not pattern.strip()
+            or Path(pattern).is_absolute()
+            or ".." in parts
+            or "**" in pattern
+            or not (root / pattern).resolve().is_relative_to(root.resolve())
+        ):
+            raise ConfigError(
+                f"{CONFIG_NAME}: `tests.junit` entry `{pattern}` must name report files "
+                "inside the project (a relative path, `*` patterns allowed, no `..` or `**`)"
+            )
+    return patterns
 
 
 def _load_checks(config: Config, checks: dict[str, Any]) -> None:

@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-COVERAGE_KEYS = ("verification", "derivation", "satisfaction", "mitigation")
+# The four figures of the language reference (section 4), then reqdsl's `evidence`: of the
+# requirements automated tests verify, those whose automated tests all passed in the
+# JUnit reports (docs/language.md, extensions).
+COVERAGE_KEYS = ("verification", "derivation", "satisfaction", "mitigation", "evidence")
 
 # None: a value (any type; load_config checks types). A dict: a table with these keys.
 # FREE: a table whose keys are the user's (element kinds, field names, schemes, codes).
@@ -30,6 +33,7 @@ SCHEMA: dict[str, Any] = {
         "vague_terms": {"add": None, "remove": None},
         "coverage": {key: None for key in COVERAGE_KEYS},
     },
+    "tests": {"junit": None},
     "fields": FREE,
     "catalogs": FREE,
     "compliance": {"iso27001": {"excluded": FREE}},

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
 from ..diagnostics import Diagnostic, Related, Severity
@@ -26,6 +26,9 @@ from .loaded import CustomFields, LoadedFile, custom_fields_key, elements_of, lo
 from .resolve import Resolver, build_index
 from .schema import TRACE_FIELDS
 from .sources import ProjectError, Scan, discover, scan_project
+
+if TYPE_CHECKING:
+    from ..interop.junit import JunitResults
 
 PARALLEL_BYTES = 1_500_000  # below this, starting worker processes costs more than it saves
 
@@ -42,6 +45,9 @@ class Project:
     # Diagnostics found while loading, by code (SY001, SM001-SM005): the rules that
     # document these codes hand them on.
     found: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Test results of the JUnit reports read with the project (check, build, export);
+    # None when none were read. The TR rules and the coverage figures weigh them.
+    junit: JunitResults | None = None
     _graph: Any = None  # networkx.MultiDiGraph, built on first use
     _back_links: dict[tuple[str, str], dict[str, list[ModelElement]]] = field(default_factory=dict)
     _by_kind: dict[str, list[ModelElement]] | None = None  # built on first use after linking
@@ -202,6 +208,8 @@ def load_project(
     scan = scan or scan_project(root, allow_empty=allow_empty)
     project = Project(root=root, config=scan.config)
     _load_catalogs(project)
+    if scan.reports is not None:
+        project.junit = _junit_results(scan)
     gc_was_enabled = gc.isenabled()
     # Loading allocates millions of objects and no garbage cycles: collections would
     # scan them again and again (superlinear time). Frozen afterwards, they are never
@@ -294,6 +302,16 @@ def syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> D
         hint=problem.hint,
         related=related,
     )
+
+
+def _junit_results(scan: Scan) -> JunitResults:
+    """The reports the scan read, parsed (defusedxml); an unusable one is ProjectError."""
+    from ..interop.junit import JunitError, junit_results
+
+    try:
+        return junit_results((report.name, report.data) for report in scan.reports or ())
+    except JunitError as error:
+        raise ProjectError(str(error)) from error
 
 
 def _load_catalogs(project: Project) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,16 +39,29 @@ class ScannedFile:
     unreadable: str | None = None  # why the file could not be read
 
 
+@dataclass(frozen=True)
+class Report:
+    """A JUnit report read for the check: its name as shown (relative to the project
+    when reqdsl.toml names it, as given on the command line otherwise) and its bytes."""
+
+    name: str
+    data: bytes
+
+
 @dataclass
 class Scan:
     root: Path
     config: Config
     files: list[ScannedFile] = field(default_factory=list)
+    # The JUnit reports, read for check, build and export; None: not read (the language
+    # server, diagrams, reports: they show no test evidence).
+    reports: list[Report] | None = None
 
     def fingerprint(self) -> str:
         """A hash of everything a check result depends on: reqdsl's version, code and
-        grammar, the configuration and custom catalogues, and every file's path and
-        content."""
+        grammar, the configuration and custom catalogues, every file's path and content,
+        and the JUnit reports (a fixed or newly failing test is never answered from the
+        cache)."""
         digest = hashlib.blake2b(digest_size=20)
         digest.update(__version__.encode())
         digest.update(code_digest().encode())
@@ -61,6 +75,10 @@ class Scan:
                 digest.update(b"<unreadable>")
         for scanned in self.files:
             digest.update(f"\0{scanned.relpath}\0{scanned.key}\0{scanned.unreadable}".encode())
+        if self.reports is not None:
+            digest.update(b"\0reports")
+            for report in self.reports:
+                digest.update(f"\0{report.name}\0{content_key(report.data)}".encode())
         return digest.hexdigest()
 
 
@@ -107,12 +125,63 @@ def read_source(resolved_root: Path, path: Path) -> bytes:
     return read_bounded(path, follow_links=True)
 
 
-def scan_project(root: Path, *, allow_empty: bool = False) -> Scan:
+class MissingReport(ProjectError):
+    """A JUnit report reqdsl.toml names is not there (or cannot be read): the check would
+    otherwise pass without the evidence it was configured to weigh."""
+
+
+def read_reports(root: Path, config: Config, extra: Sequence[Path] = ()) -> list[Report]:
+    """The reports `[tests] junit` names (patterns expanded, in sorted order), then
+    `extra` (`--junit FILE`, as given). A named report must exist and resolve inside the
+    project (a link to /proc/self/environ or ~/.ssh would be read and quoted); every read
+    is bounded. Raises MissingReport."""
+    resolved_root = root.resolve()
+    reports: list[Report] = []
+    seen: set[Path] = set()
+    for pattern in config.junit:
+        wildcard = any(char in pattern for char in "*?[")
+        if wildcard:
+            paths = sorted(path for path in root.glob(pattern) if path.is_file())
+        else:
+            paths = [root / pattern] if (root / pattern).is_file() else []
+        if not paths:
+            what = "matches no report file" if wildcard else "is not a file"
+            raise MissingReport(
+                f"{CONFIG_NAME}: `tests.junit` names `{pattern}`, which {what} of `{root}`; "
+                "run the tests first, or correct the entry"
+            )
+        for path in paths:
+            if path in seen:
+                continue
+            seen.add(path)
+            relpath = path.relative_to(root).as_posix()
+            try:
+                data = read_source(resolved_root, path)
+            except OSError as error:
+                why = error.strerror or str(error)
+                raise MissingReport(
+                    f"{CONFIG_NAME}: `tests.junit`: cannot read `{relpath}`: {why}"
+                ) from error
+            reports.append(Report(relpath, data))
+    for path in extra:
+        try:
+            data = read_bounded(path, follow_links=True)
+        except OSError as error:
+            why = error.strerror or str(error)
+            raise MissingReport(f"--junit: cannot read `{path}`: {why}") from error
+        reports.append(Report(str(path), data))
+    return reports
+
+
+def scan_project(
+    root: Path, *, allow_empty: bool = False, junit: Sequence[Path] | None = None
+) -> Scan:
     """Read the configuration and every file (bytes decoded, line endings normalised).
     Raises EmptyProject when a configured `sources` folder does not exist or when there
     is no `.req` file at all (exit 2, like any configuration failure: "0 files, coverage
     100 %" is no check), unless `allow_empty` (an old git revision, an editor's folder
-    before its first file is saved)."""
+    before its first file is saved). With `junit` (check, build, export), the JUnit
+    reports reqdsl.toml names and those given are read too (read_reports)."""
     if not root.is_dir():
         raise ProjectError(f"`{root}` is not a folder")
     try:
@@ -126,6 +195,8 @@ def scan_project(root: Path, *, allow_empty: bool = False) -> Scan:
             f"of `{root}`; correct the entry or create the folder"
         )
     scan = Scan(root=root, config=config)
+    if junit is not None:
+        scan.reports = read_reports(root, config, junit)
     resolved_root = root.resolve()
     found = discover(root, config)
     if not allow_empty and not found:

@@ -18,7 +18,7 @@ from ..util.unicode import BIDI_CONTROLS
 
 TAB_SIZE = 4
 
-COVERAGE_ORDER = ("verification", "derivation", "satisfaction", "mitigation")
+COVERAGE_ORDER = ("verification", "derivation", "satisfaction", "mitigation", "evidence")
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"

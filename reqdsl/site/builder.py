@@ -126,7 +126,7 @@ def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> Bui
             recover(out)
             check_output(out, options.project)  # again: it may have changed meanwhile
             try:
-                scan = scan_project(options.project)
+                scan = scan_project(options.project, junit=options.junit)
             except ProjectError as error:
                 raise SiteError(str(error)) from error
             with _without_gc():
@@ -157,12 +157,8 @@ def _failing(summary: Summary, strict: bool) -> bool:
 
 def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progress) -> BuildResult:
     from ..commands.check import check_project
-    from .junit import JunitError, load_junit
+    from .junit import test_results
 
-    try:
-        tests = load_junit(list(options.junit))
-    except JunitError as error:
-        raise SiteError(str(error)) from error
     baseline_commit = ""
     if options.baseline is not None:
         from ..interop.git_revisions import RevisionError, resolve_commit
@@ -171,7 +167,8 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
             baseline_commit = resolve_commit(options.project, options.baseline)
         except RevisionError as error:
             raise SiteError(f"--baseline {options.baseline}: {error}") from error
-    fingerprint = site_fingerprint(scan.fingerprint(), tests.digest + baseline_commit, options)
+    # The scan's fingerprint holds the JUnit reports (reqdsl.toml's and --junit's).
+    fingerprint = site_fingerprint(scan.fingerprint(), baseline_commit, options)
     marker = read_trusted_marker(out) if out.is_dir() else None
     if (
         not options.force
@@ -188,6 +185,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
     project, diagnostics, summary = check_project(
         options.project, use_cache=options.use_cache, scan=scan
     )
+    tests = test_results(project.junit)
     counts = f"{summary.errors} errors, {summary.warnings} warnings"
     progress.step("check", f"checked {summary.elements} elements: {counts}")
     failing = _failing(summary, options.strict)
@@ -436,7 +434,8 @@ def pages_key(project: Any, junit_digest: str, options: BuildOptions) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def site_fingerprint(scan_fingerprint: str, junit_digest: str, options: BuildOptions) -> str:
-    """Everything a published site depends on: equal fingerprints, nothing to do."""
-    parts = (scan_fingerprint, junit_digest, renderer_digest(), str(options.diagrams))
+def site_fingerprint(scan_fingerprint: str, baseline: str, options: BuildOptions) -> str:
+    """Everything a published site depends on: equal fingerprints, nothing to do (the
+    scan's fingerprint holds the JUnit reports; `baseline` is the --baseline commit)."""
+    parts = (scan_fingerprint, baseline, renderer_digest(), str(options.diagrams))
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()

@@ -1,4 +1,5 @@
-"""Test results for the site, from JUnit XML reports (`reqdsl build --junit FILE`).
+"""Test results for the site, from JUnit XML reports (`reqdsl build --junit FILE`, and
+those `[tests] junit` in reqdsl.toml names: read with the project by the check pipeline).
 
 The reading and matching rules are those of `reqdsl.interop.junit` (the same as
 `reqdsl export`: `classname::name` or `classname.name`, pytest node IDs, parametrised
@@ -15,8 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model.elements import ModelElement
+
+if TYPE_CHECKING:
+    from ..interop.junit import JunitResults
 
 
 class JunitError(Exception):
@@ -48,6 +53,14 @@ def load_junit(paths: list[Path]) -> TestResults:
         results = interop.read_junit(list(paths))
     except interop.JunitError as error:
         raise JunitError(str(error)) from error
+    return test_results(results)
+
+
+def test_results(results: JunitResults | None) -> TestResults:
+    """The site's view of the results the checked project holds (None, or no report:
+    no status is shown)."""
+    if results is None or not results.reports:
+        return TestResults()
 
     def lookup(test: ModelElement) -> str | None:
         found = results.result_of(test)

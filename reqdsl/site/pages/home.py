@@ -1,4 +1,4 @@
-"""The home page, a dashboard: counts per kind and level, the four coverage figures with
+"""The home page, a dashboard: counts per kind and level, the coverage figures with
 bars, diagnostics per family, and links into every gap (the elements behind each
 figure that falls short, and the Diagnostics page for the full lists)."""
 
@@ -21,11 +21,21 @@ _FIGURES = {
     "derivation": ("Derivation", "system and software requirements with an upward link", "TR001"),
     "satisfaction": ("Satisfaction", "stakeholder needs and goals something links to", "TR002"),
     "mitigation": ("Mitigation", "threats mitigated, or accepted with a justification", "TM003"),
+    "evidence": (
+        "Evidence",
+        "requirements verified by automated tests whose automated tests all passed",
+        "TR008",
+    ),
 }
 _GAPS = {
     "TR001": "No upward link",
     "TR002": "Needs and goals nothing links to",
     "TR003": "Requirements to be tested with no test",
+    "TR006": "Requirements to be inspected, analysed or demonstrated with no test element",
+    "TR007": "Tests whose method is not the one asked for",
+    "TR008": "Failed tests",
+    "TR009": "Skipped tests",
+    "TR010": "Automated tests in no report",
     "TM003": "Threats no requirement mitigates",
     "TM004": "Threats accepted without justification",
     "DE004": "Decisions that address nothing",
