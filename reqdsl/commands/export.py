@@ -48,12 +48,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     from ..interop.junit import JunitError, read_junit
     from ..model.sources import ProjectError
-    from .check import check_project
+    from ..pipeline import Session
 
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     try:
         results = read_junit(list(args.junit)) if args.junit else None
-        project, _diagnostics, summary = check_project(args.path, use_cache=use_cache)
+        checked = Session(args.path, use_cache=use_cache).check()
+        project, summary = checked.project, checked.summary()
     except (JunitError, ProjectError) as error:
         error_line(str(error))
         return EXIT_FAILURE
