@@ -1,8 +1,9 @@
 """Loading a project: discover files, parse (cached, in parallel), bind, resolve.
 
-One driver runs the phases in order (TRLC's Source_Manager.process): configuration ->
-discovery -> parse -> bind -> index and resolve. Each phase keeps going after errors so
-that one run reports every problem it can find.
+The at-once phases of the pipeline (reqdsl.pipeline.Session.load, TRLC's
+Source_Manager.process): configuration -> discovery -> parse -> bind -> index and
+resolve. Each phase keeps going after errors so that one run reports every problem it
+can find. Entry points go through the session, not here.
 """
 
 from __future__ import annotations
