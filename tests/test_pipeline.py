@@ -19,9 +19,19 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import reqdsl_command, run_reqdsl
+from reqdsl.diagnostics import Diagnostic
+from reqdsl.model.sources import ProjectError
+from reqdsl.pipeline import Session
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+from .conftest import ROOT, SHARED, reqdsl_command, run_reqdsl
+from .expect_cases import make_project
+
+CASES = ROOT / "tests" / "cases"
+PROJECTS = [
+    *sorted(p for p in (SHARED / "conformance").iterdir() if p.is_dir()),
+    *sorted(p for p in (ROOT / "samples").iterdir() if p.is_dir()),
+    *sorted(p for p in CASES.iterdir() if p.suffix == ".req" or p.is_dir()),
+]
 
 Seen = set[tuple[str, str, int, int, str]]  # code, path, line, column, message
 
@@ -127,6 +137,7 @@ def watched(client: LanguageClient, *changes: tuple[Path, types.FileChangeType])
     )
 
 
+@pytest.mark.asyncio(loop_scope="module")
 async def test_the_cli_and_the_language_server_report_the_same_diagnostics(
     client: LanguageClient,
 ) -> None:
@@ -196,3 +207,54 @@ async def test_the_cli_and_the_language_server_report_the_same_diagnostics(
                 client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 1
             )
     assert on_config == {("SY001", "reqdsl.toml", 1, 1, message)}
+
+
+def _seen(diagnostics: list[Diagnostic]) -> list[tuple[object, ...]]:
+    return sorted(
+        (d.code, d.path, tuple(d.span), d.message, d.hint or "", len(d.related))
+        for d in diagnostics
+    )
+
+
+@pytest.mark.parametrize("case", PROJECTS, ids=lambda p: p.name)
+def test_at_once_and_a_file_at_a_time_give_the_same_diagnostics(case: Path, tmp_path: Path) -> None:
+    """The session's two ways through the phases (the commands' and the language
+    server's) agree on every project of the corpus, the samples and the rule cases."""
+    project = make_project(case, tmp_path)
+    editor = Session(project, use_cache=False, allow_empty=True, tolerant=True)
+    editor.open_files()
+    file_at_a_time = editor.recheck()
+    try:
+        at_once = Session(project, use_cache=False).check()
+    except ProjectError as error:  # a broken reqdsl.toml: a diagnostic on it instead
+        assert editor.config_problem is not None and editor.config_problem.message == str(error)
+        return
+    assert editor.config_problem is None
+    assert _seen(file_at_a_time.diagnostics) == _seen(at_once.diagnostics)
+    assert file_at_a_time.withheld == at_once.withheld
+    assert file_at_a_time.summary() == at_once.summary()
+
+
+def test_an_edit_rebinds_only_the_edited_file(tmp_path: Path) -> None:
+    (tmp_path / "reqdsl.toml").write_text(CONFIG)
+    (tmp_path / "needs.req").write_text(NEEDS)
+    (tmp_path / "model.req").write_text(MODEL)
+    session = Session(tmp_path, use_cache=False, tolerant=True)
+    session.open_files()
+    first = session.recheck()
+    needs = [e for e in first.project.elements if e.path == "needs.req"]
+    model = [e for e in first.project.elements if e.path == "model.req"]
+    assert ("SM002", "model.req") in {(d.code, d.path) for d in first.diagnostics}
+    fixed = MODEL.replace("N-HAX", "N-HA")
+    session.edit("model.req", fixed, tmp_path / "model.req")
+    second = session.recheck()
+    kept = [e for e in second.project.elements if e.path == "needs.req"]
+    assert len(kept) == len(needs) and all(a is b for a, b in zip(kept, needs, strict=True))
+    rebound = [e for e in second.project.elements if e.path == "model.req"]
+    assert rebound and not any(a is b for a in model for b in rebound)
+    assert ("SM002", "model.req") not in {(d.code, d.path) for d in second.diagnostics}
+    # The overlay wins over the disk until the editor lets it go.
+    session.reread("model.req")
+    assert session.files["model.req"].source.text == fixed
+    session.revert("model.req")
+    assert session.files["model.req"].source.text == MODEL
