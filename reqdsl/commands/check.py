@@ -7,18 +7,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..cli import error_line
 from ..diagnostics import Diagnostic, Severity, Summary
-from ..model.sources import ProjectError, Scan, scan_project
+from ..model.sources import ProjectError
+from ..pipeline import Session, check_project
 from ..render import render_json, render_sarif, render_text, use_color
 from ..result_cache import load_result, save_result
 
-if TYPE_CHECKING:
-    from ..model.project import Project
-
+__all__ = ["check_project", "run_check"]  # check_project: reqdsl.pipeline's, for callers
 
 NAME = "check"
 HELP = "check a project and report every problem"
@@ -66,32 +64,6 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def check_project(
-    path: Path, *, use_cache: bool = True, scan: Scan | None = None, junit: Sequence[Path] = ()
-) -> tuple[Project, list[Diagnostic], Summary]:
-    """Load and check a project: the one pipeline behind check, build and export. The
-    JUnit reports reqdsl.toml names, and `junit`, are read with the project (unless
-    `scan` was read already, reports included): the TR rules weigh them."""
-    from ..checks.registry import run_checks
-    from ..checks.trace import compute_coverage
-    from ..checks.withheld import withhold_syntax_caused
-    from ..model.project import load_project
-
-    if scan is None:
-        scan = scan_project(path, junit=junit)
-    project = load_project(path, use_cache=use_cache, scan=scan)
-    diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
-    elements = sum(1 for element in project.elements if element.id is not None)
-    summary = Summary.count(
-        diagnostics,
-        len(project.sources),
-        elements,
-        coverage=compute_coverage(project),
-        withheld=withheld,
-    )
-    return project, diagnostics, summary
-
-
 def run_check(
     path: Path,
     output_format: str,
@@ -110,14 +82,16 @@ def run_check(
         print(f"reqdsl: {error}", file=sys.stderr)
         return EXIT_FAILURE
     path = located.root
+    session = Session(path, use_cache=use_cache, junit=junit)
     try:
-        scan = scan_project(path, junit=junit)
+        scan = session.scan()
         fingerprint = scan.fingerprint() if use_cache else ""  # hashes every input: once
         cached = load_result(path, fingerprint) if use_cache else None
         if cached is not None:
             diagnostics, summary = cached
         else:
-            _project, diagnostics, summary = check_project(path, use_cache=use_cache, scan=scan)
+            checked = session.check()
+            diagnostics, summary = checked.diagnostics, checked.summary()
             if use_cache:
                 save_result(path, fingerprint, diagnostics, summary)
     except ProjectError as error:

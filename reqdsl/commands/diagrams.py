@@ -39,10 +39,11 @@ def run(args: argparse.Namespace) -> int:
     from ..cli import EXIT_FAILURE, EXIT_OK
     from ..diagrams.output import write_files
     from ..diagrams.render import build_diagrams
-    from ..model.project import ProjectError, load_project
+    from ..model.sources import ProjectError
+    from ..pipeline import Session
 
     try:
-        project = load_project(args.path, use_cache=not args.no_cache)
+        project = Session(args.path, use_cache=not args.no_cache).load()
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE

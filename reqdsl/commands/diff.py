@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from ..interop.diff import diff_projects
     from ..interop.diff_render import diff_json, diff_markdown, diff_text
     from ..interop.git_revisions import RevisionError, load_revision, split_range
-    from ..model.project import load_project
     from ..model.sources import ProjectError
+    from ..pipeline import Session
 
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     try:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             old_rev, new_rev = split_range(args.git)
             old = load_revision(folder, old_rev)
             if new_rev is None:
-                new, new_label = load_project(folder, use_cache=use_cache), "the work tree"
+                new, new_label = Session(folder, use_cache=use_cache).load(), "the work tree"
             else:
                 new, new_label = load_revision(folder, new_rev), new_rev
             diff = diff_projects(old, new, old_rev, new_label)
@@ -60,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
                     error_line(f"`{folder}` is not a folder")
                     return EXIT_FAILURE
             # A diff is no check: an empty side means "everything added" (or removed).
-            old = load_project(args.paths[0], use_cache=use_cache, allow_empty=True)
-            new = load_project(args.paths[1], use_cache=use_cache, allow_empty=True)
+            old, new = (
+                Session(folder, use_cache=use_cache, allow_empty=True).load()
+                for folder in args.paths
+            )
             diff = diff_projects(old, new, str(args.paths[0]), str(args.paths[1]))
     except (RevisionError, ProjectError) as error:
         error_line(str(error))

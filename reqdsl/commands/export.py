@@ -42,13 +42,12 @@ def run(args: argparse.Namespace) -> int:
         print("reqdsl: --format xlsx writes a workbook: give -o FILE.xlsx", file=sys.stderr)
         return EXIT_FAILURE
     from ..model.sources import ProjectError
-    from .check import check_project
+    from ..pipeline import Session
 
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     try:
-        project, _diagnostics, summary = check_project(
-            args.path, use_cache=use_cache, junit=list(args.junit)
-        )
+        checked = Session(args.path, use_cache=use_cache, junit=list(args.junit)).check()
+        project, summary = checked.project, checked.summary()
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE

@@ -37,7 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK
     from ..interop.importing import ImportFailure, write_import
-    from .check import check_project
+    from ..pipeline import Session
 
     try:
         if args.source_format == "reqif":
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     sys.stdout.write(result.report())
     print(f"wrote {len(written)} files into {args.output}")
-    _project, _diagnostics, summary = check_project(args.output, use_cache=False)
+    summary = Session(args.output, use_cache=False).check().summary()
     counts = f"{summary.errors} errors, {summary.warnings} warnings"
     print(f"check: {counts} (run reqdsl check for details)")
     return EXIT_FINDINGS if summary.errors else EXIT_OK

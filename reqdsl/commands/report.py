@@ -47,7 +47,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..cli import EXIT_FAILURE, EXIT_OK, emit
-    from ..model.project import ProjectError, load_project
+    from ..model.sources import ProjectError
+    from ..pipeline import Session
     from ..reports import REPORT_NAMES, build_report, render_report
 
     if args.name not in REPORT_NAMES:
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_FAILURE
     try:
-        project = load_project(args.path, use_cache=not args.no_cache)
+        project = Session(args.path, use_cache=not args.no_cache).load()
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE

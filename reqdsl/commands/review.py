@@ -62,12 +62,12 @@ def run(args: argparse.Namespace) -> int:
 def stamp_review(root: Path, review_id: str) -> str:
     """Stamp `review_id` in the project at `root`; returns the line to print."""
     from ..model.fingerprint import fingerprint, members_by_document, render_record
-    from ..model.project import load_project
     from ..model.sources import ProjectError
+    from ..pipeline import Session
     from ..util.git import head_revision
 
     try:
-        project = load_project(root)
+        project = Session(root).load()
     except ProjectError as error:
         raise Refused(str(error)) from error
     review = _approving_review(project, review_id)

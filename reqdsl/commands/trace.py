@@ -27,12 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..cli import EXIT_FAILURE, EXIT_OK, dump_json, emit
     from ..interop.trace import impact_tree, tree_text
-    from ..model.project import load_project
     from ..model.sources import ProjectError
+    from ..pipeline import Session
 
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     try:
-        project = load_project(args.path, use_cache=use_cache)
+        project = Session(args.path, use_cache=use_cache).load()
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE

@@ -83,10 +83,10 @@ def _inside_only(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
 
 
 def load_revision(project: Path, revision: str) -> Project:
-    from ..model.project import load_project
+    from ..pipeline import Session
 
-    with checkout(project, revision) as folder:
-        return load_project(folder, use_cache=False, allow_empty=True)  # before any .req
+    with checkout(project, revision) as folder:  # allow_empty: before the first .req
+        return Session(folder, use_cache=False, allow_empty=True).load()
 
 
 def baseline_diff(
@@ -94,8 +94,8 @@ def baseline_diff(
 ) -> ProjectDiff:
     """The project at `revision` against `current` (loaded from `project_path` if not
     given); raises RevisionError."""
-    from ..model.project import load_project
+    from ..pipeline import Session
 
     old = load_revision(project_path, revision)
-    new = current if current is not None else load_project(project_path, use_cache=use_cache)
+    new = current if current is not None else Session(project_path, use_cache=use_cache).load()
     return diff_projects(old, new, revision, "the work tree")

@@ -87,7 +87,7 @@ class ReqdslServer(LanguageServer):
         """An open document changed: re-parse it soon."""
         doc = self.doc(uri)
         self.uris[(doc.state.root, doc.relpath)] = uri
-        doc.state.open.add(doc.relpath)
+        doc.state.overlays.add(doc.relpath)
         self.dirty.setdefault(doc.state.root, set()).add(doc.relpath)
         self.schedule(doc.state)
 
@@ -95,7 +95,7 @@ class ReqdslServer(LanguageServer):
         doc = self.doc(uri)
         self.flush(doc.state)
         self.uris.pop((doc.state.root, doc.relpath), None)
-        doc.state.close(doc.relpath)
+        doc.state.revert(doc.relpath)
         self.rebuild(doc.state)
 
     def schedule(self, state: ProjectState) -> None:
@@ -122,7 +122,7 @@ class ReqdslServer(LanguageServer):
             if uri is None:
                 continue
             document = self.workspace.get_text_document(uri)
-            state.set_text(relpath, document.source, Path(document.path))
+            state.edit(relpath, document.source, Path(document.path))
         self.rebuild(state)
 
     def fresh(self, uri: str) -> Doc:
@@ -214,16 +214,14 @@ class ReqdslServer(LanguageServer):
 
 
 def project_files_changed(server: ReqdslServer, paths: list[Path]) -> None:
-    """Files changed on disk (the client's file watcher): re-read them."""
-    touched: set[Path] = set()
-    for path in paths:
-        for root, state in server.projects.items():
-            if root != path.parent and root not in path.parents:
-                continue
-            if path.name == CONFIG_NAME and path.parent == root:
-                state.load()
-            elif path.suffix == ".req":
-                state.reread(state.relpath(path))
-            touched.add(root)
-    for root in touched:
-        server.rebuild(server.projects[root])
+    """Files changed on disk (the client's file watcher): re-read them, or the whole
+    project when its reqdsl.toml changed."""
+    for root, state in server.projects.items():
+        mine = [path for path in paths if root == path.parent or root in path.parents]
+        if not mine:
+            continue
+        if any(path.name == CONFIG_NAME and path.parent == root for path in mine):
+            state.open_files()
+        else:
+            state.reread(*(state.relpath(path) for path in mine if path.suffix == ".req"))
+        server.rebuild(state)

@@ -1,8 +1,9 @@
 """Loading a project: discover files, parse (cached, in parallel), bind, resolve.
 
-One driver runs the phases in order (TRLC's Source_Manager.process): configuration ->
-discovery -> parse -> bind -> index and resolve. Each phase keeps going after errors so
-that one run reports every problem it can find.
+The at-once phases of the pipeline (reqdsl.pipeline.Session.load, TRLC's
+Source_Manager.process): configuration -> discovery -> parse -> bind -> index and
+resolve. Each phase keeps going after errors so that one run reports every problem it
+can find. Entry points go through the session, not here.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from ..diagnostics import Diagnostic, Related, Severity
 from ..parse.cache import ParseCache
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
-from ..source import DecodeProblem, SourceFile, Span
+from ..source import DecodeProblem, SourceFile
 from .config import Config, ConfigError
 from .elements import ModelElement
 from .loaded import CustomFields, LoadedFile, custom_fields_key, elements_of, load_file
 from .resolve import Resolver, build_index
 from .schema import TRACE_FIELDS
-from .sources import ProjectError, Scan, discover, scan_project
+from .sources import ProjectError, Scan, discover, read_problems, scan_project
 
 if TYPE_CHECKING:
     from ..interop.junit import JunitResults
@@ -135,9 +136,16 @@ class SyntaxTrees(dict[str, ParsedFile]):
         """Parse every file not parsed yet, on every core when there is enough text (the
         language server's first load wants all of them)."""
         missing = [(relpath, s.text) for relpath, s in self._sources.items() if relpath not in self]
-        trees = in_workers(_parse_job, missing, sum(len(text) for _, text in missing))
-        for (relpath, text), tree in zip(missing, trees or [None] * len(missing), strict=True):
-            self[relpath] = tree or parse_text(text, relpath)
+        self.update(parse_all(missing))
+
+
+def parse_all(jobs: list[tuple[str, str]]) -> dict[str, ParsedFile]:
+    """(relpath, text) -> syntax trees, parsed on every core when there is enough text."""
+    trees = in_workers(_parse_job, jobs, sum(len(text) for _, text in jobs))
+    return {
+        relpath: tree or parse_text(text, relpath)
+        for (relpath, text), tree in zip(jobs, trees or [None] * len(jobs), strict=True)
+    }
 
 
 def in_workers(function: Callable[[Any], Any], jobs: list[Any], size: int) -> list[Any] | None:
@@ -259,20 +267,10 @@ def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, Load
     for scanned in scan.files:
         relpath = scanned.relpath
         project.sources[relpath] = scanned.source
+        for problem in read_problems(scanned):
+            project.report(problem)
         if scanned.unreadable is not None:
-            project.report(
-                Diagnostic(
-                    "SY001",
-                    Severity.ERROR,
-                    f"cannot read the file: {scanned.unreadable}",
-                    relpath,
-                    Span(0, 0, 1, 1, 1, 1),
-                    hint="check its permissions",
-                )
-            )
             continue
-        if scanned.decode_problem is not None:
-            project.report(syntax_diagnostic(relpath, scanned.decode_problem))
         key = f"{scanned.key}-{fields_key}"
         cached = cache.get(relpath, key)
         if cached is not None:
@@ -315,13 +313,23 @@ def _junit_results(scan: Scan) -> JunitResults:
 
 
 def _load_catalogs(project: Project) -> None:
+    catalogs, errors = load_catalogs(project.config)
+    if errors:
+        raise ProjectError(errors[0])
+    project.catalogs = catalogs
+
+
+def load_catalogs(config: Config) -> tuple[dict[str, Catalog], list[str]]:
+    """The built-in catalogues and the project's own, and why any of its own could not
+    be loaded (those are left out)."""
     catalogs = dict(builtin_catalogs())
-    for scheme, path in project.config.catalogs.items():
+    errors: list[str] = []
+    for scheme, path in config.catalogs.items():
         try:
             catalogs[scheme] = load_tsv_catalog(scheme, path)
         except CatalogError as error:
-            raise ProjectError(f"reqdsl.toml: catalogue `{scheme}`: {error}") from error
-    project.catalogs = catalogs
+            errors.append(f"reqdsl.toml: catalogue `{scheme}`: {error}")
+    return catalogs, errors
 
 
 __all__ = [
@@ -330,7 +338,9 @@ __all__ = [
     "ProjectError",
     "discover",
     "link_project",
+    "load_catalogs",
     "load_project",
+    "parse_all",
     "scan_project",
     "syntax_diagnostic",
 ]

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..diagnostics import Diagnostic, Severity
 from ..resources import code_digest
-from ..source import DecodeProblem, SourceFile, decode_source, normalise_text
+from ..source import DecodeProblem, SourceFile, Span, decode_source, normalise_text
 from ..util.files import read_bounded
 from .config import CONFIG_NAME, Config, ConfigError, load_config
 
@@ -174,20 +175,26 @@ def read_reports(root: Path, config: Config, extra: Sequence[Path] = ()) -> list
 
 
 def scan_project(
-    root: Path, *, allow_empty: bool = False, junit: Sequence[Path] | None = None
+    root: Path,
+    *,
+    allow_empty: bool = False,
+    junit: Sequence[Path] | None = None,
+    config: Config | None = None,
 ) -> Scan:
-    """Read the configuration and every file (bytes decoded, line endings normalised).
-    Raises EmptyProject when a configured `sources` folder does not exist or when there
-    is no `.req` file at all (exit 2, like any configuration failure: "0 files, coverage
-    100 %" is no check), unless `allow_empty` (an old git revision, an editor's folder
-    before its first file is saved). With `junit` (check, build, export), the JUnit
-    reports reqdsl.toml names and those given are read too (read_reports)."""
+    """Read the configuration (unless given) and every file (bytes decoded, line endings
+    normalised). Raises EmptyProject when a configured `sources` folder does not exist or
+    when there is no `.req` file at all (exit 2, like any configuration failure: "0
+    files, coverage 100 %" is no check), unless `allow_empty` (an old git revision, an
+    editor's folder before its first file is saved). With `junit` (check, build,
+    export), the JUnit reports reqdsl.toml names and those given are read too
+    (read_reports)."""
     if not root.is_dir():
         raise ProjectError(f"`{root}` is not a folder")
-    try:
-        config = load_config(root)
-    except ConfigError as error:
-        raise ProjectError(str(error)) from error
+    if config is None:
+        try:
+            config = load_config(root)
+        except ConfigError as error:
+            raise ProjectError(str(error)) from error
     missing = [source for source in config.sources if not (root / source).is_dir()]
     if missing and not allow_empty:
         raise EmptyProject(
@@ -205,21 +212,43 @@ def scan_project(
             f"no .req file in `{root}` (searched {where}); give the project folder, or "
             "`reqdsl init` to start one"
         )
-    for relpath, path in found:
-        try:
-            data = read_source(resolved_root, path)
-        except OSError as error:
-            scan.files.append(
-                ScannedFile(
-                    relpath,
-                    path,
-                    SourceFile(relpath, "", path),
-                    "",
-                    unreadable=error.strerror or str(error),
-                )
-            )
-            continue
-        text, problem = decode_source(data)
-        source = SourceFile(relpath, normalise_text(text), path)
-        scan.files.append(ScannedFile(relpath, path, source, content_key(data), problem))
+    scan.files = [read_scanned(resolved_root, relpath, path) for relpath, path in found]
     return scan
+
+
+def read_scanned(resolved_root: Path, relpath: str, path: Path) -> ScannedFile:
+    """One file of the project read (read_source) and decoded: how a scan reads each
+    file, and how the language server reads one again when it changes on disk."""
+    try:
+        data = read_source(resolved_root, path)
+    except OSError as error:
+        source = SourceFile(relpath, "", path)
+        return ScannedFile(relpath, path, source, "", unreadable=error.strerror or str(error))
+    text, problem = decode_source(data)
+    source = SourceFile(relpath, normalise_text(text), path)
+    return ScannedFile(relpath, path, source, content_key(data), problem)
+
+
+_START = Span(0, 0, 1, 1, 1, 1)
+
+
+def read_problems(scanned: ScannedFile) -> list[Diagnostic]:
+    """SY001 for a file that could not be read, or for its first byte that is not UTF-8
+    (at that byte)."""
+    if scanned.unreadable is not None:
+        message = f"cannot read the file: {scanned.unreadable}"
+        return [
+            Diagnostic(
+                "SY001", Severity.ERROR, message, scanned.relpath, _START,
+                hint="check its permissions",
+            )
+        ]  # fmt: skip
+    problem = scanned.decode_problem
+    if problem is None:
+        return []
+    return [
+        Diagnostic(
+            "SY001", Severity.ERROR, problem.message, scanned.relpath, problem.span,
+            hint=problem.hint,
+        )
+    ]  # fmt: skip

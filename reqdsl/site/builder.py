@@ -38,7 +38,7 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..diagnostics import Severity, Summary
-from ..model.sources import Scan
+from ..pipeline import Session
 from ..util.cache_dirs import ensure_private_dir, project_cache_dir
 from .publish import (
     PublishError,
@@ -108,7 +108,7 @@ class Progress:
 
 def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> BuildResult:
     """Build and publish the site; raises SiteError (exit 2) when it cannot."""
-    from ..model.sources import ProjectError, scan_project
+    from ..model.sources import ProjectError
 
     progress = Progress(stream)
     out = options.output.absolute()
@@ -125,12 +125,15 @@ def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> Bui
         with output_lock(out, waiting):
             recover(out)
             check_output(out, options.project)  # again: it may have changed meanwhile
+            session = Session(
+                options.project, use_cache=options.use_cache, junit=list(options.junit)
+            )
             try:
-                scan = scan_project(options.project, junit=options.junit)
+                session.scan()
             except ProjectError as error:
                 raise SiteError(str(error)) from error
             with _without_gc():
-                return _build_locked(options, out, scan, progress)
+                return _build_locked(options, out, session, progress)
     except PublishError as error:
         raise SiteError(str(error)) from error
     except OSError as error:
@@ -155,8 +158,9 @@ def _failing(summary: Summary, strict: bool) -> bool:
     return summary.errors > 0 or (strict and summary.warnings > 0)
 
 
-def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progress) -> BuildResult:
-    from ..commands.check import check_project
+def _build_locked(
+    options: BuildOptions, out: Path, session: Session, progress: Progress
+) -> BuildResult:
     from .junit import test_results
 
     baseline_commit = ""
@@ -168,7 +172,7 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
         except RevisionError as error:
             raise SiteError(f"--baseline {options.baseline}: {error}") from error
     # The scan's fingerprint holds the JUnit reports (reqdsl.toml's and --junit's).
-    fingerprint = site_fingerprint(scan.fingerprint(), baseline_commit, options)
+    fingerprint = site_fingerprint(session.scan().fingerprint(), baseline_commit, options)
     marker = read_trusted_marker(out) if out.is_dir() else None
     if (
         not options.force
@@ -182,9 +186,8 @@ def _build_locked(options: BuildOptions, out: Path, scan: Scan, progress: Progre
         code = 1 if _failing(summary, options.strict) else 0
         return BuildResult(code, "up to date", summary, timings=progress.timings)
 
-    project, diagnostics, summary = check_project(
-        options.project, use_cache=options.use_cache, scan=scan
-    )
+    checked = session.check()
+    project, diagnostics, summary = checked.project, checked.diagnostics, checked.summary()
     tests = test_results(project.junit)
     counts = f"{summary.errors} errors, {summary.warnings} warnings"
     progress.step("check", f"checked {summary.elements} elements: {counts}")

@@ -1,0 +1,319 @@
+"""The pipeline: one project read, bound and checked the same way by every entry point.
+
+A `Session` holds a project on its way through the phases (TRLC's Source_Manager):
+configuration -> sources (files on disk, or an editor's unsaved text: overlays) -> parse
+-> bind -> index and resolve -> checks -> findings only a syntax error causes withheld.
+`reqdsl check`, `build` (and `serve`), `export`, `import`, `diff`, `report`, `diagrams`,
+`trace`, `review stamp` and the language server all go through it: a file is read by
+one function (reqdsl.model.sources.read_scanned), whatever asks.
+
+Two ways through the same phases:
+
+- at once (`scan`, `load`, `check`): every file parsed and bound through the parse
+  cache, on every core for a large project; syntax trees are not kept;
+- one file at a time (`open_files`, `edit`, `reread`, then `recheck`): syntax trees are
+  kept; a change re-parses the changed file only, and `recheck` re-binds the files whose
+  tree changed (the others keep their bound elements: `BindCache`), resolves, and runs
+  the checks again. The language server works this way.
+
+This module imports neither the parser nor the model at import time: `reqdsl check` on
+an unchanged project answers from its result cache after `scan` alone.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import Diagnostic, Severity, Summary
+from .model.config import CONFIG_NAME, Config, ConfigError, load_config
+from .model.sources import (
+    ProjectError,
+    Scan,
+    discover,
+    read_problems,
+    read_scanned,
+    scan_project,
+)
+from .source import SourceFile, Span, normalise_text
+
+if TYPE_CHECKING:
+    from .catalogs import Catalog
+    from .model.elements import ModelElement
+    from .model.project import Project
+    from .parse.syntax import ParsedFile
+
+_START = Span(0, 0, 1, 1, 1, 1)
+
+
+@dataclass
+class FileState:
+    """One `.req` file kept with its syntax tree: its text (the editor's when overlaid),
+    the tree (None when the file could not be read), and the problems found while
+    reading it (unreadable, not UTF-8)."""
+
+    relpath: str
+    source: SourceFile
+    parsed: ParsedFile | None
+    load_problems: list[Diagnostic] = field(default_factory=list)
+
+
+# relpath -> (the syntax tree it was bound from, its elements, the binder's diagnostics)
+BindCache = dict[str, tuple["ParsedFile", list["ModelElement"], list[Diagnostic]]]
+
+
+@dataclass
+class Checked:
+    """The checked model: the diagnostics to report, and how many were withheld."""
+
+    project: Project
+    diagnostics: list[Diagnostic]
+    withheld: int
+
+    def summary(self) -> Summary:
+        from .checks.trace import compute_coverage
+
+        project = self.project
+        elements = sum(1 for element in project.elements if element.id is not None)
+        return Summary.count(
+            self.diagnostics,
+            len(project.sources),
+            elements,
+            coverage=compute_coverage(project),
+            withheld=self.withheld,
+        )
+
+
+class Session:
+    """One project through the pipeline.
+
+    `use_cache`: parse through the parse cache (the at-once way). `allow_empty`: a
+    project without any `.req` file is loaded, not refused (an old git revision, a diff,
+    an editor's new folder). `tolerant`: a broken reqdsl.toml or catalogue becomes a
+    diagnostic (`config_problem`) and the files are read with the defaults, instead of
+    ProjectError (an editor keeps working while the file is being fixed). `junit`: the
+    JUnit reports reqdsl.toml names, plus these, are read with the project and weighed
+    by the TR rules (check, build, export); None: no report is read (the editor,
+    diagrams, reports: a report CI has not written yet never breaks them).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        use_cache: bool = True,
+        allow_empty: bool = False,
+        tolerant: bool = False,
+        junit: Sequence[Path] | None = None,
+    ) -> None:
+        self.root = root
+        self.use_cache = use_cache
+        self.allow_empty = allow_empty
+        self.tolerant = tolerant
+        self.junit = None if junit is None else list(junit)
+        self.config = Config(root=root)
+        self.catalogs: dict[str, Catalog] = {}
+        self.config_problem: Diagnostic | None = None
+        self.files: dict[str, FileState] = {}  # the one-file-at-a-time way's sources
+        self.overlays: set[str] = set()  # files whose text is the editor's, not the disk's
+        self.bound: BindCache = {}
+        self._scan: Scan | None = None
+        self._project: Project | None = None
+        self.checked: Checked | None = None
+
+    @property
+    def project(self) -> Project:
+        """The model last built (an empty one before any)."""
+        if self._project is None:
+            from .model.project import Project, link_project
+
+            self._project = Project(root=self.root, config=self.config)
+            link_project(self._project)
+        return self._project
+
+    # ------------------------------------------------------------------ at once
+    def scan(self) -> Scan:
+        """The configuration and every file's bytes, read once (ProjectError)."""
+        if self._scan is None:
+            self._scan = scan_project(self.root, allow_empty=self.allow_empty, junit=self.junit)
+            self.config = self._scan.config
+        return self._scan
+
+    def load(self) -> Project:
+        """Parse (through the cache), bind and resolve every file (ProjectError)."""
+        from .model.project import load_project
+
+        scan = self.scan()
+        self._project = load_project(self.root, use_cache=self.use_cache, scan=scan)
+        self.catalogs = self._project.catalogs
+        return self._project
+
+    def check(self) -> Checked:
+        """Load, then run the checks (ProjectError)."""
+        return self._run_checks(self.load())
+
+    # ------------------------------------------------------------ file at a time
+    def open_files(self) -> None:
+        """(Re)read the configuration and every file from disk, keeping syntax trees;
+        overlaid files keep the editor's text. Tolerant of a broken configuration when
+        the session is (else ProjectError)."""
+        from .model.project import parse_all
+
+        kept = {relpath: self.files[relpath] for relpath in self.overlays if relpath in self.files}
+        self.bound = {}
+        scan = self._tolerant_scan() if self.tolerant else self.scan()
+        readable = [(s.relpath, s.source.text) for s in scan.files if s.unreadable is None]
+        with _quiet_gc():
+            trees = parse_all(readable)
+        self.files = {
+            s.relpath: FileState(s.relpath, s.source, trees.get(s.relpath), read_problems(s))
+            for s in scan.files
+        }
+        self.files.update(kept)
+
+    def _tolerant_scan(self) -> Scan:
+        from .model.project import load_catalogs
+
+        self._scan, problem = None, None
+        try:
+            self.config = load_config(self.root)
+        except ConfigError as error:
+            problem, self.config = str(error), Config(root=self.root)
+        self.catalogs, errors = load_catalogs(self.config)
+        try:
+            scan = scan_project(self.root, allow_empty=True, config=self.config)
+        except ProjectError as error:  # the folder itself is gone
+            problem, scan = problem or str(error), Scan(root=self.root, config=self.config)
+        problem = problem or (errors[0] if errors else None)
+        self.config_problem = None
+        if problem is not None:
+            self.config_problem = Diagnostic(
+                "SY001", Severity.ERROR, problem, CONFIG_NAME, _START,
+                hint="reqdsl.toml is ignored until this is fixed",
+            )  # fmt: skip
+        return scan
+
+    def edit(self, relpath: str, text: str, path: Path | None) -> None:
+        """The editor's text of a file (an overlay) changed: re-parse that file only."""
+        from .parse.parser import parse_text
+
+        self.overlays.add(relpath)
+        text = normalise_text(text)
+        self.files[relpath] = FileState(
+            relpath, SourceFile(relpath, text, path), parse_text(text, relpath)
+        )
+
+    def revert(self, relpath: str) -> None:
+        """The editor closed the file: back to the text on disk (if any)."""
+        self.overlays.discard(relpath)
+        self.reread(relpath)
+
+    def reread(self, *relpaths: str) -> None:
+        """Files changed on disk (or were created or deleted): read again those that
+        `reqdsl check` reads (not overlaid); forget the others."""
+        from .parse.parser import parse_text
+
+        wanted = [relpath for relpath in relpaths if relpath not in self.overlays]
+        if not wanted:
+            return
+        found = dict(discover(self.root, self.config))
+        resolved_root = self.root.resolve()
+        for relpath in wanted:
+            path = found.get(relpath)
+            if path is None:
+                self.files.pop(relpath, None)
+                continue
+            scanned = read_scanned(resolved_root, relpath, path)
+            parsed = None if scanned.unreadable else parse_text(scanned.source.text, relpath)
+            self.files[relpath] = FileState(relpath, scanned.source, parsed, read_problems(scanned))
+
+    def recheck(self) -> Checked:
+        """Re-bind the files whose syntax tree changed, resolve, run the checks."""
+        for relpath in set(self.bound) - set(self.files):
+            del self.bound[relpath]
+        checked = self._run_checks(self._build())
+        if self.config_problem is not None:
+            checked.diagnostics.append(self.config_problem)
+        return checked
+
+    def _build(self) -> Project:
+        """The model from the files' syntax trees (no file is read): each file bound, or
+        its elements reused when its tree is the one bound last time."""
+        from .catalogs import builtin_catalogs
+        from .model.project import Project, link_project, syntax_diagnostic
+
+        if not self.catalogs:  # a file at a time, without open_files (an unsaved buffer)
+            self.catalogs = dict(builtin_catalogs())
+        project = Project(root=self.root, config=self.config)
+        project.catalogs = self.catalogs
+        order = 0
+        for relpath in sorted(self.files):
+            state = self.files[relpath]
+            project.sources[relpath] = state.source
+            for problem in state.load_problems:
+                project.report(problem)
+            if state.parsed is None:
+                continue
+            project.parsed[relpath] = state.parsed
+            for syntax in state.parsed.problems:
+                project.report(syntax_diagnostic(relpath, syntax))
+            bound, diagnostics = self._bind(state, order)
+            order += len(bound)
+            project.elements.extend(bound)
+            for diagnostic in diagnostics:
+                project.report(diagnostic)
+        link_project(project)
+        self._project = project
+        return project
+
+    def _bind(self, state: FileState, order: int) -> tuple[list[ModelElement], list[Diagnostic]]:
+        """Bind one file, or reuse its elements when its syntax has not changed (only
+        their place in project order is updated)."""
+        from .model.binder import bind_file
+
+        assert state.parsed is not None
+        cached = self.bound.get(state.relpath)
+        if cached is not None and cached[0] is state.parsed:
+            _, bound, diagnostics = cached
+            for index, element in enumerate(bound):
+                element.__dict__["order"] = order + index
+            return bound, diagnostics
+        bound, diagnostics = bind_file(state.parsed, self.config.custom_fields, order)
+        self.bound[state.relpath] = (state.parsed, bound, diagnostics)
+        return bound, diagnostics
+
+    # ------------------------------------------------------------------ checks
+    def _run_checks(self, project: Project) -> Checked:
+        from .checks.registry import run_checks
+        from .checks.withheld import withhold_syntax_caused
+
+        diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
+        self.checked = Checked(project, diagnostics, withheld)
+        return self.checked
+
+
+@contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """Parsing a whole project allocates millions of objects and no garbage cycles:
+    collections would scan them again and again (as in load_project)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def check_project(
+    path: Path, *, use_cache: bool = True, junit: Sequence[Path] = ()
+) -> tuple[Project, list[Diagnostic], Summary]:
+    """Load and check a project at once, with its JUnit reports (those reqdsl.toml names,
+    and `junit`): (model, diagnostics, summary)."""
+    checked = Session(path, use_cache=use_cache, junit=junit).check()
+    return checked.project, checked.diagnostics, checked.summary()
