@@ -17,7 +17,15 @@ is derived:
 - the **element keywords** are the keywords that can begin one of the rules the syntax
   tree builder turns into an element (`ELEMENT_RULES`); the **element kinds** are those
   of the rule `element`; scenario and activity **steps** are the keywords that can begin
-  `_sstep` and `_astep`. Lists keep the order in which the grammar declares keywords.
+  `_sstep` and `_astep`. Lists keep the order in which the grammar declares keywords;
+- the **declarations** are the element keywords followed by an ID or a title (all but
+  `text`): highlighters colour them apart;
+- **keyword_end** is the lookahead that lets a regular expression match a keyword only as
+  a whole ID (`review`, not the start of the ID `review-1`), for the highlighters, which
+  cannot look a matched ID up as Lark does.
+
+The facts are read when first asked for (`lexicon()`), not at import: the parser's own
+modules import this one before the parser exists.
 """
 
 from __future__ import annotations
