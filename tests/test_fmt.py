@@ -5,7 +5,6 @@ CLI, and on generated documents (hypothesis)."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from lark import Lark
 
 from reqdsl.format import FormatError, format_source, format_text
+from reqdsl.parse.lexicon import keywords_everywhere
 from reqdsl.parse.parser import parse_text
 from reqdsl.resources import grammar_path
 from reqdsl.source import Span
@@ -29,16 +29,6 @@ FILES = sorted(CONFORMANCE.glob("*/*.req"))
 
 
 # ---------------------------------------------------------------------- oracles
-class _Keywords:
-    """Keywords lex as keywords in every state, as in the project's parser."""
-
-    def __init__(self, keywords: tuple[str, ...]) -> None:
-        self.always_accept = keywords
-
-    def process(self, stream):  # type: ignore[no-untyped-def]
-        return stream
-
-
 _COMMENTS: list[str] = []
 _GRAMMAR = grammar_path().read_text(encoding="utf-8")
 _LEXER = Lark(
@@ -46,7 +36,7 @@ _LEXER = Lark(
     parser="lalr",
     lexer="contextual",
     lexer_callbacks={"COMMENT": lambda token: _COMMENTS.append(str(token).rstrip())},
-    postlex=_Keywords(tuple(re.findall(r"^(KW_\w+):", _GRAMMAR, re.MULTILINE))),
+    postlex=keywords_everywhere(),
 )
 
 

@@ -43,6 +43,7 @@ from reqdsl.commands.check import check_project
 from reqdsl.diagnostics import Diagnostic, Summary
 from reqdsl.model.project import Project
 from reqdsl.model.sources import scan_project
+from reqdsl.parse.lexicon import lexicon
 from reqdsl.parse.parser import get_fast_parser, get_parser, parse_text
 from reqdsl.render import render_json, render_sarif, render_text
 from reqdsl.resources import grammar_path
@@ -168,7 +169,7 @@ def generate_pages(folder: Path) -> dict[str, str]:
 # ------------------------------------------------------------------- 1. from the grammar
 
 _GRAMMAR = grammar_path().read_text(encoding="utf-8")
-_KEYWORDS = frozenset(re.findall(r'^KW_\w+: "(\w+)"', _GRAMMAR, re.MULTILINE))
+_KEYWORDS = frozenset(lexicon().keywords)
 # Words the checks know (field names, enumeration values, kinds) and IDs that recur, so
 # that generated programs reach the semantic checks and not only unknown-field errors.
 _WORDS = [

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ..diagnostics import Fix, Severity
 from ..model.elements import ModelElement, Val
+from ..parse.text import cook_string_with_offsets
 from ..source import SourceFile, Span
 from .registry import CheckContext, Finding, rule
 
@@ -97,10 +98,10 @@ def statement_offsets(token: str, cooked: str) -> tuple[str, list[int], list[int
 
     Returns the text searched and, per character, its start and end offsets relative to
     the token. The text is `cooked` (the value as the model holds it) whenever this
-    function can rebuild it from the token: a `"..."` string with its escapes, or a
-    `\"\"\"...\"\"\"` block dedented as the parser does. Otherwise (which would mean the
-    parser's cooking changed) the token itself is searched, so that every match still
-    maps to its own place in the file.
+    function can rebuild it from the token: a `"..."` string with its escapes (cooked by
+    the parser's own function), or a `\"\"\"...\"\"\"` block dedented as the parser
+    does. Otherwise (which would mean the parser's cooking changed) the token itself is
+    searched, so that every match still maps to its own place in the file.
     """
     text: str
     starts: list[int]
@@ -108,33 +109,12 @@ def statement_offsets(token: str, cooked: str) -> tuple[str, list[int], list[int
     if token.startswith('"""') and token.endswith('"""') and len(token) >= 6:
         text, starts, ends = _text_block_offsets(token)
     elif token.startswith('"') and token.endswith('"') and len(token) >= 2:
-        text, starts, ends = _string_offsets(token)
+        text, starts, ends = cook_string_with_offsets(token)
     else:
         text, starts, ends = token, list(range(len(token))), list(range(1, len(token) + 1))
     if text != cooked:
         text, starts, ends = token, list(range(len(token))), list(range(1, len(token) + 1))
     return text, starts, ends
-
-
-def _string_offsets(token: str) -> tuple[str, list[int], list[int]]:
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    escapes = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
-    index, last = 1, len(token) - 1
-    while index < last:
-        char = token[index]
-        if char == "\\" and index + 1 < last:
-            chars.append(escapes.get(token[index + 1], token[index + 1]))
-            starts.append(index)
-            ends.append(index + 2)
-            index += 2
-        else:
-            chars.append(char)
-            starts.append(index)
-            ends.append(index + 1)
-            index += 1
-    return "".join(chars), starts, ends
 
 
 def _text_block_offsets(token: str) -> tuple[str, list[int], list[int]]:

@@ -19,20 +19,10 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 
 from .. import __version__
+from ..parse.lexicon import keywords_everywhere
 from ..resources import grammar_path
 
 _COMMENT = re.compile(r"#[^\n]*")
-
-
-class _KeywordsEverywhere:
-    """Keep every keyword in every lexer state, as the project's parser does, so that
-    the same text lexes to the same tokens (keywords are reserved)."""
-
-    def __init__(self, keywords: tuple[str, ...]) -> None:
-        self.always_accept = keywords
-
-    def process(self, stream):  # type: ignore[no-untyped-def]
-        return stream
 
 
 @dataclass(frozen=True)
@@ -47,13 +37,13 @@ class Comment:
 @functools.cache
 def concrete_parser() -> Lark:
     grammar_text = grammar_path().read_text(encoding="utf-8")
-    keywords = tuple(re.findall(r"^(KW_\w+):", grammar_text, re.MULTILINE))
     options = dict(
         parser="lalr",
         lexer="contextual",
         keep_all_tokens=True,
         maybe_placeholders=False,
-        postlex=_KeywordsEverywhere(keywords),
+        # the same text lexes to the same tokens as in the project's parser
+        postlex=keywords_everywhere(),
     )
     digest = hashlib.sha256((__version__ + "fmt" + grammar_text).encode()).hexdigest()[:16]
     cache = str(Path(tempfile.gettempdir()) / f"reqdsl-fmt-grammar-{digest}.lark-cache")

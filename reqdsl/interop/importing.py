@@ -22,14 +22,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..model.schema import BASE_ATTRIBUTES, BOOLEAN_WORDS, COMMON_FIELDS, FIELD_SPECS, LEVEL_RANK
+from ..parse.lexicon import lexicon
 from ..parse.text import dedent_text_block
-from ..resources import grammar_path
 
-_ID = re.compile(r"[^\W\d_](?:[\w.\-]*[\w.])?")
-_COMPLIANCE = re.compile(r"[^\W\d_][\w\-]*:[A-Za-z0-9.()\-]+")
-_PAIR = re.compile(r"([^\W\d_](?:[\w.\-]*[\w.])?) (-?\d+(?:\.\d+)?)")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-KEYWORDS = frozenset(re.findall(r'^KW_\w+: "(\w+)"', grammar_path().read_text("utf-8"), re.M))
+# What the importers write must parse: the lexicon's terminals, matched whole.
+_LEXICON = lexicon()
+_ID = _LEXICON.id
+_COMPLIANCE = _LEXICON.pattern("COMPLIANCE_REF")
+_NUMBER = _LEXICON.pattern("NUMBER")
+_PAIR = re.compile(f"({_LEXICON.patterns['ID']}) ({_LEXICON.patterns['NUMBER']})")
+KEYWORDS = frozenset(_LEXICON.keywords)
 _BARE_KINDS = frozenset({"enum", "ref", "bool", "number", "compliance", "pairs"})
 _COMMON = frozenset(spec.name for spec in COMMON_FIELDS)
 
@@ -109,7 +111,7 @@ class IdMaker:
 
 
 def valid_id(text: str) -> bool:
-    return bool(_ID.fullmatch(text)) and text not in KEYWORDS
+    return _LEXICON.is_id(text)
 
 
 def field_slug(name: str) -> str:

@@ -18,13 +18,12 @@ from lsprotocol import types
 from ..catalogs import Catalog
 from ..model.project import Project
 from ..model.schema import FIELD_SPECS, PRIMITIVE_TYPES, FieldSpec
+from ..parse.lexicon import lexicon
 
-ELEMENT_KINDS = (
-    "stakeholder", "goal", "requirement", "actor", "usecase", "zone", "component", "data",
-    "flow", "scenario", "threat", "test", "decision", "activity", "review",
-)  # fmt: skip
-SCENARIO_STEPS = ("alt", "opt", "loop", "note")
-ACTIVITY_STEPS = ("start", "stop", "action", "if", "fork", "while", "note")
+# The keywords offered where an element or a step starts, as the grammar has them.
+ELEMENT_KINDS = lexicon().element_kinds
+SCENARIO_STEPS = lexicon().scenario_steps
+ACTIVITY_STEPS = lexicon().activity_steps
 _SCENARIO_BLOCKS = frozenset({"alt", "opt", "loop", "else"})
 _ACTIVITY_BLOCKS = frozenset({"if", "else", "fork", "and", "while"})
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from lsprotocol import types
@@ -12,8 +11,8 @@ from pygls.uris import to_fs_path
 
 from ..format import FormatError, format_source
 from ..model.schema import FIELD_SPECS
+from ..parse.lexicon import lexicon
 from ..parse.syntax import ParsedFile
-from ..resources import grammar_path
 from ..source import normalise_text
 from .actions import quick_fixes
 from .completion import Completer
@@ -25,8 +24,6 @@ from .symbols import document_symbols
 
 log = logging.getLogger(__name__)
 
-_ID = re.compile(r"[^\W\d_](?:[\w.\-]*[\w.])?")
-_KEYWORDS = frozenset(re.findall(r'^KW_\w+: "(\w+)"', grammar_path().read_text(), re.M))
 REQUEST_FAILED = -32803
 
 
@@ -159,7 +156,7 @@ def register(server: ReqdslServer) -> None:
         if found is None:
             return None
         new = params.new_name
-        if not _ID.fullmatch(new) or new in _KEYWORDS:
+        if not lexicon().is_id(new):
             raise JsonRpcException(f"`{new}` is not a valid ID", code=REQUEST_FAILED)
         if new != found.name and new in doc.state.project.index:
             raise JsonRpcException(f"`{new}` is already defined", code=REQUEST_FAILED)

@@ -8,6 +8,9 @@ from lsprotocol import types
 from ..parse.syntax import Element, ParsedFile
 from .positions import PositionMap
 
+# The outline's icon per element kind: a choice of presentation, not a list of the kinds
+# (those are the grammar's: reqdsl/parse/lexicon.py). A kind missing here is an Object;
+# tests/test_lexicon.py checks that every name here is a kind.
 _KINDS = {
     "document": types.SymbolKind.File,
     "section": types.SymbolKind.Namespace,

@@ -4,30 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Element kinds whose keyword starts an element (spec section 3, 1.1 included).
-ELEMENT_KEYWORDS = {
-    "KW_DOCUMENT": "document",
-    "KW_SECTION": "section",
-    "KW_TEXT": "text",
-    "KW_TERM": "term",
-    "KW_STAKEHOLDER": "stakeholder",
-    "KW_GOAL": "goal",
-    "KW_REQUIREMENT": "requirement",
-    "KW_ACTOR": "actor",
-    "KW_USECASE": "usecase",
-    "KW_ZONE": "zone",
-    "KW_COMPONENT": "component",
-    "KW_DATA": "data",
-    "KW_FLOW": "flow",
-    "KW_SCENARIO": "scenario",
-    "KW_THREAT": "threat",
-    "KW_TEST": "test",
-    "KW_DECISION": "decision",
-    "KW_CRITERION": "criterion",
-    "KW_OPTION": "option",
-    "KW_ACTIVITY": "activity",
-    "KW_REVIEW": "review",
-}
+from .lexicon import lexicon
 
 _PUNCTUATION = {
     "COLON": "':'",
@@ -64,8 +41,11 @@ def describe_expected(expected: Iterable[str]) -> str:
 
 def _names(expected: set[str]) -> list[str]:
     names: list[str] = []
-    keywords = {t for t in expected if t.startswith("KW_")}
-    element_keywords = sorted(ELEMENT_KEYWORDS[t] for t in keywords if t in ELEMENT_KEYWORDS)
+    found = lexicon()
+    element_of = found.element_keywords  # terminal -> kind, for keywords that open elements
+    keyword_terminals = set(found.keywords.values())
+    keywords = expected & keyword_terminals
+    element_keywords = sorted(element_of[t] for t in keywords if t in element_of)
     for token, name in _PUNCTUATION.items():
         if token in expected:
             names.append(name)
@@ -77,13 +57,14 @@ def _names(expected: set[str]) -> list[str]:
         # A field name may be any identifier or keyword: say so instead of listing 36 words.
         names.append("a field name")
         expected = expected - {"ID"}
-        keywords = {t for t in keywords if t in ELEMENT_KEYWORDS}
-        element_keywords = sorted(ELEMENT_KEYWORDS[t] for t in keywords)
+        keywords = {t for t in keywords if t in element_of}
+        element_keywords = sorted(element_of[t] for t in keywords)
     if len(element_keywords) > 4:
         names.append("an element (`requirement`, `goal`, `section`, ...)")
-        keywords -= set(ELEMENT_KEYWORDS)
+        keywords -= set(element_of)
+    word_of = {name: word for word, name in found.keywords.items()}
     for token in sorted(keywords):
-        names.append(f"`{token[3:].lower()}`")
+        names.append(f"`{word_of[token]}`")
     for token, name in _SINGLE.items():
         if token in expected:
             names.append(name)

@@ -26,27 +26,22 @@ from typing import Any
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, LexerState, Token
 
-_ID = r"[^\W\d_](?:[\w.\-]*[\w.])?"
-_MASTER = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<text>\"\"\"[\s\S]*?\"\"\")
-  | (?P<string>"(?!"")(?:[^"\\\n]|\\["\\nt])*")
-  | (?P<id>"""
-    + _ID
-    + r""")
-  | (?P<number>-?\d+(?:\.\d+)?(?![\w.]))
-  | (?P<arrow>-->|->)
-  | (?P<punct>[{}\[\]:,])
-    """,
-    re.VERBOSE,
-)
-_REF = re.compile(r"[^\W\d_][\w\-]*:[A-Za-z0-9.()\-]+")
-_MULTIPLICITY = re.compile(r"\[[ \t]*(?:\d+|\*)(?:[ \t]*\.\.[ \t]*(?:\d+|\*))?[ \t]*\]")
-_PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", ":": "COLON",
-                ",": "COMMA"}  # fmt: skip
+from .lexicon import keyword_terminals, punctuation_terminals, terminal_patterns
+
 _new_token = Token._future_new
+
+
+def _master(patterns: dict[str, str], punctuation: dict[str, str]) -> re.Pattern[str]:
+    """One expression for every token, a group per terminal (named after it), in the
+    order that makes the first match the right one: a text block before a string,
+    a number (`-1`) before an arrow (`->`). Punctuation is one group; which terminal it
+    is, the character says."""
+    groups = [
+        f"(?P<{name}>{patterns[name]})"
+        for name in ("WS", "COMMENT", "TEXT_BLOCK", "STRING", "ID", "NUMBER", "ARROW")
+    ]
+    characters = "".join(re.escape(char) for char in punctuation)
+    return re.compile("|".join([*groups, f"(?P<punct>[{characters}])"]))
 
 
 class FastLexer(Lexer):
@@ -55,16 +50,21 @@ class FastLexer(Lexer):
     __future_interface__ = 2  # lex(lexer_state, parser_state), the parser state for context
 
     def __init__(self, lexer_conf: Any) -> None:
-        self.keywords: dict[str, str] = {}
-        for terminal in lexer_conf.terminals:
-            if terminal.name.startswith("KW_"):
-                self.keywords[terminal.pattern.value] = terminal.name
+        # The patterns are the terminals Lark compiled from the grammar (the lexicon's
+        # reading of them), compiled here once per parser: the parser is built once.
+        patterns = terminal_patterns(lexer_conf.terminals)
+        self.keywords = keyword_terminals(lexer_conf.terminals)
+        self.punctuation = punctuation_terminals(lexer_conf.terminals)
+        self.master = _master(patterns, self.punctuation)
+        self.ref = re.compile(patterns["COMPLIANCE_REF"])
+        self.multiplicity = re.compile(patterns["MULTIPLICITY"])
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
         text: str = lexer_state.text.text
         states = parser_state.parse_conf.states
         keywords = self.keywords
-        match_master = _MASTER.match
+        punctuation = self.punctuation
+        match_master = self.master.match
         pos, end = 0, len(text)
         line, line_start = 1, 0
         while pos < end:
@@ -76,35 +76,27 @@ class FastLexer(Lexer):
             kind = found.lastgroup
             value = found.group()
             stop = found.end()
-            if kind == "ws" or kind == "comment":
+            if kind == "WS" or kind == "COMMENT":
                 newlines = value.count("\n")
                 if newlines:
                     line += newlines
                     line_start = pos + value.rfind("\n") + 1
                 pos = stop
                 continue
-            if kind == "id":
+            if kind == "ID":
                 # An ID never ends with `-`, a scheme may: `A-:0` is one COMPLIANCE_REF.
                 if stop < end and text[stop] in ":-":
                     table = states[parser_state.position]
                     if "COMPLIANCE_REF" in table:
-                        ref = _REF.match(text, pos)
+                        ref = self.ref.match(text, pos)
                         if ref is not None:
                             kind, value, stop = "COMPLIANCE_REF", ref.group(), ref.end()
-                if kind == "id":
+                if kind == "ID":
                     kind = keywords.get(value, "ID")
-            elif kind == "string":
-                kind = "STRING"
-            elif kind == "text":
-                kind = "TEXT_BLOCK"
-            elif kind == "number":
-                kind = "NUMBER"
-            elif kind == "arrow":
-                kind = "ARROW"
-            else:
-                kind = _PUNCTUATION[value]
+            elif kind == "punct":
+                kind = punctuation[value]
                 if value == "[" and "MULTIPLICITY" in states[parser_state.position]:
-                    multiplicity = _MULTIPLICITY.match(text, pos)
+                    multiplicity = self.multiplicity.match(text, pos)
                     if multiplicity is not None:
                         kind, value, stop = "MULTIPLICITY", multiplicity.group(), multiplicity.end()
             column = pos - line_start + 1

@@ -8,7 +8,6 @@ parsed again by the recovering driver, which reports every error of the file.
 from __future__ import annotations
 
 import functools
-import re
 import tempfile
 from pathlib import Path
 
@@ -19,24 +18,9 @@ from .. import __version__
 from ..resources import grammar_path
 from .builder import SyntaxTreeBuilder
 from .lexer import FastLexer
+from .lexicon import keywords_everywhere
 from .recovery import parse_with_recovery
 from .syntax import Element, ParsedFile
-
-
-class _KeywordsEverywhere:
-    """A pass-through post-lexer whose only job is `always_accept`.
-
-    Lark's contextual lexer only tries the terminals the parser accepts in its current
-    state, so where only an ID is allowed (`requirement zone "x"`) it would read the
-    keyword `zone` as an ID. Keywords are reserved by the spec: keeping every keyword in
-    every lexer state makes `zone` always lex as the keyword, and the error is reported.
-    """
-
-    def __init__(self, keywords: tuple[str, ...]) -> None:
-        self.always_accept = keywords
-
-    def process(self, stream):  # type: ignore[no-untyped-def]
-        return stream
 
 
 def _cache_file(grammar_text: str) -> str:
@@ -49,14 +33,13 @@ def _cache_file(grammar_text: str) -> str:
 @functools.cache
 def get_parser() -> Lark:
     grammar_text = grammar_path().read_text(encoding="utf-8")
-    keywords = tuple(re.findall(r"^(KW_\w+):", grammar_text, re.MULTILINE))
     options = dict(
         parser="lalr",
         lexer="contextual",
         propagate_positions=False,  # spans come from tokens (builder.py): no meta needed
         maybe_placeholders=False,
         transformer=SyntaxTreeBuilder(),
-        postlex=_KeywordsEverywhere(keywords),
+        postlex=keywords_everywhere(),  # keywords are reserved: see the lexicon
     )
     try:
         return Lark(grammar_text, cache=_cache_file(grammar_text), **options)

@@ -24,7 +24,7 @@ block at the next criterion or option").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from copy import copy
 from typing import Any
 
@@ -35,7 +35,8 @@ from lark.parsers.lalr_analysis import Shift
 
 from ..source import Span
 from .builder import token_span
-from .expected import ELEMENT_KEYWORDS, describe_expected
+from .expected import describe_expected
+from .lexicon import lexicon
 from .syntax import Element, RelatedPlace, SyntaxProblem
 
 _INSERTABLE = ("COLON", "RBRACE", "LBRACE", "STRING", "KW_AND", "RSQB")
@@ -143,6 +144,12 @@ class _BadToken(Token):
     reason: str
 
 
+def _allowed(escapes: Mapping[str, str]) -> str:
+    """`only \\" \\\\ \\n and \\t are allowed`, from the grammar's escapes."""
+    written = [f"\\{char}" for char in escapes]
+    return "only " + " ".join(written[:-1]) + " and " + written[-1] + " are allowed"
+
+
 def _synthetic(token_type: str, value: str, at: Token | None, text_length: int) -> Token:
     """A zero-width token standing where `at` starts (or at the end of the text)."""
     if at is None:
@@ -237,6 +244,7 @@ class _Driver:
         pos = line_ctr.char_pos
         text = self.text
         kind = "BAD"
+        escapes = lexicon().escapes
         if text.startswith('"""', pos):
             length, why = 3, 'unterminated text block: add the closing `"""`'
         elif text[pos] == '"':
@@ -249,11 +257,8 @@ class _Driver:
                 char = text[index]
                 if char == "\\":
                     escape = text[index : index + 2]
-                    if escape[1:] not in ('"', "\\", "n", "t"):
-                        why = (
-                            f"invalid escape `{escape}` in a string: "
-                            'only \\" \\\\ \\n and \\t are allowed'
-                        )
+                    if escape[1:] not in escapes:
+                        why = f"invalid escape `{escape}` in a string: {_allowed(escapes)}"
                     index += 2
                     continue
                 if char == '"':
@@ -379,7 +384,7 @@ class _Driver:
         open_braces = set(self._unmatched_braces())
         for index in range(len(values) - 1, -1, -1):
             item = values[index]
-            if not (isinstance(item, Token) and item.type in ELEMENT_KEYWORDS):
+            if not (isinstance(item, Token) and item.type in lexicon().element_keywords):
                 continue
             following = values[index + 1 : index + 4]
             if not following or not isinstance(following[0], Token):
@@ -446,7 +451,7 @@ class _Driver:
         given_up = self._restore_boundary()
         if (
             given_up
-            and given_up[0].type in ELEMENT_KEYWORDS
+            and given_up[0].type in lexicon().element_keywords
             and given_up[0].start_pos not in self.resumed  # each place once: no loops
         ):
             self.resumed.add(given_up[0].start_pos)  # type: ignore[arg-type]
@@ -480,13 +485,13 @@ class _Driver:
                     return self.next_token()  # the broken element's own block: consumed
                 else:
                     return self._resume_at(token)  # closes the enclosing block
-            elif token.type in ELEMENT_KEYWORDS and self._starts_element(token):
+            elif token.type in lexicon().element_keywords and self._starts_element(token):
                 return self._resume_at(token)
             token = self.next_token(contextual=False)
 
     def _dropped_header(self, given_up: list[Token]) -> list[Token] | None:
         """If the tokens given up start an element header, record the element as broken."""
-        if not given_up or given_up[0].type not in ELEMENT_KEYWORDS:
+        if not given_up or given_up[0].type not in lexicon().element_keywords:
             return None
         keyword = given_up[0]
         ident = given_up[1] if len(given_up) > 1 and given_up[1].type == "ID" else None
@@ -495,7 +500,7 @@ class _Driver:
         self.broken_starts.add(keyword.start_pos)  # type: ignore[arg-type]
         self.dropped.append(
             Element(
-                kind=ELEMENT_KEYWORDS[keyword.type],
+                kind=lexicon().element_keywords[keyword.type],
                 id=str(ident) if ident is not None else None,
                 id_span=token_span(ident) if ident is not None else None,
                 title=None,
@@ -539,7 +544,7 @@ class _Driver:
 
     @staticmethod
     def _is_header(tokens: list[Token]) -> bool:
-        if len(tokens) < 2 or tokens[0].type not in ELEMENT_KEYWORDS:
+        if len(tokens) < 2 or tokens[0].type not in lexicon().element_keywords:
             return False
         keyword = tokens[0]
         kinds = [t.type for t in tokens[1:3]]
@@ -581,7 +586,7 @@ class _Driver:
 
     def _lookahead_header(self, token: Token) -> list[Token]:
         """`token` and, for an element keyword, the ID and title after it (not consumed)."""
-        if token.type not in ELEMENT_KEYWORDS:
+        if token.type not in lexicon().element_keywords:
             return [token]
         saved = copy(self.lexer_state.line_ctr)
         header = [token]
@@ -711,7 +716,7 @@ def _block_owner(before: list[Any]) -> str:
     keyword = next((t for t in reversed(tokens) if t.type.startswith("KW_")), None)
     if keyword is None:
         return "a block"
-    kind = ELEMENT_KEYWORDS.get(keyword.type)
+    kind = lexicon().element_keywords.get(keyword.type)
     if kind is None:
         return f"`{keyword.value}`"
     following = tokens[tokens.index(keyword) + 1 :]

@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
-_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+from .lexicon import lexicon
 
 
 def cook_string(token: str) -> str:
-    """The value of a `"..."` token: quotes removed, escapes `\\" \\\\ \\n \\t` applied.
-
-    The grammar admits no other escape, so every backslash here starts a valid one.
+    """The value of a `"..."` token: quotes removed, escapes applied (`\\n` a line break;
+    which escapes exist, the grammar's STRING terminal says: see reqdsl/parse/lexicon.py).
     """
     body = token[1:-1]
-    if "\\" not in body:
+    if "\\" not in body:  # most strings: no escape to apply
         return body
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == "\\" and index + 1 < len(body):
-            out.append(_ESCAPES.get(body[index + 1], body[index + 1]))
+    return cook_string_with_offsets(token)[0]
+
+
+def cook_string_with_offsets(token: str) -> tuple[str, list[int], list[int]]:
+    """The value of a `"..."` token and, per character, its start and end offsets in the
+    token (an escape's character spans both of its characters).
+
+    The grammar admits no escape but its own, so every backslash here starts a valid
+    one; a backslash the grammar would refuse is kept as the character after it.
+    """
+    escapes = lexicon().escapes
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index, last = 1, len(token) - 1
+    while index < last:
+        char = token[index]
+        if char == "\\" and index + 1 < last:
+            chars.append(escapes.get(token[index + 1], token[index + 1]))
+            starts.append(index)
+            ends.append(index + 2)
             index += 2
         else:
-            out.append(char)
+            chars.append(char)
+            starts.append(index)
+            ends.append(index + 1)
             index += 1
-    return "".join(out)
+    return "".join(chars), starts, ends
 
 
 def dedent_text_block(token: str) -> str:
