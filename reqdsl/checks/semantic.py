@@ -121,7 +121,7 @@ def bad_field(context: CheckContext) -> Iterator[Diagnostic]:
 
 
 @rule("SM005", "semantic.missing-field", Severity.ERROR, "required field missing")
-def missing_field(context: CheckContext) -> Iterator[Diagnostic]:
+def missing_field(context: CheckContext) -> Iterator[Finding | Diagnostic]:
     """
     What it checks:
         A required field left out: a requirement's `statement`, a component's `kind`,

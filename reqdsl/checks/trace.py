@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..diagnostics import Severity
-from ..model.config import CONFIG_NAME, COVERAGE_KEYS
+from ..model.config import CONFIG_NAME
+from ..model.config_schema import COVERAGE_KEYS
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .registry import CheckContext, Finding, rule

@@ -20,7 +20,7 @@ lexers give the same syntax tree on every file of the conformance corpus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lark.exceptions import UnexpectedCharacters
@@ -46,7 +46,7 @@ _REF = re.compile(r"[^\W\d_][\w\-]*:[A-Za-z0-9.()\-]+")
 _MULTIPLICITY = re.compile(r"\[[ \t]*(?:\d+|\*)(?:[ \t]*\.\.[ \t]*(?:\d+|\*))?[ \t]*\]")
 _PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", ":": "COLON",
                 ",": "COMMA"}  # fmt: skip
-_new_token = Token._future_new
+_new_token: Callable[..., Token] = Token._future_new
 
 
 class FastLexer(Lexer):
@@ -70,7 +70,7 @@ class FastLexer(Lexer):
         while pos < end:
             found = match_master(text, pos)
             if found is None:
-                raise UnexpectedCharacters(
+                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
                     text, pos, line, pos - line_start + 1, state=parser_state
                 )
             kind = found.lastgroup
