@@ -25,6 +25,8 @@ from reqdsl.cli import main
 
 from .test_fuzz import CONFORMANCE, budget, mutations
 
+pytestmark = [pytest.mark.slow, pytest.mark.build]
+
 VALID = CONFORMANCE / "valid"
 FILES = sorted(p.relative_to(VALID).as_posix() for p in VALID.rglob("*.req"))
 
