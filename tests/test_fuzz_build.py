@@ -33,7 +33,9 @@ FILES = sorted(p.relative_to(VALID).as_posix() for p in VALID.rglob("*.req"))
 
 def contents(folder: Path) -> dict[str, str]:
     return {
-        str(path.relative_to(folder)): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        str(path.relative_to(folder)): hashlib.blake2b(
+            path.read_bytes(), digest_size=16
+        ).hexdigest()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -80,4 +82,3 @@ def test_damaged_project_builds_or_keeps_the_previous_site(
         assert (out / "index.html").is_file()
     leftovers = [p.name for p in out.parent.iterdir() if "reqdsl-staging" in p.name]
     assert leftovers == []
-

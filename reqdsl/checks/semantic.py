@@ -395,8 +395,7 @@ def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:
         problem = iso.problem(control)
         if problem is not None:
             yield Finding(
-                f"reqdsl.toml excludes `{control}` from the statement of applicability: "
-                f"{problem}",
+                f"reqdsl.toml excludes `{control}` from the statement of applicability: {problem}",
                 path,
                 config.key_span(("compliance", "iso27001", "excluded", control)),
                 hint=_suggest(iso.suggestions(control), None),

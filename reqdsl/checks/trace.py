@@ -422,6 +422,5 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
             f"{NOTHING_TO_MEASURE[key]} (the figure is n/a, not {threshold:g}%)",
             path,
             config.key_span(("checks", "coverage", key)),
-            hint=f"write what `{key}` measures, or remove the threshold until the project "
-            "has it",
+            hint=f"write what `{key}` measures, or remove the threshold until the project has it",
         )
