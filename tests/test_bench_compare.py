@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.bench]
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE = ROOT / "bench" / "compare.py"
 

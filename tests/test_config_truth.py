@@ -22,7 +22,7 @@ CLEAN = (
 )
 
 
-@pytest.mark.parametrize("case", cases("CF", "SM008"), ids=case_ids)
+@pytest.mark.parametrize("case", cases("CF"), ids=case_ids)
 def test_case(case: Path, tmp_path: Path) -> None:
     check_case(case, tmp_path)
 

@@ -354,7 +354,7 @@ def test_aliases_of_odd_ids(tmp_path: Path) -> None:
 
 
 def _large_project(tmp_path: Path, count: int, limit: int | None) -> Project:
-    lines = ['document BIG "Big" {', '    level: system', "}", 'section "Power" {']
+    lines = ['document BIG "Big" {', "    level: system", "}", 'section "Power" {']
     for number in range(count):
         lines += [
             f'    requirement R-{number} "Requirement {number}" {{',

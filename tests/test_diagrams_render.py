@@ -28,6 +28,8 @@ from reqdsl.model.project import load_project
 
 from .conftest import run_reqdsl
 
+pytestmark = [pytest.mark.slow, pytest.mark.java]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CONFORMANCE = SHARED / "conformance"
 TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")

@@ -25,7 +25,9 @@ def test_rule_reference_page_is_generated_from_the_rules() -> None:
 
 
 def test_every_spec_code_is_a_documented_rule() -> None:
-    rules = {r["code"]: r for r in json.loads(run_reqdsl("rules", "--format", "json").stdout)["rules"]}
+    rules = {
+        r["code"]: r for r in json.loads(run_reqdsl("rules", "--format", "json").stdout)["rules"]
+    }
     assert set(SPEC_CODES) <= set(rules)
     for code in SPEC_CODES:
         rule = rules[code]

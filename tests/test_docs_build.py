@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import ROOT
@@ -32,6 +33,8 @@ def test_every_page_is_in_the_navigation() -> None:
     assert pages - nav_pages(config["nav"]) == set()
 
 
+@pytest.mark.slow
+@pytest.mark.build
 def test_documentation_builds_with_mkdocs_strict(tmp_path: Path) -> None:
     mkdocs = Path(sys.executable).with_name("mkdocs")
     command = [str(mkdocs)] if mkdocs.exists() else [sys.executable, "-m", "mkdocs"]

@@ -372,14 +372,18 @@ requirement WITNESS-R3 "Syntax error" {
 
 
 def _key(diagnostic: Diagnostic) -> tuple[str, str, int, int, str]:
-    return (diagnostic.path, diagnostic.code, diagnostic.line, diagnostic.column, diagnostic.message)
+    return (
+        diagnostic.path,
+        diagnostic.code,
+        diagnostic.line,
+        diagnostic.column,
+        diagnostic.message,
+    )
 
 
 def _baseline(project: Path) -> set[tuple[str, str, int, int, str]]:
     """What must survive: the witness's diagnostics and every file's syntax errors."""
-    kept = {
-        _key(d) for d in check_folder(project) if d.path == WITNESS_NAME or d.code == "SY001"
-    }
+    kept = {_key(d) for d in check_folder(project) if d.path == WITNESS_NAME or d.code == "SY001"}
     witness_codes = {code for path, code, *_ in kept if path == WITNESS_NAME}
     assert {"SY001", "SM001", "SM002", "SM004", "QU001"} <= witness_codes, witness_codes
     return kept
@@ -426,9 +430,7 @@ def test_mutated_projects_generate_pages_and_exports(data: st.DataObject) -> Non
         assert "docs/index.md" in files
 
 
-_SETTINGS = sorted(
-    path for pattern in ("*.toml", "*.tsv") for path in CONFORMANCE.rglob(pattern)
-)
+_SETTINGS = sorted(path for pattern in ("*.toml", "*.tsv") for path in CONFORMANCE.rglob(pattern))
 
 
 @budget(60)

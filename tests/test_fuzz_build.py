@@ -25,13 +25,17 @@ from reqdsl.cli import main
 
 from .test_fuzz import CONFORMANCE, budget, mutations
 
+pytestmark = [pytest.mark.slow, pytest.mark.build]
+
 VALID = CONFORMANCE / "valid"
 FILES = sorted(p.relative_to(VALID).as_posix() for p in VALID.rglob("*.req"))
 
 
 def contents(folder: Path) -> dict[str, str]:
     return {
-        str(path.relative_to(folder)): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        str(path.relative_to(folder)): hashlib.blake2b(
+            path.read_bytes(), digest_size=16
+        ).hexdigest()
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
@@ -78,4 +82,3 @@ def test_damaged_project_builds_or_keeps_the_previous_site(
         assert (out / "index.html").is_file()
     leftovers = [p.name for p in out.parent.iterdir() if "reqdsl-staging" in p.name]
     assert leftovers == []
-

@@ -26,7 +26,9 @@ def test_case(case: Path, tmp_path: Path) -> None:
     [(0, 0, None), (1, 2, 50.0), (2, 3, 66.7), (1, 3, 33.3), (1, 16, 6.3), (3, 16, 18.8),
      (0, 5, 0.0), (999, 1000, 99.9), (9999, 10000, 100.0)],
 )  # fmt: skip
-def test_percentage_rounds_half_up_to_one_decimal(covered: int, total: int, figure: float | None) -> None:
+def test_percentage_rounds_half_up_to_one_decimal(
+    covered: int, total: int, figure: float | None
+) -> None:
     assert percentage(covered, total) == figure
 
 

@@ -37,6 +37,8 @@ import pytest
 from tests.conftest import SHARED
 from tests.test_site_generate import write_hostile_project
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.build]
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -28,6 +28,8 @@ from reqdsl.util.cache_dirs import project_cache_dir
 from tests.conftest import reqdsl_command
 from tests.test_site_generate import copy_project, write_hostile_project
 
+pytestmark = [pytest.mark.slow, pytest.mark.build, pytest.mark.java]
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

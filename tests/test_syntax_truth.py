@@ -203,7 +203,9 @@ def test_a_clean_project_reports_nothing_withheld(tmp_path: Path) -> None:
     _write(tmp_path, {"model.req": fixed, "reqdsl.toml": COVERAGE})
     code, data = _check_json(tmp_path)
     errors_and_warnings = [
-        d for d in data["diagnostics"] if d["severity"] != "info"  # type: ignore[index, union-attr]
+        d
+        for d in data["diagnostics"]
+        if d["severity"] != "info"  # type: ignore[index, union-attr]
     ]
     assert code == 0 and errors_and_warnings == [], data
     assert "withheld" not in data["summary"]  # type: ignore[operator]

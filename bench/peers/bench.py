@@ -36,8 +36,10 @@ VENV = {"strictdoc": "strictdoc", "doorstop": "doorstop", "sphinx": "sphinxneeds
 def tool_version(tool, bin_dir=None):
     py = os.path.join(bin_dir or os.path.join(VENVS, VENV[tool], "bin"), "python")
     pkgs = [PKG[tool]] + (["sphinx"] if tool == "sphinx" else [])
-    code = ("import importlib.metadata as m; "
-            f"print(' + '.join(p + ' ' + m.version(p) for p in {pkgs!r}))")
+    code = (
+        "import importlib.metadata as m; "
+        f"print(' + '.join(p + ' ' + m.version(p) for p in {pkgs!r}))"
+    )
     return subprocess.run([py, "-c", code], capture_output=True, text=True).stdout.strip()
 
 
@@ -60,7 +62,7 @@ def _children_map():
         try:
             with open(f"/proc/{pid}/stat") as f:
                 stat = f.read()
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
             kids.setdefault(ppid, []).append(int(pid))
         except (OSError, ValueError):
             pass
@@ -95,8 +97,9 @@ def timed_run(cmd, cwd, log_path, timeout=TIMEOUT_S):
     done = threading.Event()
     with open(log_path, "w") as log:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(full, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            full, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
         def sample():
             while not done.wait(0.1):
@@ -120,9 +123,13 @@ def timed_run(cmd, cwd, log_path, timeout=TIMEOUT_S):
             m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
             if m:
                 maxrss = int(m.group(1))
-    return {"wall_s": round(wall, 3), "rc": rc, "timed_out": timed_out,
-            "maxrss_mb": round(maxrss / 1024, 1) if maxrss else None,
-            "tree_rss_mb": round(peak[0] / 1024, 1)}
+    return {
+        "wall_s": round(wall, 3),
+        "rc": rc,
+        "timed_out": timed_out,
+        "maxrss_mb": round(maxrss / 1024, 1) if maxrss else None,
+        "tree_rss_mb": round(peak[0] / 1024, 1),
+    }
 
 
 def rm(path):
@@ -134,6 +141,7 @@ def rm(path):
 
 def make_editor(path, statement):
     """Return a function that changes one requirement's statement in path."""
+
     def edit(k):
         with open(path) as f:
             text = f.read()
@@ -141,6 +149,7 @@ def make_editor(path, statement):
         text = text.replace(statement, statement + f" Edit {k}.", 1)
         with open(path, "w") as f:
             f.write(text)
+
     return edit
 
 
@@ -174,9 +183,15 @@ def operations(tool, data, out, bin_dir=None, reqdsl_cmd=None, diagrams=True):
         ops.append(("html-incremental-1-edit", src, build, edit, site))
         if diagrams:
             bare = os.path.join(out, "site-no-diagrams")
-            ops.append(("html-no-diagrams", src,
-                        [*reqdsl_cmd, "build", ".", "-o", bare, "-q", "--no-diagrams"],
-                        lambda k: (rm(cache), rm(bare)), bare))
+            ops.append(
+                (
+                    "html-no-diagrams",
+                    src,
+                    [*reqdsl_cmd, "build", ".", "-o", bare, "-q", "--no-diagrams"],
+                    lambda k: (rm(cache), rm(bare)),
+                    bare,
+                )
+            )
     elif tool == "strictdoc":
         sd = os.path.join(bin_, "strictdoc")
         cache = os.path.join(src, ".cache")
@@ -195,8 +210,9 @@ def operations(tool, data, out, bin_dir=None, reqdsl_cmd=None, diagrams=True):
         html_out = os.path.join(out, "html")
         ops.append(("validate", src, [ds], None, None))
         ops.append(("validate-no-reformat", src, [ds, "-F"], None, None))
-        ops.append(("html", src, [ds, "publish", "all", html_out], lambda k: rm(html_out),
-                    html_out))
+        ops.append(
+            ("html", src, [ds, "publish", "all", html_out], lambda k: rm(html_out), html_out)
+        )
     elif tool == "sphinx":
         sb = os.path.join(bin_, "sphinx-build")
         dummy_out = os.path.join(out, "dummy")
@@ -208,16 +224,18 @@ def operations(tool, data, out, bin_dir=None, reqdsl_cmd=None, diagrams=True):
         ops.append(("validate-warm-cache", src, dummy, None, dummy_out))
         ops.append(("html", src, html, lambda k: rm(html_out), html_out))
         ops.append(("html-noop-rebuild", src, html, None, html_out))
-        edit = make_editor(os.path.join(src, "docs", target["doc"].lower() + ".rst"),
-                           target["statement"])
+        edit = make_editor(
+            os.path.join(src, "docs", target["doc"].lower() + ".rst"), target["statement"]
+        )
         ops.append(("html-incremental-1-edit", src, html, edit, html_out))
     elif tool == "trlc":
         ops.append(("validate", src, [os.path.join(bin_, "trlc"), "--brief", "."], None, None))
     return ops
 
 
-def run_operation(tool, version, n, op, cwd, cmd, prepare, out_dir, out, runs, log,
-                  timeout=TIMEOUT_S, echo=print):
+def run_operation(
+    tool, version, n, op, cwd, cmd, prepare, out_dir, out, runs, log, timeout=TIMEOUT_S, echo=print
+):
     """Time `runs` runs of one operation; append one JSON line per run to
     log and return the records. A run that fails or times out ends the
     operation (the remaining runs are skipped)."""
@@ -230,15 +248,28 @@ def run_operation(tool, version, n, op, cwd, cmd, prepare, out_dir, out, runs, l
         size = tree_size(out_dir) if out_dir and os.path.isdir(out_dir) else (None, None)
         with open(log_path, errors="replace") as f:
             tail = f.read()[-600:]
-        rec = {"tool": tool, "version": version, "n": n, "op": op, "run": k,
-               **res, "timeout_s": timeout, "out_bytes": size[0], "out_files": size[1],
-               "cmd": " ".join(cmd), "cwd": cwd, "log": log_path,
-               "log_tail": tail if res["rc"] != 0 else None}
+        rec = {
+            "tool": tool,
+            "version": version,
+            "n": n,
+            "op": op,
+            "run": k,
+            **res,
+            "timeout_s": timeout,
+            "out_bytes": size[0],
+            "out_files": size[1],
+            "cmd": " ".join(cmd),
+            "cwd": cwd,
+            "log": log_path,
+            "log_tail": tail if res["rc"] != 0 else None,
+        }
         with open(log, "a") as f:
             f.write(json.dumps(rec) + "\n")
         records.append(rec)
-        echo(f"{tool:9} n={n:<6} {op:26} run {k}: {res['wall_s']:8.2f} s  rc={res['rc']}"
-             f"  rss={res['maxrss_mb']} MB  tree={res['tree_rss_mb']} MB")
+        echo(
+            f"{tool:9} n={n:<6} {op:26} run {k}: {res['wall_s']:8.2f} s  rc={res['rc']}"
+            f"  rss={res['maxrss_mb']} MB  tree={res['tree_rss_mb']} MB"
+        )
         if res["timed_out"] or res["rc"] != 0:
             echo(f"  stopping this operation (see {log_path})")
             break
@@ -246,8 +277,9 @@ def run_operation(tool, version, n, op, cwd, cmd, prepare, out_dir, out, runs, l
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", required=True, help="a directory written by gen.py")
     ap.add_argument("--tools", default="trlc,strictdoc,doorstop,sphinx")
     ap.add_argument("--ops", default=None, help="comma-separated subset of operations")
@@ -271,8 +303,21 @@ def main():
         for op, cwd, cmd, prepare, out_dir in operations(tool, args.data, out, bin_dir):
             if wanted_ops and op not in wanted_ops:
                 continue
-            run_operation(tool, version, n, op, cwd, cmd, prepare, out_dir, out, args.runs,
-                          args.log, args.timeout, echo=lambda line: print(line, flush=True))
+            run_operation(
+                tool,
+                version,
+                n,
+                op,
+                cwd,
+                cmd,
+                prepare,
+                out_dir,
+                out,
+                args.runs,
+                args.log,
+                args.timeout,
+                echo=lambda line: print(line, flush=True),
+            )
 
 
 if __name__ == "__main__":

@@ -53,32 +53,123 @@ STATUSES = ["Draft", "Approved", "Implemented"]
 VERIFICATIONS = ["Test", "Analysis", "Inspection", "Demonstration"]
 
 AREAS = [
-    "power management", "navigation", "telemetry", "user interface", "data logging",
-    "communication", "safety monitoring", "diagnostics", "configuration", "security",
-    "thermal control", "sensor fusion", "maintenance", "startup", "shutdown",
-    "storage", "network", "audio", "display", "calibration",
+    "power management",
+    "navigation",
+    "telemetry",
+    "user interface",
+    "data logging",
+    "communication",
+    "safety monitoring",
+    "diagnostics",
+    "configuration",
+    "security",
+    "thermal control",
+    "sensor fusion",
+    "maintenance",
+    "startup",
+    "shutdown",
+    "storage",
+    "network",
+    "audio",
+    "display",
+    "calibration",
 ]
-STAKEHOLDERS = ["operator", "maintainer", "driver", "passenger", "service technician",
-                "fleet manager", "safety engineer", "end user", "administrator", "auditor"]
-SUBJECTS = ["system", "controller", "gateway", "data logger", "monitoring unit",
-            "display unit", "power supply", "sensor interface", "communication module",
-            "diagnostic manager", "boot loader", "storage manager", "scheduler"]
-SW_SUBJECTS = ["software", "driver component", "state machine", "watchdog handler",
-               "message parser", "configuration service", "logging service",
-               "health monitor", "update agent", "timer service", "CAN stack"]
-VERBS = ["provide", "monitor", "record", "report", "limit", "detect", "validate",
-         "store", "transmit", "display", "reject", "acknowledge", "restore", "encrypt",
-         "compute", "filter", "schedule", "initialise"]
-OBJECTS = ["the battery voltage", "all error codes", "the vehicle speed", "status messages",
-           "configuration changes", "the supply current", "sensor readings",
-           "the operating mode", "user commands", "firmware images", "time stamps",
-           "the cabin temperature", "diagnostic events", "calibration data",
-           "the network load", "log entries", "alarm conditions", "the position estimate"]
-QUALIFIERS = ["within 100 ms", "at least once per second", "during normal operation",
-              "after a power cycle", "in degraded mode", "without user interaction",
-              "with an accuracy of 1 %", "for at least 30 days", "before shutdown",
-              "when the ignition is off", "at a rate of 10 Hz", "in less than 2 s",
-              "under all load conditions", "while a fault is active"]
+STAKEHOLDERS = [
+    "operator",
+    "maintainer",
+    "driver",
+    "passenger",
+    "service technician",
+    "fleet manager",
+    "safety engineer",
+    "end user",
+    "administrator",
+    "auditor",
+]
+SUBJECTS = [
+    "system",
+    "controller",
+    "gateway",
+    "data logger",
+    "monitoring unit",
+    "display unit",
+    "power supply",
+    "sensor interface",
+    "communication module",
+    "diagnostic manager",
+    "boot loader",
+    "storage manager",
+    "scheduler",
+]
+SW_SUBJECTS = [
+    "software",
+    "driver component",
+    "state machine",
+    "watchdog handler",
+    "message parser",
+    "configuration service",
+    "logging service",
+    "health monitor",
+    "update agent",
+    "timer service",
+    "CAN stack",
+]
+VERBS = [
+    "provide",
+    "monitor",
+    "record",
+    "report",
+    "limit",
+    "detect",
+    "validate",
+    "store",
+    "transmit",
+    "display",
+    "reject",
+    "acknowledge",
+    "restore",
+    "encrypt",
+    "compute",
+    "filter",
+    "schedule",
+    "initialise",
+]
+OBJECTS = [
+    "the battery voltage",
+    "all error codes",
+    "the vehicle speed",
+    "status messages",
+    "configuration changes",
+    "the supply current",
+    "sensor readings",
+    "the operating mode",
+    "user commands",
+    "firmware images",
+    "time stamps",
+    "the cabin temperature",
+    "diagnostic events",
+    "calibration data",
+    "the network load",
+    "log entries",
+    "alarm conditions",
+    "the position estimate",
+]
+QUALIFIERS = [
+    "within 100 ms",
+    "at least once per second",
+    "during normal operation",
+    "after a power cycle",
+    "in degraded mode",
+    "without user interaction",
+    "with an accuracy of 1 %",
+    "for at least 30 days",
+    "before shutdown",
+    "when the ignition is off",
+    "at a rate of 10 Hz",
+    "in less than 2 s",
+    "under all load conditions",
+    "while a fault is active",
+]
 RATIONALES = [
     "This is required to meet the {a} targets agreed with the customer.",
     "Without it the {s} cannot detect a degraded {a} state in time.",
@@ -87,19 +178,39 @@ RATIONALES = [
     "Reduces the effort of the {s} during {a} tasks.",
     "Ensures that {a} faults remain observable and diagnosable.",
 ]
-TITLE_WORDS = ["Monitoring", "Reporting", "Limits", "Detection", "Validation", "Storage",
-               "Transmission", "Display", "Recovery", "Timing", "Accuracy", "Logging",
-               "Initialisation", "Protection", "Filtering", "Scheduling", "Handling"]
+TITLE_WORDS = [
+    "Monitoring",
+    "Reporting",
+    "Limits",
+    "Detection",
+    "Validation",
+    "Storage",
+    "Transmission",
+    "Display",
+    "Recovery",
+    "Timing",
+    "Accuracy",
+    "Logging",
+    "Initialisation",
+    "Protection",
+    "Filtering",
+    "Scheduling",
+    "Handling",
+]
 
 
 def sentence_stk(rng):
-    return (f"The {rng.choice(STAKEHOLDERS)} needs to {rng.choice(VERBS)} "
-            f"{rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}.")
+    return (
+        f"The {rng.choice(STAKEHOLDERS)} needs to {rng.choice(VERBS)} "
+        f"{rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}."
+    )
 
 
 def sentence_req(rng, subjects):
-    return (f"The {rng.choice(subjects)} shall {rng.choice(VERBS)} "
-            f"{rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}.")
+    return (
+        f"The {rng.choice(subjects)} shall {rng.choice(VERBS)} "
+        f"{rng.choice(OBJECTS)} {rng.choice(QUALIFIERS)}."
+    )
 
 
 def build_model(n, seed):
@@ -152,17 +263,20 @@ def build_model(n, seed):
                             other = rng.choice(parent_ids)
                             if other not in links:
                                 links.append(other)
-                    section["reqs"].append({
-                        "uid": uid,
-                        "title": f"{sec_area.capitalize()} {rng.choice(TITLE_WORDS)} {k}",
-                        "statement": stmt,
-                        "rationale": rng.choice(RATIONALES).format(
-                            a=sec_area, s=rng.choice(STAKEHOLDERS)),
-                        "priority": rng.choice(PRIORITIES),
-                        "status": rng.choice(STATUSES),
-                        "verification": rng.choice(VERIFICATIONS),
-                        "links": links,
-                    })
+                    section["reqs"].append(
+                        {
+                            "uid": uid,
+                            "title": f"{sec_area.capitalize()} {rng.choice(TITLE_WORDS)} {k}",
+                            "statement": stmt,
+                            "rationale": rng.choice(RATIONALES).format(
+                                a=sec_area, s=rng.choice(STAKEHOLDERS)
+                            ),
+                            "priority": rng.choice(PRIORITIES),
+                            "status": rng.choice(STATUSES),
+                            "verification": rng.choice(VERIFICATIONS),
+                            "links": links,
+                        }
+                    )
                 doc["sections"].append(section)
             level_docs.append(doc)
             docs.append(doc)
@@ -230,12 +344,14 @@ def write_strictdoc(docs, root):
         # Python config (the TOML config is deprecated in 0.30). Keep
         # StrictDoc's parse cache inside the data directory, so that a "cold"
         # run can delete it.
-        f.write("from strictdoc.core.project_config import ProjectConfig\n\n\n"
-                "def create_config() -> ProjectConfig:\n"
-                "    return ProjectConfig(\n"
-                '        project_title="Synthetic requirements",\n'
-                f"        dir_for_sdoc_cache={os.path.join(os.path.abspath(root), '.cache')!r},\n"
-                "    )\n")
+        f.write(
+            "from strictdoc.core.project_config import ProjectConfig\n\n\n"
+            "def create_config() -> ProjectConfig:\n"
+            "    return ProjectConfig(\n"
+            '        project_title="Synthetic requirements",\n'
+            f"        dir_for_sdoc_cache={os.path.join(os.path.abspath(root), '.cache')!r},\n"
+            "    )\n"
+        )
     for doc in docs:
         out = [
             "[DOCUMENT]\n",
@@ -269,12 +385,14 @@ def write_strictdoc(docs, root):
 # Doorstop (3.x): one directory per document, one YAML file per item
 # --------------------------------------------------------------------------
 
+
 def _yaml_str(s):
     return json.dumps(s)  # a JSON string is a valid YAML double-quoted scalar
 
 
-def _doorstop_item(path, level, text, header="", links=(), normative=True,
-                   derived=False, extra=None):
+def _doorstop_item(
+    path, level, text, header="", links=(), normative=True, derived=False, extra=None
+):
     lines = [
         "active: true\n",
         f"derived: {'true' if derived else 'false'}\n",
@@ -309,32 +427,54 @@ def write_doorstop(docs, root):
         cfg = ["settings:\n", "  digits: 4\n"]
         if parent:
             cfg.append(f"  parent: {parent}\n")
-        cfg += [f"  prefix: {prefix}\n", "  sep: _\n",
-                "attributes:\n", "  publish:\n",
-                "  - priority\n", "  - status\n", "  - verification\n", "  - rationale\n"]
+        cfg += [
+            f"  prefix: {prefix}\n",
+            "  sep: _\n",
+            "attributes:\n",
+            "  publish:\n",
+            "  - priority\n",
+            "  - status\n",
+            "  - verification\n",
+            "  - rationale\n",
+        ]
         with open(os.path.join(ddir, ".doorstop.yml"), "w") as f:
             f.write("".join(cfg))
 
     prj = os.path.join(reqs_dir, "PRJ")
     write_doc_config(prj, "PRJ", None)
-    _doorstop_item(os.path.join(prj, "PRJ_0001.yml"), "1.0",
-                   "Synthetic requirement set for benchmarking.", normative=False)
+    _doorstop_item(
+        os.path.join(prj, "PRJ_0001.yml"),
+        "1.0",
+        "Synthetic requirement set for benchmarking.",
+        normative=False,
+    )
     for doc in docs:
         ddir = os.path.join(reqs_dir, doc["prefix"])
         write_doc_config(ddir, doc["prefix"], doc["parent"] or "PRJ")
         for si, sec in enumerate(doc["sections"], start=1):
             # section heading: non-normative item; numbers 9001.. keep the
             # requirement IDs identical to the other tools
-            _doorstop_item(os.path.join(ddir, f"{doc['prefix']}_{9000 + si:04d}.yml"),
-                           f"{si}.0", sec["title"], normative=False)
+            _doorstop_item(
+                os.path.join(ddir, f"{doc['prefix']}_{9000 + si:04d}.yml"),
+                f"{si}.0",
+                sec["title"],
+                normative=False,
+            )
             for ri, r in enumerate(sec["reqs"], start=1):
                 _doorstop_item(
-                    os.path.join(ddir, r["uid"] + ".yml"), f"{si}.{ri}",
-                    r["statement"], header=r["title"], links=r["links"],
+                    os.path.join(ddir, r["uid"] + ".yml"),
+                    f"{si}.{ri}",
+                    r["statement"],
+                    header=r["title"],
+                    links=r["links"],
                     derived=doc["parent"] is None,
-                    extra={"priority": r["priority"], "status": r["status"],
-                           "verification": r["verification"],
-                           "rationale": r["rationale"]})
+                    extra={
+                        "priority": r["priority"],
+                        "status": r["status"],
+                        "verification": r["verification"],
+                        "rationale": r["rationale"],
+                    },
+                )
     # Doorstop finds its tree from a VCS working copy.
     subprocess.run(["git", "init", "-q", root], check=True)
 
@@ -343,7 +483,7 @@ def write_doorstop(docs, root):
 # Sphinx + Sphinx-Needs
 # --------------------------------------------------------------------------
 
-SPHINX_CONF = '''project = "Synthetic requirements"
+SPHINX_CONF = """project = "Synthetic requirements"
 extensions = ["sphinx_needs", "sphinx.ext.graphviz"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
@@ -366,7 +506,7 @@ needs_fields = {
 }
 needs_id_required = True
 needs_flow_engine = "graphviz"
-'''
+"""
 
 
 def write_sphinx(docs, root, needflow=True):
@@ -376,35 +516,43 @@ def write_sphinx(docs, root, needflow=True):
         f.write(SPHINX_CONF)
     flow_entry = "   flow\n" if needflow else ""
     with open(os.path.join(root, "index.rst"), "w") as f:
-        f.write("Synthetic requirements\n======================\n\n"
-                ".. toctree::\n   :maxdepth: 1\n\n   traceability\n" + flow_entry + "\n"
-                ".. toctree::\n   :maxdepth: 1\n   :glob:\n\n   docs/*\n")
+        f.write(
+            "Synthetic requirements\n======================\n\n"
+            ".. toctree::\n   :maxdepth: 1\n\n   traceability\n" + flow_entry + "\n"
+            ".. toctree::\n   :maxdepth: 1\n   :glob:\n\n   docs/*\n"
+        )
     with open(os.path.join(root, "traceability.rst"), "w") as f:
-        f.write("Traceability table\n==================\n\n"
-                ".. needtable::\n"
-                "   :columns: id;title;type;status;priority;verification;outgoing;incoming\n"
-                "   :style: table\n")
+        f.write(
+            "Traceability table\n==================\n\n"
+            ".. needtable::\n"
+            "   :columns: id;title;type;status;priority;verification;outgoing;incoming\n"
+            "   :style: table\n"
+        )
     first_stk = docs[0]["sections"][0]["reqs"][0]["uid"]
     if needflow:
         with open(os.path.join(root, "flow.rst"), "w") as f:
-            f.write("Traceability flow\n=================\n\n"
-                    f"Everything derived from {first_stk}, two levels down.\n\n"
-                    ".. needflow::\n"
-                    f"   :root_id: {first_stk}\n"
-                    "   :root_direction: incoming\n"
-                    "   :root_depth: 2\n")
+            f.write(
+                "Traceability flow\n=================\n\n"
+                f"Everything derived from {first_stk}, two levels down.\n\n"
+                ".. needflow::\n"
+                f"   :root_id: {first_stk}\n"
+                "   :root_direction: incoming\n"
+                "   :root_depth: 2\n"
+            )
     directive = {"STK": "stk", "SYS": "sys", "SWR": "swr"}
     for doc in docs:
         out = [doc["title"], "\n", "=" * len(doc["title"]), "\n"]
         for sec in doc["sections"]:
             out += ["\n", sec["title"], "\n", "-" * len(sec["title"]), "\n"]
             for r in sec["reqs"]:
-                out.append(f"\n.. {directive[doc['level']]}:: {r['title']}\n"
-                           f"   :id: {r['uid']}\n"
-                           f"   :status: {r['status']}\n"
-                           f"   :priority: {r['priority']}\n"
-                           f"   :verification: {r['verification']}\n"
-                           f"   :rationale: {r['rationale']}\n")
+                out.append(
+                    f"\n.. {directive[doc['level']]}:: {r['title']}\n"
+                    f"   :id: {r['uid']}\n"
+                    f"   :status: {r['status']}\n"
+                    f"   :priority: {r['priority']}\n"
+                    f"   :verification: {r['verification']}\n"
+                    f"   :rationale: {r['rationale']}\n"
+                )
                 if r["links"]:
                     out.append(f"   :links: {', '.join(r['links'])}\n")
                 out.append(f"\n   {r['statement']}\n")
@@ -456,8 +604,7 @@ def write_trlc(docs, root):
     os.makedirs(root)
     with open(os.path.join(root, "reqs.rsl"), "w") as f:
         f.write(TRLC_RSL)
-    rtype = {"STK": "StakeholderNeed", "SYS": "SystemRequirement",
-             "SWR": "SoftwareRequirement"}
+    rtype = {"STK": "StakeholderNeed", "SYS": "SystemRequirement", "SWR": "SoftwareRequirement"}
     for doc in docs:
         out = ["package Reqs\n\n", f"section {_trlc_str(doc['title'])} {{\n"]
         for sec in doc["sections"]:
@@ -470,7 +617,8 @@ def write_trlc(docs, root):
                     f"      rationale    = {_trlc_str(r['rationale'])}\n"
                     f"      priority     = Priority.{r['priority']}\n"
                     f"      status       = Status.{r['status']}\n"
-                    f"      verification = Verification.{r['verification']}\n")
+                    f"      verification = Verification.{r['verification']}\n"
+                )
                 if r["links"]:
                     out.append(f"      derived_from = [{', '.join(r['links'])}]\n")
                 out.append("    }\n")
@@ -508,10 +656,12 @@ def write_reqdsl(docs, root):
     with open(os.path.join(root, "reqdsl.toml"), "w") as f:
         f.write(REQDSL_TOML)
     for doc in docs:
-        out = [f"document {doc['prefix']} {_req_str(doc['title'])} {{\n",
-               f"    level: {REQDSL_LEVEL[doc['level']]}\n",
-               '    version: "1.0"\n',
-               "}\n"]
+        out = [
+            f"document {doc['prefix']} {_req_str(doc['title'])} {{\n",
+            f"    level: {REQDSL_LEVEL[doc['level']]}\n",
+            '    version: "1.0"\n',
+            "}\n",
+        ]
         for sec in doc["sections"]:
             out.append(f"\nsection {_req_str(sec['title'])} {{\n")
             for r in sec["reqs"]:
@@ -521,7 +671,8 @@ def write_reqdsl(docs, root):
                     f"        rationale: {_req_str(r['rationale'])}\n"
                     f"        priority: {REQDSL_PRIORITY[r['priority']]}\n"
                     f"        status: {r['status'].lower()}\n"
-                    f"        verification: {r['verification'].lower()}\n")
+                    f"        verification: {r['verification'].lower()}\n"
+                )
                 if r["links"]:
                     out.append(f"        derives-from: {', '.join(r['links'])}\n")
                 out.append("    }\n")
@@ -540,14 +691,19 @@ WRITERS = {
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, required=True,
-                    help="number of requirements (multiple of 1000)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--n", type=int, required=True, help="number of requirements (multiple of 1000)"
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--formats", default=",".join(WRITERS), help="comma-separated subset of "
-                    + ", ".join(WRITERS))
+    ap.add_argument(
+        "--formats",
+        default=",".join(WRITERS),
+        help="comma-separated subset of " + ", ".join(WRITERS),
+    )
     args = ap.parse_args()
     docs = build_model(args.n, args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -559,10 +715,14 @@ def main():
     nreq = sum(len(s["reqs"]) for d in docs for s in d["sections"])
     nlinks = sum(len(r["links"]) for d in docs for s in d["sections"] for r in s["reqs"])
     sys1 = next(d for d in docs if d["prefix"] == "SYS001")["sections"][0]["reqs"][0]
-    summary = {"n": nreq, "documents": len(docs), "links": nlinks, "seed": args.seed,
-               # the requirement that bench.py edits for the incremental rebuild
-               "edit_target": {"doc": "SYS001", "uid": sys1["uid"],
-                               "statement": sys1["statement"]}}
+    summary = {
+        "n": nreq,
+        "documents": len(docs),
+        "links": nlinks,
+        "seed": args.seed,
+        # the requirement that bench.py edits for the incremental rebuild
+        "edit_target": {"doc": "SYS001", "uid": sys1["uid"], "statement": sys1["statement"]},
+    }
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(summary, f)
     print(json.dumps(summary))

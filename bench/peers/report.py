@@ -9,8 +9,14 @@ import statistics
 import sys
 from collections import OrderedDict
 
-OP_ORDER = ["validate", "validate-warm-cache", "validate-no-reformat", "html",
-            "html-noop-rebuild", "html-incremental-1-edit"]
+OP_ORDER = [
+    "validate",
+    "validate-warm-cache",
+    "validate-no-reformat",
+    "html",
+    "html-noop-rebuild",
+    "html-incremental-1-edit",
+]
 TOOL_ORDER = ["trlc", "strictdoc", "doorstop", "sphinx"]
 
 
@@ -33,21 +39,28 @@ def main():
 
     def key(k):
         tool, n, op = k
-        return (TOOL_ORDER.index(tool) if tool in TOOL_ORDER else 99, n,
-                OP_ORDER.index(op) if op in OP_ORDER else 99)
+        return (
+            TOOL_ORDER.index(tool) if tool in TOOL_ORDER else 99,
+            n,
+            OP_ORDER.index(op) if op in OP_ORDER else 99,
+        )
 
     summary = {}
-    print("| tool | version | N | operation | runs | median wall s | min-max s | spread | "
-          "ms / req | peak RSS MB (largest process) | peak RSS MB (process tree) | "
-          "output | failures |")
+    print(
+        "| tool | version | N | operation | runs | median wall s | min-max s | spread | "
+        "ms / req | peak RSS MB (largest process) | peak RSS MB (process tree) | "
+        "output | failures |"
+    )
     print("|---|---|---:|---|---:|---:|---|---:|---:|---:|---:|---|---|")
     for k in sorted(groups, key=key):
         tool, n, op = k
         runs = groups[k]
         ok = [r for r in runs if r["rc"] == 0 and not r["timed_out"]]
         bad = [r for r in runs if r not in ok]
-        fails = ", ".join(("timeout > 600 s" if r["timed_out"] else f"rc={r['rc']}")
-                          for r in bad) or "-"
+        fails = (
+            ", ".join(("timeout > 600 s" if r["timed_out"] else f"rc={r['rc']}") for r in bad)
+            or "-"
+        )
         if ok:
             walls = [r["wall_s"] for r in ok]
             med = statistics.median(walls)
@@ -55,13 +68,18 @@ def main():
             rss = max(r["maxrss_mb"] or 0 for r in ok)
             trss = max(r["tree_rss_mb"] or 0 for r in ok)
             outs = [r for r in ok if r["out_bytes"] is not None]
-            out = (f"{fmt_bytes(statistics.median(r['out_bytes'] for r in outs))}, "
-                   f"{int(statistics.median(r['out_files'] for r in outs))} files"
-                   if outs else "-")
+            out = (
+                f"{fmt_bytes(statistics.median(r['out_bytes'] for r in outs))}, "
+                f"{int(statistics.median(r['out_files'] for r in outs))} files"
+                if outs
+                else "-"
+            )
             summary[k] = med
-            print(f"| {tool} | {runs[0]['version']} | {n} | {op} | {len(ok)} | {med:.2f} | "
-                  f"{min(walls):.2f}-{max(walls):.2f} | {spread:.0f} % | {med / n * 1000:.2f} | "
-                  f"{rss:.0f} | {trss:.0f} | {out} | {fails} |")
+            print(
+                f"| {tool} | {runs[0]['version']} | {n} | {op} | {len(ok)} | {med:.2f} | "
+                f"{min(walls):.2f}-{max(walls):.2f} | {spread:.0f} % | {med / n * 1000:.2f} | "
+                f"{rss:.0f} | {trss:.0f} | {out} | {fails} |"
+            )
         else:
             summary[k] = None
             timed_out = all(r["timed_out"] for r in bad)
@@ -69,20 +87,29 @@ def main():
             # sampled before the kill: a lower bound of the real peak
             trss = max((r["tree_rss_mb"] or 0) for r in bad)
             trss_cell = f">= {trss:.0f}" if trss else "-"
-            print(f"| {tool} | {runs[0]['version']} | {n} | {op} | 0 | {med} | - | - | "
-                  f"{('> %.2f' % (600 / n * 1000)) if timed_out else '-'} | - | {trss_cell} | - "
-                  f"| {fails} |")
+            print(
+                f"| {tool} | {runs[0]['version']} | {n} | {op} | 0 | {med} | - | - | "
+                f"{('> %.2f' % (600 / n * 1000)) if timed_out else '-'} | - | {trss_cell} | - "
+                f"| {fails} |"
+            )
 
     print()
-    print("Scaling (ratio of median wall times; 10x more requirements each step, "
-          "so 10.0 = linear):")
+    print(
+        "Scaling (ratio of median wall times; 10x more requirements each step, so 10.0 = linear):"
+    )
     print()
-    print("| tool | operation | 1k s | 10k s | 100k s | 1k->10k | 10k->100k | "
-          "marginal ms/req 1k->10k | marginal ms/req 10k->100k |")
+    print(
+        "| tool | operation | 1k s | 10k s | 100k s | 1k->10k | 10k->100k | "
+        "marginal ms/req 1k->10k | marginal ms/req 10k->100k |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    pairs = sorted({(t, o) for (t, _n, o) in summary},
-                   key=lambda p: (TOOL_ORDER.index(p[0]) if p[0] in TOOL_ORDER else 99,
-                                  OP_ORDER.index(p[1]) if p[1] in OP_ORDER else 99))
+    pairs = sorted(
+        {(t, o) for (t, _n, o) in summary},
+        key=lambda p: (
+            TOOL_ORDER.index(p[0]) if p[0] in TOOL_ORDER else 99,
+            OP_ORDER.index(p[1]) if p[1] in OP_ORDER else 99,
+        ),
+    )
     for tool, op in pairs:
         vals = [summary.get((tool, n, op)) for n in (1000, 10000, 100000)]
         cells = [f"{v:.2f}" if v is not None else "-" for v in vals]

@@ -123,9 +123,9 @@ def _baselines(context: CheckContext) -> list[tuple[ModelElement, ModelElement]]
                 latest[covered.raw] = review
     found = []
     for document in project.live("document"):
-        review = latest.get(document.id or "")
-        if review is not None and document.word("status") not in REWORKED_STATUSES:
-            found.append((document, review))
+        approval = latest.get(document.id or "")
+        if approval is not None and document.word("status") not in REWORKED_STATUSES:
+            found.append((document, approval))
     context.memo["review-baselines"] = found
     return found
 

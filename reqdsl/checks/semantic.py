@@ -121,7 +121,7 @@ def bad_field(context: CheckContext) -> Iterator[Diagnostic]:
 
 
 @rule("SM005", "semantic.missing-field", Severity.ERROR, "required field missing")
-def missing_field(context: CheckContext) -> Iterator[Diagnostic]:
+def missing_field(context: CheckContext) -> Iterator[Finding | Diagnostic]:
     """
     What it checks:
         A required field left out: a requirement's `statement`, a component's `kind`,
@@ -395,8 +395,7 @@ def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:
         problem = iso.problem(control)
         if problem is not None:
             yield Finding(
-                f"reqdsl.toml excludes `{control}` from the statement of applicability: "
-                f"{problem}",
+                f"reqdsl.toml excludes `{control}` from the statement of applicability: {problem}",
                 path,
                 config.key_span(("compliance", "iso27001", "excluded", control)),
                 hint=_suggest(iso.suggestions(control), None),

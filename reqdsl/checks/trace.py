@@ -19,7 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Severity
-from ..model.config import CONFIG_NAME, COVERAGE_KEYS
+from ..model.config import CONFIG_NAME
+from ..model.config_schema import COVERAGE_KEYS
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..source import Span
@@ -501,8 +502,7 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
             f"{NOTHING_TO_MEASURE[key]} (the figure is n/a, not {threshold:g}%)",
             path,
             config.key_span(("checks", "coverage", key)),
-            hint=f"write what `{key}` measures, or remove the threshold until the project "
-            "has it",
+            hint=f"write what `{key}` measures, or remove the threshold until the project has it",
         )
 
 

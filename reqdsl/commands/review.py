@@ -151,6 +151,7 @@ def _write(project: Project, review: ModelElement, record: str, revision: str | 
 
 def _syntax_element(project: Project, review: ModelElement) -> Element:
     parsed = project.parsed.get(review.path)
+    assert parsed is not None  # the review was loaded from this file
     for element in parsed.elements():
         if element.kind == "review" and element.id == review.id and element.span == review.span:
             return element  # type: ignore[no-any-return]

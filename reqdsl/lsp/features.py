@@ -213,7 +213,7 @@ def register(server: ReqdslServer) -> None:
         positions = ls.positions(doc.state, doc.relpath)
         start, end = positions.offset(params.range.start), positions.offset(params.range.end)
         text = doc.state.text_of(doc.relpath)
-        actions = []
+        actions: list[types.CodeAction] = []
         for diagnostic in doc.state.diagnostics.get(doc.relpath, []):
             span = diagnostic.span
             if span.end < start or span.start > end:

@@ -71,8 +71,8 @@ class ReqdslServer(LanguageServer):
         fs_path = to_fs_path(uri)
         if fs_path is None:  # an unsaved buffer: a project of its own, nothing from disk
             root = Path(f"/<{uri}>")
-            state = self.projects.setdefault(root, ProjectState(root))
-            return Doc(state, uri.rsplit("/", 1)[-1].rsplit(":", 1)[-1] + ".req", uri)
+            alone = self.projects.setdefault(root, ProjectState(root))
+            return Doc(alone, uri.rsplit("/", 1)[-1].rsplit(":", 1)[-1] + ".req", uri)
         path = Path(fs_path)
         root = find_root(path, self.folders())
         state = self.projects.get(root)

@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalogs import builtin_catalogs
 from ..diagnostics import Diagnostic
 from ..model.config import CONFIG_NAME
 from ..pipeline import FileState, Session
 from ..source import normalise_text
+
+if TYPE_CHECKING:
+    from ..model.project import Project
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +39,14 @@ class ProjectState(Session):
         self.catalogs = dict(builtin_catalogs())
         self.diagnostics: dict[str, list[Diagnostic]] = {}
 
-    def load(self) -> None:
-        """(Re)load every file from disk; open documents keep the editor's text."""
+    def load(self) -> Project:
+        """(Re)load every file from disk and check; open documents keep the editor's
+        text. Returns the model, as Session.load does."""
         self.open_files()
         if self.config_problem is not None:
             log.warning("%s: %s", self.root, self.config_problem.message)
         self.rebuild()
+        return self.project
 
     def relpath(self, path: Path) -> str:
         """A document's path in the project, as a scan names it: its folder resolved, not

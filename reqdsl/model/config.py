@@ -55,7 +55,6 @@ class Config:
         return Span(start, start + place.length, place.line, place.column, place.line, end_column)
 
 
-
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ConfigError(f"{CONFIG_NAME}: `{where}` must be {what}")

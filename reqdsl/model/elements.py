@@ -181,7 +181,7 @@ class _Models(dict[str, type[ModelElement]]):
         specs = KIND_FIELDS[kind]
         fields = {spec.attr: _annotation(spec) for spec in specs}
         name = "".join(part.capitalize() for part in kind.split("-"))
-        model = create_model(name, __base__=ModelElement, **fields)  # type: ignore[call-overload]
+        model: type[ModelElement] = create_model(name, __base__=ModelElement, **fields)  # type: ignore[call-overload]
         self[kind] = model
         return model
 

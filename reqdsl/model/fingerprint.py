@@ -35,6 +35,7 @@ import collections
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,7 +171,7 @@ def fingerprint(members: list[ModelElement], document: str) -> CurrentPrint:
 # ---------------------------------------------------------------- the record as text
 
 
-def render_record(prints: list[DocumentPrint]) -> str:
+def render_record(prints: Sequence[DocumentPrint]) -> str:
     """The text of a `stamp` field for these documents."""
     lines: list[str] = []
     for found in prints:

@@ -20,7 +20,7 @@ lexers give the same syntax tree on every file of the conformance corpus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lark.exceptions import UnexpectedCharacters
@@ -28,7 +28,7 @@ from lark.lexer import Lexer, LexerState, Token
 
 from .lexicon import keyword_terminals, punctuation_terminals, terminal_patterns
 
-_new_token = Token._future_new
+_new_token: Callable[..., Token] = Token._future_new
 
 
 def _master(patterns: dict[str, str], punctuation: dict[str, str]) -> re.Pattern[str]:
@@ -70,7 +70,7 @@ class FastLexer(Lexer):
         while pos < end:
             found = match_master(text, pos)
             if found is None:
-                raise UnexpectedCharacters(
+                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
                     text, pos, line, pos - line_start + 1, state=parser_state
                 )
             kind = found.lastgroup

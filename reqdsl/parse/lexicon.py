@@ -34,7 +34,7 @@ import codecs
 import functools
 import re
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,7 +146,7 @@ def lexicon() -> Lexicon:
     return build_lexicon(parser.terminals, parser.rules)
 
 
-def build_lexicon(terminals: Sequence[Any], rules: Sequence[Any]) -> Lexicon:
+def build_lexicon(terminals: Collection[Any], rules: Collection[Any]) -> Lexicon:
     """The lexicon of a grammar given as Lark terminals and rules."""
     patterns = terminal_patterns(terminals)
     keywords = keyword_terminals(terminals)
@@ -156,7 +156,9 @@ def build_lexicon(terminals: Sequence[Any], rules: Sequence[Any]) -> Lexicon:
     first = _first_sets(rules)
 
     def words(terminal_names: Iterable[str]) -> tuple[str, ...]:
-        chosen = sorted({name for name in terminal_names if name in kind_of}, key=order.get)
+        chosen = sorted(
+            {name for name in terminal_names if name in kind_of}, key=lambda name: order[name]
+        )
         return tuple(kind_of[name] for name in chosen)
 
     element_terminals = [name for rule in ELEMENT_RULES for name in first[rule]]
@@ -186,7 +188,7 @@ def _keyword_end(ident: str) -> str:
     return f"(?!{ident[head.end() : -1]})"
 
 
-def _first_sets(rules: Sequence[Any]) -> dict[str, set[str]]:
+def _first_sets(rules: Collection[Any]) -> dict[str, set[str]]:
     """FIRST sets: the terminals each rule can begin with (a fixed point, as in textbooks)."""
     nullable: set[str] = set()
     first: dict[str, set[str]] = {str(rule.origin.name): set() for rule in rules}
@@ -212,7 +214,7 @@ def _first_sets(rules: Sequence[Any]) -> dict[str, set[str]]:
     return first
 
 
-def _has_title(rules: Sequence[Any], origin: str) -> bool:
+def _has_title(rules: Collection[Any], origin: str) -> bool:
     """Does every header of `origin` hold a STRING (a title), or an ID? `text` has neither."""
     expansions = [rule.expansion for rule in rules if str(rule.origin.name) == origin]
     return all(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from lark import Lark
 from lark.exceptions import LarkError
@@ -67,8 +68,9 @@ def get_fast_parser() -> Lark:
 def parse_text(text: str, relpath: str) -> ParsedFile:
     """Parse normalised text (see reqdsl.source.normalise_text) into a ParsedFile."""
     try:
-        document, items = get_fast_parser().parse(text)
-        return ParsedFile(relpath, document, list(items), [])
+        # SyntaxTreeBuilder.start makes the result a (document, items) pair, not a Tree.
+        fast = cast(tuple[Element, list[Element]], get_fast_parser().parse(text))
+        return ParsedFile(relpath, fast[0], list(fast[1]), [])
     except LarkError:
         pass
     parser = get_parser()

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from copy import copy
-from typing import Any
+from typing import Any, cast
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters
-from lark.lexer import LexerState
+from lark.lexer import ContextualLexer, LexerState
 from lark.parsers.lalr_analysis import Shift
 
 from ..source import Span
@@ -173,8 +173,9 @@ class _Driver:
         conf = parser_state.parse_conf
         self.text = text
         lexer = interactive.lexer_thread.lexer
-        self.lexer = getattr(lexer, "lexer", lexer)  # unwrap the post-lexer connector
-        self.lexer_state: LexerState = interactive.lexer_thread.state
+        # Unwrap the post-lexer connector: the grammar's lexer is Lark's contextual lexer.
+        self.lexer = cast(ContextualLexer, getattr(lexer, "lexer", lexer))
+        self.lexer_state = cast(LexerState, interactive.lexer_thread.state)  # never None here
         self.stacks = _Stacks(conf.states, conf.callbacks, conf.start_state)
         self.end_state = conf.end_state
         self.problems: list[SyntaxProblem] = []
@@ -183,7 +184,7 @@ class _Driver:
         self.synthetic_document = False
         self.skipped_to_end = False  # a skip ran into the end: that error is reported
         self.resumed: set[int] = set()  # header offsets parsing was resumed at
-        self.failures: dict[tuple[int, str], int] = {}  # errors per token, to break loops
+        self.failures: dict[tuple[int | None, str], int] = {}  # errors per token, to break loops
         self.result: Any = None
         # Last item boundary: stacks and the tokens shifted since.
         self.snapshot = self.stacks.clone()
@@ -225,10 +226,12 @@ class _Driver:
         """Move the lexer back to the start of `token` (and drop anything lexed after)."""
         self.pending.clear()
         line_ctr = copy(self.lexer_state.line_ctr)
-        line_ctr.char_pos = token.start_pos
-        line_ctr.line = token.line
-        line_ctr.column = token.column
-        line_ctr.line_start_pos = token.start_pos - token.column + 1  # type: ignore[operator]
+        # Tokens of this lexer always carry their position.
+        start, column = cast(int, token.start_pos), cast(int, token.column)
+        line_ctr.char_pos = start
+        line_ctr.line = cast(int, token.line)
+        line_ctr.column = column
+        line_ctr.line_start_pos = start - column + 1
         self.lexer_state.line_ctr = line_ctr
 
     def _end_token(self) -> Token:

@@ -17,4 +17,3 @@ def render_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
     listed = "[\n" + ",\n".join(f"    {item}" for item in items) + "\n  ]" if items else "[]"
     totals = json.dumps(summary.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
     return f'{{\n  "diagnostics": {listed},\n  "summary": {totals}\n}}\n'
-

@@ -63,9 +63,7 @@ class PageCache:
             self.previous = pages if isinstance(pages, dict) else {}
 
     # ------------------------------------------------------------------ keys
-    def own_key(
-        self, ctx: SiteContext, page: str, path: str, elements: list[ModelElement]
-    ) -> str:
+    def own_key(self, ctx: SiteContext, page: str, path: str, elements: list[ModelElement]) -> str:
         source = ctx.project.sources.get(path)
         parts = [page, path, source.text if source is not None else "\0missing"]
         for element in elements:

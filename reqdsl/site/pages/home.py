@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ...checks.trace import NOTHING_TO_MEASURE, coverage_counts, trace_facts
 from ...diagnostics import Severity
-from ...model.config import COVERAGE_KEYS
+from ...model.config_schema import COVERAGE_KEYS
 from ...model.elements import ModelElement
 from ...model.schema import LEVELS
 from ..context import FAMILIES, SiteContext, family_of
