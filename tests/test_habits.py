@@ -75,14 +75,14 @@ def test_a_jar_the_user_chose_is_not_checked(installed_jar: Path, tmp_path: Path
 
 
 def test_every_element_keyword_has_a_field_schema_and_back() -> None:
-    """The parser's element keywords (a table of its own) and the model's kinds agree:
-    a keyword added without fields, or a kind no keyword makes, fails. This replaces
-    `set(FIELD_SPECS) == set(KIND_FIELDS)` in test_samples.py, true by construction
-    (FIELD_SPECS is built from KIND_FIELDS)."""
+    """The grammar's element keywords (read by the lexicon) and the model's kinds agree:
+    a keyword added to the grammar without fields, or a kind no keyword makes, fails.
+    This replaces `set(FIELD_SPECS) == set(KIND_FIELDS)` in test_samples.py, true by
+    construction (FIELD_SPECS is built from KIND_FIELDS)."""
     from reqdsl.model.schema import KIND_FIELDS
-    from reqdsl.parse.expected import ELEMENT_KEYWORDS
+    from reqdsl.parse.lexicon import lexicon
 
-    assert sorted(set(ELEMENT_KEYWORDS.values()) ^ set(KIND_FIELDS)) == []
+    assert sorted(set(lexicon().element_keywords.values()) ^ set(KIND_FIELDS)) == []
 
 
 # ---------------------------------------------------------------- rule case files
