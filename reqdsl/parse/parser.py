@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import functools
 import re
-import tempfile
-from pathlib import Path
 
 from lark import Lark
 from lark.exceptions import LarkError
 
-from .. import __version__
 from ..resources import grammar_path
 from .builder import SyntaxTreeBuilder
 from .lexer import FastLexer
 from .recovery import parse_with_recovery
 from .syntax import Element, ParsedFile
+from .tables import cached_lark
 
 
 class _KeywordsEverywhere:
@@ -39,13 +37,6 @@ class _KeywordsEverywhere:
         return stream
 
 
-def _cache_file(grammar_text: str) -> str:
-    import hashlib
-
-    digest = hashlib.sha256((__version__ + grammar_text).encode()).hexdigest()[:16]
-    return str(Path(tempfile.gettempdir()) / f"reqdsl-grammar-{digest}.lark-cache")
-
-
 @functools.cache
 def get_parser() -> Lark:
     grammar_text = grammar_path().read_text(encoding="utf-8")
@@ -58,10 +49,7 @@ def get_parser() -> Lark:
         transformer=SyntaxTreeBuilder(),
         postlex=_KeywordsEverywhere(keywords),
     )
-    try:
-        return Lark(grammar_text, cache=_cache_file(grammar_text), **options)
-    except OSError:  # an unwritable temp dir costs start-up time, nothing else
-        return Lark(grammar_text, **options)
+    return cached_lark("check", grammar_text, **options)  # tables kept as data (tables.py)
 
 
 @functools.cache
@@ -75,10 +63,7 @@ def get_fast_parser() -> Lark:
         maybe_placeholders=False,
         transformer=SyntaxTreeBuilder(),
     )
-    try:
-        return Lark(grammar_text, cache=_cache_file("fast" + grammar_text), **options)
-    except Exception:  # a cache Lark cannot write or use for a custom lexer: build it
-        return Lark(grammar_text, **options)
+    return cached_lark("fast", grammar_text, **options)
 
 
 def parse_text(text: str, relpath: str) -> ParsedFile:
