@@ -13,8 +13,9 @@ its version: a rule added there, or a binder or renderer changed, changes every 
 the next run computes afresh instead of answering from an older code's entry.
 
 Format: bytes that cannot run code. Entries are JSON, msgpack (msgspec) or plain text
-(an SVG); nothing is ever unpickled or unmarshalled from a cache file, so a planted file
-can at worst be read as a wrong value, and the seal rules that out too.
+(an SVG); nothing is ever unpickled, so a planted file could at worst be read as a wrong
+value, and the seal rules that out too. The one exception is what Jinja keeps of a
+compiled template: marshalled code by nature, loaded only when its seal verifies.
 
 One read path and one write path: a read opens the entry without following a link
 (nofollow.Folder), takes at most `limit` bytes of a regular file, and returns the payload
