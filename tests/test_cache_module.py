@@ -399,3 +399,20 @@ def test_cache_clean_and_no_cache(tmp_path: Path, no_cache: bool) -> None:
     assert not (top / "grammar").exists() and not (top / "templates").exists()
     assert not any(projects.iterdir()) if projects.is_dir() else True
     assert (top / "key").is_file()
+
+
+def test_the_folders_the_cache_makes_are_private(tmp_path: Path, monkeypatch) -> None:
+    """Entries hold the text of the user's projects: every folder the cache creates, the
+    user's `reqdsl` folder included, is for this user only."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    previous = os.umask(0o022)
+    try:
+        project = tmp_path / "project"
+        project.mkdir()
+        assert CacheArea.of_project(project, "parse").write("entry", b"text")
+    finally:
+        os.umask(previous)
+    made = tmp_path / "xdg"
+    for folder in [made / "reqdsl", *(made / "reqdsl").rglob("*")]:
+        if folder.is_dir():
+            assert folder.stat().st_mode & 0o077 == 0, folder

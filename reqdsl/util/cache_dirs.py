@@ -46,7 +46,15 @@ def project_cache_dir(root: Path) -> Path:
 def ensure_private_dir(folder: Path) -> Path:
     """Create `folder` (and its parents) for this user only (mode 0700 for what is made
     here); returns it. Raises OSError when that is impossible."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists() or candidate.is_symlink():
+            break
+        missing.append(candidate)
+    # Each folder made here is private (mkdir(parents=True) would give the parents the
+    # umask's mode, and cache entries hold the text of the user's projects).
+    for candidate in reversed(missing):
+        candidate.mkdir(exist_ok=True, mode=0o700)
     if folder.is_symlink() or not folder.is_dir():
         raise NotADirectoryError(str(folder))
     return folder
