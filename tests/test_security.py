@@ -34,7 +34,7 @@ def test_planted_parse_cache_is_never_unpickled(tmp_path: Path) -> None:
     from reqdsl.model.loaded import custom_fields_key
 
     cache = ParseCache(project)
-    entry = cache._entry("a.req", f"{content_key(TEXT.encode())}-{custom_fields_key({})}")
+    entry = cache.entry_path("a.req", f"{content_key(TEXT.encode())}-{custom_fields_key({})}")
     entry.parent.mkdir(parents=True, exist_ok=True)
     entry.write_bytes(pickle.dumps(_Planted(marker)))
     result = run_reqdsl("check", "--format", "json", str(project))
@@ -47,7 +47,7 @@ def test_planted_check_result_cannot_make_a_check_pass(tmp_path: Path) -> None:
     (tmp_path / "a.req").write_text(TEXT, encoding="utf-8")
     first = run_reqdsl("check", "--format", "json", str(tmp_path))
     assert first.returncode == 1
-    planted = project_cache_dir(tmp_path) / "check-result.json"
+    planted = project_cache_dir(tmp_path) / "result" / "check-result.json"
     sealed = planted.read_bytes()
     forged = json.loads(sealed[32:].decode())
     forged["diagnostics"], forged["summary"]["errors"] = [], 0

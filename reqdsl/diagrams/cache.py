@@ -1,77 +1,60 @@
-"""The SVG cache: one file per rendered diagram in the project's folder of the user's cache
-(`diagrams/`, reqdsl/util/cache_dirs.py; never in the project), named by a
-hash of the PlantUML text and the renderer version (jar, fonts, command line), so an
-unchanged diagram is never rendered twice and an upgrade never serves a stale one.
+"""The SVG cache: one entry per rendered diagram in the project's `diagrams` area of the
+one cache (reqdsl/util/cache.py: in the user's cache folder, never in the project), named
+by the one cache's key over the renderer version (jar, fonts, command line) and the
+PlantUML text, with reqdsl's code salt folded in: an unchanged diagram is never rendered
+twice, and an upgrade or a change of reqdsl's code never serves a stale one.
 
-Like the parse cache, it can make a build faster, never wrong: an unreadable entry is a
-miss, and a failed write only costs a render next time.
+Like the parse cache, it can make a build faster, never wrong: an unreadable or unsealed
+entry is a miss (an SVG planted there would reach the site as is), and a failed write
+only costs a render next time.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from pathlib import Path
 
-from ..util.cache_dirs import project_cache_dir
-from ..util.files import write_atomic
-from ..util.integrity import seal, unseal
+from ..util.cache import CacheArea
 
 SUBDIR = "diagrams"
 SUFFIX = ".svg"
+_MAX_SVG = 64 * 1024 * 1024
 
 
 def cache_dir(root: Path) -> Path:
     """Where a project keeps its rendered diagrams."""
-    return project_cache_dir(root) / SUBDIR
+    return CacheArea.of_project(root, SUBDIR).folder
 
 
-def cache_key(text: str, renderer_version: str) -> str:
-    digest = hashlib.sha256(renderer_version.encode())
-    digest.update(b"\0")
-    digest.update(text.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+def cache_key(text: str, renderer_version: str, root: Path | None = None) -> str:
+    """The entry name (without suffix) of `text` rendered by `renderer_version`."""
+    return SvgCache(cache_dir(root) if root is not None else None).key(text, renderer_version)
 
 
 class SvgCache:
-    """Keyed SVGs in a folder; a cache without a folder holds nothing."""
+    """Keyed SVGs in a folder (a project's `diagrams` area); a cache without a folder
+    holds nothing."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        # The owner of `<user cache>/projects/<project key>/diagrams` is that project.
+        owner = folder.parent.name if folder is not None else "none"
+        self.area = CacheArea(folder or Path(), owner, SUBDIR, enabled=folder is not None)
 
-    def _path(self, key: str) -> Path | None:
-        return self.folder / (key + SUFFIX) if self.folder is not None else None
+    def key(self, text: str, renderer_version: str) -> str:
+        return self.area.key(renderer_version, text)
 
     def get(self, key: str) -> str | None:
-        path = self._path(key)
-        if path is None:
-            return None
+        payload = self.area.read(key + SUFFIX, _MAX_SVG)
         try:
-            payload = unseal(path.read_bytes())
-            # An SVG planted in the repository's cache would reach the site as is: only
-            # entries sealed with this user's key are used (reqdsl/util/integrity.py).
             return payload.decode("utf-8") if payload is not None else None
-        except (OSError, UnicodeDecodeError):
+        except UnicodeDecodeError:
             return None
 
     def put(self, key: str, svg: str) -> None:
-        path = self._path(key)
-        if path is None:
-            return
-        sealed = seal(svg.encode("utf-8"))
-        if sealed is None:
-            return
-        with contextlib.suppress(OSError):  # a read-only project: render again next time
-            write_atomic(path, sealed)
+        self.area.write(key + SUFFIX, svg.encode("utf-8"))
 
     def prune(self, keep: set[str]) -> int:
         """Remove entries other than `keep`; returns how many went."""
-        if self.folder is None or not self.folder.is_dir():
+        if not self.area.folder.is_dir():
             return 0
-        removed = 0
-        for path in self.folder.glob("*" + SUFFIX):
-            if path.stem not in keep:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                    removed += 1
-        return removed
+        return self.area.keep_only(key + SUFFIX for key in keep)

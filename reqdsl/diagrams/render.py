@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..model.project import Project
-from .cache import SvgCache, cache_dir, cache_key
+from .cache import SvgCache, cache_dir
 from .generate import generate_diagrams
 from .pipe import render_batch
 from .runtime import RenderUnavailable, Runtime, find_runtime
@@ -52,7 +52,7 @@ def render_svgs(
     runtime = runtime or find_runtime()
     version = runtime.version
     result = RenderResult()
-    keys = {path: cache_key(text, version) for path, text in sources.items()}
+    keys = {path: cache.key(text, version) for path, text in sources.items()}
     todo: list[str] = []
     for path in sources:
         svg = cache.get(keys[path])

@@ -10,16 +10,13 @@ tokens there is only whitespace and comments, so a `#` there always starts a com
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from lark import Lark, Token, Tree
 
-from .. import __version__
 from ..parse.lexicon import keywords_everywhere
+from ..parse.tables import cached_lark
 from ..resources import grammar_path
 
 _COMMENT = re.compile(r"#[^\n]*")
@@ -45,12 +42,7 @@ def concrete_parser() -> Lark:
         # the same text lexes to the same tokens as in the project's parser
         postlex=keywords_everywhere(),
     )
-    digest = hashlib.sha256((__version__ + "fmt" + grammar_text).encode()).hexdigest()[:16]
-    cache = str(Path(tempfile.gettempdir()) / f"reqdsl-fmt-grammar-{digest}.lark-cache")
-    try:
-        return Lark(grammar_text, cache=cache, **options)
-    except OSError:  # an unwritable temp dir costs start-up time, nothing else
-        return Lark(grammar_text, **options)
+    return cached_lark("format", grammar_text, **options)  # tables kept as data, sealed
 
 
 def parse_concrete(text: str) -> Tree[Token]:

@@ -33,8 +33,9 @@ class Val:
     value: Any = None
 
     def __reduce__(self) -> tuple[type[Val], tuple[str, Span, Any]]:
-        # The cache pickles hundreds of thousands of these: dataclasses' own pickling
-        # of slotted classes asks for the field list on every object (5x slower).
+        # Parse workers without a cache send hundreds of thousands of these back by
+        # pickle (multiprocessing): dataclasses' own pickling of slotted classes asks
+        # for the field list on every object (5x slower).
         return (Val, (self.raw, self.span, self.value))
 
 
@@ -109,9 +110,9 @@ class SectionPath(Sequence[str]):
         return f"SectionPath({self.titles()!r})"
 
     def __reduce__(self) -> tuple[type[SectionPath], tuple[SectionPath | None, str, int]]:
-        # One link at a time: the cache pickles elements in source order, so the path
+        # One link at a time: a worker's result is pickled in source order, so the path
         # around this one is already in the pickle's memo. (A list of titles would make
-        # the cache entry quadratic in the nesting again.)
+        # it quadratic in the nesting again; the cache keeps a table, model/cached.py.)
         return (SectionPath, (self.outer, self.title, self.depth))
 
 

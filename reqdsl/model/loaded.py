@@ -5,9 +5,9 @@ Binding a file depends on nothing but the file and the custom fields of reqdsl.t
 parse workers bind too, and the cache keeps the bound elements rather than the syntax
 tree: reading them back is half the work of reading a tree, and binding is skipped
 altogether. Elements are bound with orders starting at 0 and moved to their place in the
-project when loaded. Elements are stored as (kind, field values, fields set): their
-pydantic classes are made at run time (reqdsl.model.elements) and cannot be pickled by
-name, and `construct` is how they are made anyway.
+project when loaded. Elements are held as (kind, field values, fields set): their
+pydantic classes are made at run time (reqdsl.model.elements), and `construct` is how
+they are made anyway. The cache stores them as msgpack (reqdsl.model.cached).
 """
 
 from __future__ import annotations

@@ -1,105 +1,75 @@
-"""The parse cache: one pickled, bound file per source file (reqdsl.model.loaded), named
-by a hash of the file's path, its bytes and the custom fields it was bound with.
+"""The parse cache: one entry per source file, holding the file parsed and bound
+(reqdsl.model.loaded), as msgpack (reqdsl.model.cached), never a pickle.
 
-The cache lives in the project's folder of the user's cache (reqdsl/util/cache_dirs.py),
-never in the project itself, in a folder named after reqdsl's version, grammar and the
-code that parses and binds (a development checkout changes without changing its
-version), so an upgrade never reads stale entries. One file per source file lets
-parallel workers write their own entries (no second pickling in the parent) and an edit
-rewrite one entry. A missing, unreadable or corrupt entry is ignored and the file parsed
-again: the cache can make reqdsl faster, never wrong. Entries are sealed with a per-user
-key (reqdsl/util/integrity.py): a file planted there by another program is never
-unpickled.
+An entry is named by the one cache's key (reqdsl/util/cache.py: reqdsl's code salt, the
+project, and the file's path, bytes and the custom fields it was bound with), so an
+upgrade or a change of reqdsl's code in a checkout never reads an older code's entry.
+One entry per file lets parallel workers write their own (nothing is sent back to the
+parent twice) and an edit rewrite one. A missing, unreadable, unsealed or malformed entry
+is a miss and the file is parsed again: the cache can make reqdsl faster, never wrong.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
-import pickle
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__
-from ..resources import grammar_path
-from ..util.cache_dirs import ensure_private_dir, project_cache_dir
-from ..util.integrity import caching_possible, seal, unseal
+from ..util.cache import CacheArea
 
 if TYPE_CHECKING:
     from ..model.loaded import LoadedFile
 
-
-@functools.cache
-def _salt() -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    digest.update(__version__.encode())
-    digest.update(grammar_path().read_bytes())
-    package = Path(__file__).resolve().parents[1]
-    for folder in ("parse", "model"):
-        for path in sorted((package / folder).glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+AREA = "parse"
+SUFFIX = ".msgpack"
 
 
 class ParseCache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.root = project_cache_dir(root)
-        self.enabled = enabled and caching_possible()
-        self.folder = self.root / f"parse-{_salt()}" if enabled else self.root
+        self.area = CacheArea.of_project(root, AREA, enabled=enabled)
+        self.enabled = self.area.enabled
 
-    def _entry(self, relpath: str, key: str) -> Path:
-        name = hashlib.blake2b(f"{relpath}\0{key}".encode(), digest_size=16).hexdigest()
-        return self.folder / f"{name}.pickle"
+    def _name(self, relpath: str, key: str) -> str:
+        return self.area.key(relpath, key) + SUFFIX
+
+    def entry_path(self, relpath: str, key: str) -> Path:
+        """Where the entry of this file and key lies."""
+        return self.area.folder / self._name(relpath, key)
 
     def get(self, relpath: str, key: str) -> LoadedFile | None:
-        if not self.enabled:
+        payload = self.area.read(self._name(relpath, key))
+        if payload is None:
             return None
-        try:
-            payload = unseal(self._entry(relpath, key).read_bytes())
-            if payload is None:  # not written by this user's reqdsl: never unpickle it
-                return None
-            loaded = pickle.loads(payload)
-        except Exception:  # missing, truncated, from another Python: parse again
-            return None
-        from ..model.loaded import LoadedFile
+        from ..model.cached import decode
 
-        return loaded if isinstance(loaded, LoadedFile) and loaded.relpath == relpath else None
+        try:
+            loaded = decode(payload)
+        except Exception:  # written by a reqdsl whose schema differed: parse again
+            return None
+        return loaded if loaded.relpath == relpath else None
 
     def put(self, relpath: str, key: str, parsed: LoadedFile) -> None:
-        """Write one entry atomically; a read-only project just goes without a cache."""
+        """Write one entry atomically; an entry that cannot be written costs a parse."""
         if not self.enabled:
             return
-        try:
-            self._prepare()
-            sealed = seal(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-            if sealed is None:
-                return
-            handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".entry-", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(sealed)
-            os.replace(temp, self._entry(relpath, key))
-        except OSError:
-            return
+        from ..model.cached import encode
 
-    def _prepare(self) -> None:
-        if not self.folder.is_dir():
-            ensure_private_dir(self.folder)
+        try:
+            payload = encode(parsed)
+        except (TypeError, ValueError, RecursionError):  # not representable: no entry
+            return
+        self.area.write(self._name(relpath, key), payload)
 
     def keep_only(self, entries: set[tuple[str, str]]) -> None:
-        """Remove entries of files that changed or went, and caches of other versions."""
-        if not self.enabled or not self.root.is_dir():
+        """Remove the entries of files that changed or went, or of other code."""
+        if not self.enabled:
             return
-        wanted = {self._entry(relpath, key).name for relpath, key in entries}
+        self.area.keep_only(self._name(relpath, key) for relpath, key in entries)
+        # Folders of older versions (`parse-<salt>`, sealed pickles): never read again.
+        root = self.area.folder.parent
         try:
-            for child in self.root.iterdir():
-                if child.is_dir() and child.name.startswith("parse-") and child != self.folder:
+            for child in root.iterdir():
+                if child.name.startswith("parse-") and child.is_dir() and not child.is_symlink():
                     shutil.rmtree(child, ignore_errors=True)
-            if self.folder.is_dir():
-                for entry in self.folder.iterdir():
-                    if entry.suffix == ".pickle" and entry.name not in wanted:
-                        entry.unlink(missing_ok=True)
         except OSError:
             return

@@ -8,27 +8,18 @@ parsed again by the recovering driver, which reports every error of the file.
 from __future__ import annotations
 
 import functools
-import tempfile
-from pathlib import Path
 from typing import cast
 
 from lark import Lark
 from lark.exceptions import LarkError
 
-from .. import __version__
 from ..resources import grammar_path
 from .builder import SyntaxTreeBuilder
 from .lexer import FastLexer
 from .lexicon import keywords_everywhere
 from .recovery import parse_with_recovery
 from .syntax import Element, ParsedFile
-
-
-def _cache_file(grammar_text: str) -> str:
-    import hashlib
-
-    digest = hashlib.sha256((__version__ + grammar_text).encode()).hexdigest()[:16]
-    return str(Path(tempfile.gettempdir()) / f"reqdsl-grammar-{digest}.lark-cache")
+from .tables import cached_lark
 
 
 @functools.cache
@@ -42,10 +33,7 @@ def get_parser() -> Lark:
         transformer=SyntaxTreeBuilder(),
         postlex=keywords_everywhere(),  # keywords are reserved: see the lexicon
     )
-    try:
-        return Lark(grammar_text, cache=_cache_file(grammar_text), **options)
-    except OSError:  # an unwritable temp dir costs start-up time, nothing else
-        return Lark(grammar_text, **options)
+    return cached_lark("check", grammar_text, **options)  # tables kept as data (tables.py)
 
 
 @functools.cache
@@ -59,10 +47,7 @@ def get_fast_parser() -> Lark:
         maybe_placeholders=False,
         transformer=SyntaxTreeBuilder(),
     )
-    try:
-        return Lark(grammar_text, cache=_cache_file("fast" + grammar_text), **options)
-    except Exception:  # a cache Lark cannot write or use for a custom lexer: build it
-        return Lark(grammar_text, **options)
+    return cached_lark("fast", grammar_text, **options)
 
 
 def parse_text(text: str, relpath: str) -> ParsedFile:

@@ -2,8 +2,8 @@
 
 These are plain slotted dataclasses rather than pydantic models: a 10,000-requirement
 project has a few hundred thousand of them, they are built in the parser's hot loop and
-pickled into the parse cache, and they carry no validation of their own. The typed,
-validated project model (reqdsl.model) is built from them.
+kept in the parse cache (as msgpack, reqdsl.model.cached), and they carry no validation
+of their own. The typed, validated project model (reqdsl.model) is built from them.
 """
 
 from __future__ import annotations

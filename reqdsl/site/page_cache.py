@@ -15,9 +15,10 @@ A page is reused when both keys it was made with still hold:
   field, source and test result; diagram text and rendering state).
 
 Nothing is assumed about which lookups a page makes: whatever it read is checked. The
-record lives in the MkDocs sources folder (`.reqdsl-pages`, beside `docs/`), sealed with
-the user's key, with each page's content hash: a forged record, or a page file changed
-behind reqdsl's back, means the page is generated again. A test builds incrementally
+record lives in the MkDocs sources folder (`.reqdsl-pages`, beside `docs/`), read and
+sealed through the one cache (reqdsl/util/cache.py), with each page's content hash: a
+forged record, or a page file changed behind reqdsl's back, means the page is generated
+again. A test builds incrementally
 after edits and compares the result with a full build, byte for byte.
 """
 
@@ -28,7 +29,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..util.integrity import seal, unseal
+from ..util.cache import CacheArea
 
 if TYPE_CHECKING:
     from ..model.elements import ModelElement
@@ -47,18 +48,22 @@ def _digest(parts: list[str]) -> str:
 class PageCache:
     def __init__(self, folder: Path, global_key: str) -> None:
         self.folder = folder
-        self.global_key = global_key
+        # The record is an entry of the one cache (reqdsl/util/cache.py) kept in the site
+        # sources' folder: read there without following a link, bounded, sealed, and
+        # keyed with reqdsl's code salt on top of the build's own inputs.
+        self.area = CacheArea(folder, folder.name, "pages")
+        self.global_key = self.area.key(global_key)
         self.previous: dict[str, dict[str, Any]] = {}
         self.current: dict[str, dict[str, Any]] = {}
         self.reused = 0
         self._by_order: dict[int, ModelElement] | None = None
         self._facts: dict[str, str] = {}  # key -> fact, computed once per build
+        payload = self.area.read(RECORD)
         try:
-            payload = unseal((folder / RECORD).read_bytes())
             data = json.loads(payload) if payload is not None else {}
-        except (OSError, ValueError):
+        except ValueError:
             data = {}
-        if isinstance(data, dict) and data.get("global") == global_key:
+        if isinstance(data, dict) and data.get("global") == self.global_key:
             pages = data.get("pages")
             self.previous = pages if isinstance(pages, dict) else {}
 
@@ -178,4 +183,4 @@ class PageCache:
     def record(self) -> bytes | None:
         """The sealed record of this build's pages (None: no key, no cache)."""
         payload = json.dumps({"global": self.global_key, "pages": self.current}, sort_keys=True)
-        return seal(payload.encode("utf-8"))
+        return self.area.pack(payload.encode("utf-8"))

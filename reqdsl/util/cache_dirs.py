@@ -9,6 +9,7 @@ reqdsl` on Linux), one folder per project named by a hash of the project's absol
 path. Nothing in the project is read as a cache, so nothing planted there is ever used,
 and a build of a read-only checkout writes nothing into it.
 
+Every entry is named, read and written by one module, reqdsl/util/cache.py.
 `reqdsl cache clean` deletes it all; the per-user HMAC key (reqdsl/util/integrity.py)
 lives beside the projects' folders and still seals every entry, since another program of
 the same user could write there too.
@@ -45,18 +46,38 @@ def project_cache_dir(root: Path) -> Path:
 def ensure_private_dir(folder: Path) -> Path:
     """Create `folder` (and its parents) for this user only (mode 0700 for what is made
     here); returns it. Raises OSError when that is impossible."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists() or candidate.is_symlink():
+            break
+        missing.append(candidate)
+    # Each folder made here is private (mkdir(parents=True) would give the parents the
+    # umask's mode, and cache entries hold the text of the user's projects).
+    for candidate in reversed(missing):
+        candidate.mkdir(exist_ok=True, mode=0o700)
     if folder.is_symlink() or not folder.is_dir():
         raise NotADirectoryError(str(folder))
     return folder
 
 
+# Areas of the one cache (reqdsl/util/cache.py) shared by every project: compiled
+# templates, the grammar's parse tables, and what older versions kept beside them.
+SHARED_AREAS = ("templates", "grammar")
+
+
 def clean_all() -> int:
-    """Delete every project's cache (`reqdsl cache clean`); the key stays. Returns how many
-    project folders went."""
+    """Delete every project's cache and the shared areas (`reqdsl cache clean`); the key
+    stays. Returns how many project folders went."""
     import shutil
 
-    folder = user_cache_dir() / PROJECTS
+    top = user_cache_dir()
+    for name in SHARED_AREAS:
+        area = top / name
+        if area.is_symlink():
+            os.unlink(area)
+        elif area.is_dir():
+            shutil.rmtree(area, ignore_errors=True)
+    folder = top / PROJECTS
     if not folder.is_dir() or folder.is_symlink():
         return 0
     count = 0

@@ -19,7 +19,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .cache_dirs import user_cache_dir
+from .cache_dirs import ensure_private_dir, user_cache_dir
 
 _TAG = 32  # bytes of HMAC-SHA256
 
@@ -38,7 +38,7 @@ def _key() -> bytes | None:
     except OSError:
         pass
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(path.parent)
         key = secrets.token_bytes(32)
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(handle, "wb") as stream:
