@@ -75,7 +75,7 @@ class Checked:
     withheld: int
 
     def summary(self) -> Summary:
-        from .checks.trace import compute_coverage
+        from .model.facts.trace import compute_coverage
 
         project = self.project
         elements = sum(1 for element in project.elements if element.id is not None)

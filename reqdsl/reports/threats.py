@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import AttackCatalog, attack_catalog
-from ..checks.trace import threat_handled
 from ..model.elements import ModelElement
+from ..model.facts.trace import threat_handled
 from ..model.project import Project
 from ..model.schema import RATINGS
 from .base import (

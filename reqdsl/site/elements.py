@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model.elements import ModelElement, Val
+from ..model.facts.decisions import decision_members, show_number
 from ..model.schema import FIELD_SPECS, FieldSpec
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message, Note, Step
 from .context import SiteContext
-from .decision_view import decision_matrix, format_number
+from .decision_view import decision_matrix
 from .html import block, esc, field_table, heading, md_text, relative_url
 from .index import INCOMING_LABELS
 
@@ -74,8 +75,6 @@ def render_element(view: ElementView) -> str:
 def _members(ctx: SiteContext, element: ModelElement) -> list[ModelElement]:
     if element.kind != "decision":
         return []
-    from ..checks.decisions import decision_members
-
     return decision_members(element, ctx.project)
 
 
@@ -136,7 +135,7 @@ def _one_value(
 
 
 def _number(number: Decimal | None) -> str:
-    return format_number(number) if number is not None else "?"
+    return show_number(number) if number is not None else "?"
 
 
 def compliance_html(ctx: SiteContext, page: str, raw: str) -> str:
