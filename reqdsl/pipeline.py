@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, Severity, Summary
+from .checks.registry import emit
+from .diagnostics import Diagnostic, Summary
 from .model.config import CONFIG_NAME, Config, ConfigError, load_config
 from .model.sources import (
     ProjectError,
@@ -75,7 +76,7 @@ class Checked:
     withheld: int
 
     def summary(self) -> Summary:
-        from .checks.trace import compute_coverage
+        from .model.facts.trace import compute_coverage
 
         project = self.project
         elements = sum(1 for element in project.elements if element.id is not None)
@@ -191,10 +192,13 @@ class Session:
         problem = problem or (errors[0] if errors else None)
         self.config_problem = None
         if problem is not None:
-            self.config_problem = Diagnostic(
-                "SY001", Severity.ERROR, problem, CONFIG_NAME, _START,
+            self.config_problem = emit(
+                "SY001",
+                problem,
+                CONFIG_NAME,
+                _START,
                 hint="reqdsl.toml is ignored until this is fixed",
-            )  # fmt: skip
+            )
         return scan
 
     def edit(self, relpath: str, text: str, path: Path | None) -> None:

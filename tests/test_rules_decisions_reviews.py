@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reqdsl.checks.decisions import weighted_totals
+from reqdsl.model.facts.decisions import weighted_totals
 from reqdsl.model.project import Project, load_project
 
 from .conftest import run_reqdsl

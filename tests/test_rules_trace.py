@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reqdsl.checks.registry import run_checks
-from reqdsl.checks.trace import compute_coverage, percentage, trace_facts
+from reqdsl.model.facts.trace import compute_coverage, percentage, trace_facts
 from reqdsl.model.project import load_project
 
 from .conftest import SHARED

@@ -1,102 +1,25 @@
 """Decision rules (DE): architecture decision records and their weighted decision matrices.
 
 A decision's criteria and options are the `criterion` and `option` elements written
-directly in its block. `weighted_totals` computes each option's weighted total in exact
-decimals (spec section 3, "Version 1.1"); the site shows the same figures.
+directly in its block; they and each option's weighted total (exact decimals) are the
+model's facts (reqdsl.model.facts.decisions), which the site shows too.
 """
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Iterator
-from decimal import Decimal
 
 from ..diagnostics import Related, Severity
-from ..model.elements import ModelElement, Score
+from ..model.elements import ModelElement
+from ..model.facts.decisions import (
+    decision_members,
+    scores_of,
+    show_number,
+    weighted_totals,
+)
+from ..model.facts.fields import is_written
 from ..model.project import Project
-from .gdpr import is_written
 from .registry import CheckContext, Finding, rule
-
-# Sums of products of written numbers are exact at this precision (no division happens).
-_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-
-
-def decision_members(decision: ModelElement, project: Project) -> list[ModelElement]:
-    """The criteria and options written in the decision's block, in order.
-
-    The binder places them right after their decision, so two decisions sharing an ID
-    (SM001) keep their own members.
-    """
-    elements = project.elements
-    start = decision.order
-    if not (0 <= start < len(elements) and elements[start] is decision):
-        start = next((i for i, e in enumerate(elements) if e is decision), len(elements))
-    members = []
-    for index in range(start + 1, len(elements)):
-        element = elements[index]
-        if element.kind not in ("criterion", "option") or element.parent != decision.id:
-            break
-        members.append(element)
-    return members
-
-
-def criteria_of(decision: ModelElement, project: Project) -> list[ModelElement]:
-    return [m for m in decision_members(decision, project) if m.kind == "criterion"]
-
-
-def options_of(decision: ModelElement, project: Project) -> list[ModelElement]:
-    return [m for m in decision_members(decision, project) if m.kind == "option"]
-
-
-def weight_of(criterion: ModelElement) -> Decimal:
-    """A criterion's weight; 0 when missing, invalid or the criterion is broken."""
-    weight = criterion.value("weight")
-    if criterion.broken or weight is None or not isinstance(weight.value, Decimal):
-        return Decimal(0)
-    return weight.value
-
-
-def scores_of(option: ModelElement) -> dict[str, Decimal | None]:
-    """Criterion ID -> the option's score for it (the first pair for that criterion;
-    None when the score is invalid)."""
-    scores: dict[str, Decimal | None] = {}
-    pairs: list[Score] = [] if option.broken else getattr(option, "scores", [])
-    for pair in pairs:
-        scores.setdefault(pair.criterion, pair.score)
-    return scores
-
-
-def weighted_totals(decision: ModelElement, project: Project) -> dict[str, Decimal]:
-    """Option ID -> sum of weight x score over the decision's criteria, in exact decimals.
-
-    A missing or invalid score, and a criterion without a valid weight, count 0. Options
-    are listed in the order written; an option ID given twice keeps its first total.
-    """
-    members = decision_members(decision, project)
-    weights = [
-        (criterion.id, weight_of(criterion))
-        for criterion in members
-        if criterion.kind == "criterion" and criterion.id is not None
-    ]
-    totals: dict[str, Decimal] = {}
-    with decimal.localcontext(_EXACT):
-        for option in members:
-            if option.kind != "option" or option.id is None or option.id in totals:
-                continue
-            scores = scores_of(option)
-            total = Decimal(0)
-            for criterion_id, weight in weights:
-                score = scores.get(criterion_id)
-                if score is not None:
-                    total += weight * score
-            totals[option.id] = total
-    return totals
-
-
-def _show(number: Decimal) -> str:
-    """A total as people write it: 19, 6.5 (not 19.0, 6.50)."""
-    text = format(number.normalize(), "f")
-    return text if text != "-0" else "0"
 
 
 @rule(
@@ -292,8 +215,8 @@ def choice_without_rationale(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             decision,
             chosen.span,
-            f"chosen option `{chosen.raw}` has a weighted total of {_show(chosen_total)} but "
-            f"`{best}` has {_show(best_total)}, and decision `{decision.id}` has no "
+            f"chosen option `{chosen.raw}` has a weighted total of {show_number(chosen_total)} but "
+            f"`{best}` has {show_number(best_total)}, and decision `{decision.id}` has no "
             "`rationale`",
             hint="add `rationale:` saying why this option was chosen, or correct the scores",
         )

@@ -11,29 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
-from ..model.elements import ModelElement
+from ..model.facts.data import CONSENT, TRANSFER_ARTICLES, is_personal, is_transferred
+from ..model.facts.fields import is_written
 from .registry import CheckContext, Finding, rule
-
-PERSONAL_CATEGORIES = ("personal", "special")
-CONSENT = ("gdpr", "6(1)(a)")
-TRANSFER_ARTICLES = tuple(f"gdpr:{article}" for article in range(44, 50))
-
-
-def is_personal(element: ModelElement | None) -> bool:
-    """True for a data element whose `category` is personal or special."""
-    return (
-        element is not None
-        and element.kind == "data"
-        and element.word("category") in PERSONAL_CATEGORIES
-    )
-
-
-def is_written(element: ModelElement, field: str) -> bool:
-    """The field is given and not blank (an invalid value counts: SM004 reports it)."""
-    if not element.has(field):
-        return False
-    value = element.value(field)
-    return value is None or value.raw.strip() != ""
 
 
 @rule("GD001", "gdpr.no-lawful-basis", Severity.ERROR, "personal data without a lawful basis")
@@ -355,9 +335,3 @@ def no_dpia_or_transfer_safeguard(context: CheckContext) -> Iterator[Finding]:
                 hint="add a requirement for the transfer's safeguard, e.g. with "
                 "`compliance: gdpr:46(2)(c)`, or write `transfer: none`",
             )
-
-
-def is_transferred(element: ModelElement) -> bool:
-    """A `transfer` is written and is not `none` (GD006's reading; the GDPR report's too)."""
-    transfer = element.value("transfer")
-    return transfer is not None and transfer.raw.strip().lower() != "none"

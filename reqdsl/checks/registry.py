@@ -1,8 +1,11 @@
 """The rule framework: one small function per rule, registered with its stable code.
 
-A rule is a generator over a `CheckContext` that yields `Finding`s (or, for codes found
-while loading, ready `Diagnostic`s); it never prints. The framework gives each finding
-the rule's code and severity (as re-graded in reqdsl.toml), drops disabled rules and
+A rule is a generator over a `CheckContext` that yields `Finding`s; it never prints. A
+rule whose problems are found while loading (SY001 by the parser and the decoder,
+SM001-SM005 by the binder and the resolver) is registered with `at_load=True`: the
+framework hands on what loading found under its code. Every diagnostic is made by
+`emit`, which knows only registered codes; `run_checks` grades each with its rule's
+severity as re-graded in reqdsl.toml (`_graded`, the one place), drops disabled rules and
 what an element's `ignore:` silences. The docstring of a rule has fixed headings
 (What it checks / Why it matters / Example / Fix / Reference): `reqdsl rules` and the
 docs' rule reference are generated from it, so they cannot drift.
@@ -11,14 +14,17 @@ docs' rule reference are generated from it, so they cannot drift.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Fix, Related, RuleInfo, Severity
-from ..model.elements import ModelElement
-from ..model.project import Project
 from ..source import Span
+
+if TYPE_CHECKING:  # the model emits through this module: no import of it at run time
+    from ..model.elements import ModelElement
+    from ..model.project import Project
 
 HEADINGS = ("What it checks", "Why it matters", "Example", "Fix", "Reference")
 
@@ -39,7 +45,7 @@ class Finding:
         return cls(message, element.path, span or element.anchor, **extra)  # type: ignore[arg-type]
 
 
-CheckFunction = Callable[["CheckContext"], Iterable[Finding | Diagnostic]]
+CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Rule:
     severity: Severity
     summary: str
     check: CheckFunction
+    at_load: bool = False  # its problems are found while loading (Project.found)
 
     @property
     def doc(self) -> str:
@@ -82,17 +89,59 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str
+    code: str, name: str, severity: Severity, summary: str, *, at_load: bool = False
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a rule function under a stable code."""
+    """Register a rule function under a stable code; with `at_load`, the diagnostics
+    loading found under that code are the rule's too."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, name, severity, summary, function)
+        RULES[code] = Rule(code, name, severity, summary, function, at_load)
         return function
 
     return register
+
+
+def registered(code: str) -> Rule:
+    """The rule of a code (the families are loaded on first need); KeyError for a code
+    no rule owns."""
+    found = RULES.get(code)
+    if found is None:
+        from . import load_rule_modules
+
+        load_rule_modules()
+        found = RULES.get(code)
+    if found is None:
+        raise KeyError(f"{code!r} is not the code of a registered rule")
+    return found
+
+
+def emit(
+    code: str,
+    message: str,
+    path: str,
+    span: Span,
+    *,
+    hint: str | None = None,
+    related: Sequence[Related] = (),
+    fixes: Sequence[Fix] = (),
+) -> Diagnostic:
+    """THE way a diagnostic is made, by loading (SY001, SM001-SM005, where the
+    configuration may not be known yet) and by `run_checks` alike: the code must be a
+    registered rule's, and the diagnostic has that rule's default severity until
+    `run_checks` grades it with the configured one."""
+    owner = registered(code)
+    return Diagnostic(
+        owner.code,
+        owner.severity,
+        message,
+        path,
+        span,
+        hint=hint,
+        related=list(related),
+        fixes=list(fixes),
+    )
 
 
 class CheckContext:
@@ -137,7 +186,8 @@ def _code_order(code: str) -> tuple[int, str]:
 
 
 def run_checks(project: Project) -> list[Diagnostic]:
-    """Every enabled rule over the project, sorted by place."""
+    """Every enabled rule over the project (with what loading found under its code),
+    graded as configured, sorted by place."""
     context = CheckContext(project)
     config = project.config
     diagnostics: list[Diagnostic] = []
@@ -145,26 +195,33 @@ def run_checks(project: Project) -> list[Diagnostic]:
         if current.code in config.disable:
             continue
         severity = config.severity.get(current.code, current.severity)
-        for item in current.check(context):
-            if isinstance(item, Diagnostic):
-                item.severity = severity
-                diagnostics.append(item)
-            else:
-                diagnostics.append(
-                    Diagnostic(
-                        current.code,
-                        severity,
-                        item.message,
-                        item.path,
-                        item.span,
-                        hint=item.hint,
-                        related=item.related,
-                        fixes=item.fixes,
-                    )
-                )
+        found: list[Diagnostic] = project.found.get(current.code, []) if current.at_load else []
+        items: Iterable[Finding | Diagnostic] = chain(found, current.check(context))
+        for item in items:
+            diagnostics.append(_graded(current, item, severity))
     diagnostics = list(_without_ignored(project, diagnostics))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
+
+
+def _graded(owner: Rule, item: Finding | Diagnostic, severity: Severity) -> Diagnostic:
+    """A rule's finding, or a diagnostic loading found under its code, with the severity
+    reqdsl.toml gives the rule: the one place the configured severity is applied. A
+    loaded diagnostic is graded in place (it is the model's own: the withheld findings
+    tell it from the checks' by identity), again on each run with that run's setting."""
+    if isinstance(item, Finding):
+        item = emit(
+            owner.code,
+            item.message,
+            item.path,
+            item.span,
+            hint=item.hint,
+            related=item.related,
+            fixes=item.fixes,
+        )
+    assert item.code == owner.code, (item.code, owner.code)
+    item.severity = severity
+    return item
 
 
 def _without_ignored(project: Project, diagnostics: list[Diagnostic]) -> Iterator[Diagnostic]:

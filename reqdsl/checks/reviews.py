@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Severity
 from ..model.elements import ModelElement
+from ..model.facts.reviews import APPROVING_OUTCOMES
 from ..model.fingerprint import (
     ANONYMOUS_KINDS,
     DocumentPrint,
@@ -25,8 +26,6 @@ from ..model.fingerprint import (
 from ..model.schema import attr_name
 from ..source import Span
 from .registry import CheckContext, Finding, rule
-
-APPROVING_OUTCOMES = ("approved", "approved-with-changes")
 
 
 @rule(

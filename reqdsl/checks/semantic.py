@@ -1,7 +1,8 @@
 """Semantic rules (SM): IDs, references, fields and values, cycles, levels, catalogues.
 
-SM001-SM005 are found while the model is built (binder and resolver); their rules hand
-those diagnostics on. SM006-SM008 are computed here.
+SM001-SM005 are found while the model is built (binder and resolver, through `emit`);
+their rules are registered `at_load`, and the framework hands those diagnostics on.
+SM006-SM008 are computed here.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from ..diagnostics import Diagnostic, Related, Severity
+from ..diagnostics import Related, Severity
 from ..model.config import CONFIG_NAME
 from ..model.elements import ModelElement
 from ..model.schema import LEVEL_RANK
 from .registry import CheckContext, Finding, rule
 
 
-@rule("SM001", "semantic.duplicate-id", Severity.ERROR, "duplicate ID")
-def duplicate_id(context: CheckContext) -> Iterator[Diagnostic]:
+@rule("SM001", "semantic.duplicate-id", Severity.ERROR, "duplicate ID", at_load=True)
+def duplicate_id(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
         Two elements anywhere in the project with the same ID (documents and sections
@@ -40,11 +41,17 @@ def duplicate_id(context: CheckContext) -> Iterator[Diagnostic]:
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.8 (requirement attributes: identification).
     """
-    yield from context.project.found.get("SM001", [])
+    yield from ()  # found by the resolver's index while loading (at_load)
 
 
-@rule("SM002", "semantic.unknown-reference", Severity.ERROR, "reference to an unknown ID")
-def unknown_reference(context: CheckContext) -> Iterator[Diagnostic]:
+@rule(
+    "SM002",
+    "semantic.unknown-reference",
+    Severity.ERROR,
+    "reference to an unknown ID",
+    at_load=True,
+)
+def unknown_reference(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
         A reference (a trace link, a zone, a flow end, a scenario participant, `via`,
@@ -64,11 +71,17 @@ def unknown_reference(context: CheckContext) -> Iterator[Diagnostic]:
     Reference:
         ISO/IEC/IEEE 29148:2018 (traceability).
     """
-    yield from context.project.found.get("SM002", [])
+    yield from ()  # found by the resolver while loading (at_load)
 
 
-@rule("SM003", "semantic.wrong-kind", Severity.ERROR, "reference to the wrong kind of element")
-def wrong_kind(context: CheckContext) -> Iterator[Diagnostic]:
+@rule(
+    "SM003",
+    "semantic.wrong-kind",
+    Severity.ERROR,
+    "reference to the wrong kind of element",
+    at_load=True,
+)
+def wrong_kind(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
         A reference to an element of the wrong kind for its field (`derives-from` a
@@ -89,11 +102,11 @@ def wrong_kind(context: CheckContext) -> Iterator[Diagnostic]:
     Reference:
         The `.req` language reference, "Trace fields".
     """
-    yield from context.project.found.get("SM003", [])
+    yield from ()  # found by the resolver while loading (at_load)
 
 
-@rule("SM004", "semantic.bad-field", Severity.ERROR, "unknown field or bad value")
-def bad_field(context: CheckContext) -> Iterator[Diagnostic]:
+@rule("SM004", "semantic.bad-field", Severity.ERROR, "unknown field or bad value", at_load=True)
+def bad_field(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
         An unknown field (with a "did you mean" hint), a field given twice, a list given
@@ -117,11 +130,11 @@ def bad_field(context: CheckContext) -> Iterator[Diagnostic]:
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.8 (requirement attributes).
     """
-    yield from context.project.found.get("SM004", [])
+    yield from ()  # found by the binder and the resolver while loading (at_load)
 
 
-@rule("SM005", "semantic.missing-field", Severity.ERROR, "required field missing")
-def missing_field(context: CheckContext) -> Iterator[Finding | Diagnostic]:
+@rule("SM005", "semantic.missing-field", Severity.ERROR, "required field missing", at_load=True)
+def missing_field(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
         A required field left out: a requirement's `statement`, a component's `kind`,
@@ -143,7 +156,7 @@ def missing_field(context: CheckContext) -> Iterator[Finding | Diagnostic]:
     Reference:
         ISO/IEC/IEEE 29148:2018, 5.2.4 and 5.2.8.
     """
-    yield from context.project.found.get("SM005", [])
+    # A missing field of an element is found by the binder (at_load); a document's is here.
     documents_with_requirements = {
         element.document for element in context.project.elements if element.kind == "requirement"
     }

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Severity
-from .registry import CheckContext, rule
+from ..diagnostics import Severity
+from .registry import CheckContext, Finding, rule
 
 
-@rule("SY001", "syntax.error", Severity.ERROR, "syntax error")
-def syntax_error(context: CheckContext) -> Iterator[Diagnostic]:
+@rule("SY001", "syntax.error", Severity.ERROR, "syntax error", at_load=True)
+def syntax_error(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
         Text that does not follow the grammar of the `.req` language: a missing `:` or
@@ -37,4 +37,4 @@ def syntax_error(context: CheckContext) -> Iterator[Diagnostic]:
     Reference:
         The `.req` language reference (docs/language.md), sections 1 to 3.
     """
-    yield from context.project.found.get("SY001", [])
+    yield from ()  # found by the parser and the decoder (at_load)

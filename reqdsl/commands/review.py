@@ -85,7 +85,7 @@ def stamp_review(root: Path, review_id: str) -> str:
 
 
 def _approving_review(project: Project, review_id: str) -> ModelElement:
-    from ..checks.reviews import APPROVING_OUTCOMES
+    from ..model.facts.reviews import APPROVING_OUTCOMES
 
     review = project.index.get(review_id)
     if review is None or review.kind != "review":

@@ -10,8 +10,8 @@ thing a reviewer of a threat model looks for.
 
 from __future__ import annotations
 
-from ..checks.threat import crossing
 from ..model.elements import ModelElement
+from ..model.facts.zones import crossing
 from ..model.project import Project
 from .escape import display, escape
 from .puml import flow_ends, frame, heading, label, live, ref, target, targets

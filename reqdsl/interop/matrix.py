@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks.trace import trace_facts
+from ..model.facts.trace import trace_facts
 from ..model.project import Project
 from .junit import JunitResults, verification_statuses
 from .model_view import LinkIndex

@@ -7,21 +7,9 @@ from collections import defaultdict
 
 from ..catalogs import Catalog
 from ..model.elements import ModelElement
+from ..model.facts.trace import NEED_LINK_FIELDS, UPWARD_FIELDS
 from ..model.project import Project
-from ..model.schema import FIELD_SPECS, FieldSpec
-
-# How a back-link reads from the target's side, by the field that makes it.
-_INCOMING = {
-    "derives-from": "derived by",
-    "satisfies": "satisfied by",
-    "refines": "refined by",
-    "mitigates": "mitigated by",
-    "verifies": "verified by",
-    "depends-on": "depended on by",
-    "conflicts-with": "conflicts with",
-    "realizes": "realized by",
-}
-_UPWARD = ("derives-from", "satisfies", "refines", "mitigates", "compliance")
+from ..model.schema import FIELD_SPECS, FieldSpec, inverse_label
 
 
 def _ids(names: list[str]) -> str:
@@ -66,7 +54,7 @@ def element_hover(project: Project, element: ModelElement) -> str:
         lines += [
             "",
             "**Linked from:** "
-            + "; ".join(f"{_INCOMING.get(k, k)} {_ids(v)}" for k, v in back.items()),
+            + "; ".join(f"{inverse_label(k)} {_ids(v)}" for k, v in back.items()),
         ]
     coverage = _coverage(element, back, outgoing)
     if coverage:
@@ -89,9 +77,11 @@ def _coverage(
 ) -> str | None:
     if element.kind == "threat":
         mitigated = back.get("mitigates", [])
-        return f"mitigated by {_ids(mitigated)}" if mitigated else "no requirement mitigates it"
+        if not mitigated:
+            return "no requirement mitigates it"
+        return f"{inverse_label('mitigates')} {_ids(mitigated)}"
     if element.kind == "goal" or (element.kind == "requirement" and element.level == "stakeholder"):
-        linked = [i for key in ("derives-from", "satisfies", "refines") for i in back.get(key, [])]
+        linked = [i for key in NEED_LINK_FIELDS for i in back.get(key, [])]
         return f"addressed by {_ids(linked)}" if linked else "nothing links to it yet"
     if element.kind != "requirement":
         return None
@@ -99,12 +89,12 @@ def _coverage(
     methods = [value.raw for value in element.refs("verification")]
     tests = back.get("verifies", [])
     if tests:
-        parts.append(f"verified by {_ids(tests)}")
+        parts.append(f"{inverse_label('verifies')} {_ids(tests)}")
     elif "test" in methods:
         parts.append("verification includes `test` but no test verifies it")
     elif not methods:
         parts.append("no verification method")
-    if element.level in ("system", "software") and not any(n in outgoing for n in _UPWARD):
+    if element.level in ("system", "software") and not any(n in outgoing for n in UPWARD_FIELDS):
         parts.append("no upward link")
     return "; ".join(parts) or None
 

@@ -9,7 +9,8 @@ import difflib
 import re
 from decimal import Decimal
 
-from ..diagnostics import Diagnostic, Severity
+from ..checks.registry import emit
+from ..diagnostics import Diagnostic
 from ..parse.syntax import Element, Field, ParsedFile, Value
 from ..source import Span
 from .elements import NO_SECTION, ModelElement, Score, SectionPath, Val, construct
@@ -133,9 +134,8 @@ class Binder:
         for spec in specs.values():
             if spec.required and spec.name not in field_spans:
                 self.diagnostics.append(
-                    Diagnostic(
+                    emit(
                         "SM005",
-                        Severity.ERROR,
                         f"{_A_OR_AN[element.kind]} needs `{spec.name}`"
                         + (f": `{element.id}` has none" if element.id else ""),
                         self.path,
@@ -336,9 +336,7 @@ class Binder:
         return _INVALID
 
     def _error(self, span: Span, message: str, hint: str | None = None) -> None:
-        self.diagnostics.append(
-            Diagnostic("SM004", Severity.ERROR, message, self.path, span, hint=hint)
-        )
+        self.diagnostics.append(emit("SM004", message, self.path, span, hint=hint))
 
 
 _INVALID = object()

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
-from ..diagnostics import Diagnostic, Related, Severity
+from ..checks.registry import emit
+from ..diagnostics import Diagnostic, Related
 from ..parse.cache import ParseCache
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
@@ -152,7 +153,8 @@ def in_workers(function: Callable[[Any], Any], jobs: list[Any], size: int) -> li
     """`function` over `jobs` in forked worker processes, one per core, when there is
     enough text (`size` characters) to pay for them; None when it is not worth it or
     processes cannot be forked (the caller then works alone). The parsers are built
-    first, so that every worker inherits them."""
+    first, and the rule registry `emit` consults is filled, so that every worker
+    inherits them (the checks load the same families right after loading anyway)."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or size < PARALLEL_BYTES or len(jobs) < 2:
         return None
@@ -162,10 +164,12 @@ def in_workers(function: Callable[[Any], Any], jobs: list[Any], size: int) -> li
         context = multiprocessing.get_context("fork")
     except ValueError:
         return None
+    from ..checks import load_rule_modules
     from ..parse.parser import get_fast_parser, get_parser
 
     get_fast_parser()
     get_parser()
+    load_rule_modules()
     with context.Pool(workers) as pool:
         return pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
 
@@ -291,9 +295,8 @@ def syntax_diagnostic(relpath: str, problem: SyntaxProblem | DecodeProblem) -> D
     related = [
         Related(place.message, relpath, place.span) for place in getattr(problem, "related", ())
     ]
-    return Diagnostic(
+    return emit(
         "SY001",
-        Severity.ERROR,
         problem.message,
         relpath,
         problem.span,

@@ -9,7 +9,8 @@ import bisect
 import difflib
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, Related, Severity
+from ..checks.registry import emit
+from ..diagnostics import Diagnostic, Related
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message
 from ..source import Span
 from .elements import ModelElement, Score, Val
@@ -38,9 +39,8 @@ def build_index(elements: list[ModelElement]) -> tuple[dict[str, ModelElement], 
             index[element.id] = element
             continue
         diagnostics.append(
-            Diagnostic(
+            emit(
                 "SM001",
-                Severity.ERROR,
                 f"duplicate ID `{element.id}`: already defined as {_article(first.kind)}",
                 element.path,
                 element.anchor,
@@ -116,9 +116,8 @@ class Resolver:
         if target is None:
             close = self._closest(name)
             self.diagnostics.append(
-                Diagnostic(
+                emit(
                     "SM002",
-                    Severity.ERROR,
                     f"unknown ID `{name}` in {what}",
                     element.path,
                     span,
@@ -144,9 +143,8 @@ class Resolver:
     ) -> None:
         wanted = " or ".join(_article(kind) for kind in kinds)
         self.diagnostics.append(
-            Diagnostic(
+            emit(
                 "SM003",
-                Severity.ERROR,
                 f"`{target.id}` is {_article(target.kind)}{extra}; {what} takes {wanted}",
                 element.path,
                 span,
@@ -213,9 +211,8 @@ class Resolver:
                     ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
                 )
                 self.diagnostics.append(
-                    Diagnostic(
+                    emit(
                         "SM002",
-                        Severity.ERROR,
                         f"unknown type `{attribute.type}` for attribute `{attribute.name}`",
                         element.path,
                         attribute.type_span,
@@ -238,9 +235,8 @@ class Resolver:
                     "pseudonymised",
                 ):
                     self.diagnostics.append(
-                        Diagnostic(
+                        emit(
                             "SM004",
-                            Severity.ERROR,
                             f"unknown attribute flag `{flag.name}`",
                             element.path,
                             flag.span,

@@ -277,3 +277,44 @@ FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
 # Trace links counted by TR/coverage rules (spec: "links count as written").
 TRACE_FIELDS = ("derives-from", "satisfies", "refines", "mitigates", "verifies",
                 "depends-on", "conflicts-with", "realizes")  # fmt: skip
+
+# How each link reads in both directions. Forward, a link reads as its field's name
+# ("REQ-2 derives-from REQ-1", the field tables of the site and the hover's **Links**);
+# backward, on the target's side, as its inverse label ("derived by REQ-2": the site's
+# back-links, the hover's **Linked from**). Every `ref` and `pairs` field has one (a
+# test says which is missing); `type` is a data attribute's type, a link too.
+INVERSE_LABELS: dict[str, str] = {
+    "derives-from": "derived by",
+    "satisfies": "satisfied by",
+    "refines": "refined by",
+    "mitigates": "mitigated by",
+    "verifies": "verified by",
+    "depends-on": "needed by",
+    "conflicts-with": "in conflict with",
+    "realizes": "realized by",
+    "addresses": "addressed by",
+    "supersedes": "superseded by",
+    "chosen": "chosen in",
+    "covers": "reviewed in",
+    "reviewers": "reviewer in",
+    "target": "targeted by",
+    "carries": "carried by",
+    "stores": "stored in",
+    "from": "source of flow",
+    "to": "target of flow",
+    "zone": "zone of",
+    "inside": "contains",
+    "actors": "actor in",
+    "subject": "subject of",
+    "includes": "included by",
+    "extends": "extended by",
+    "stakeholder": "stakeholder of",
+    "source": "source of",
+    "scores": "scored in",
+    "type": "type of attribute in",
+}
+
+
+def inverse_label(field: str) -> str:
+    """How a link through `field` reads from its target's side."""
+    return INVERSE_LABELS.get(field, f"{field} (from)")

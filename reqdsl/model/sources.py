@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity
+from ..checks.registry import emit
+from ..diagnostics import Diagnostic
 from ..resources import code_digest
 from ..source import DecodeProblem, SourceFile, Span, decode_source, normalise_text
 from ..util.files import read_bounded
@@ -237,18 +238,8 @@ def read_problems(scanned: ScannedFile) -> list[Diagnostic]:
     (at that byte)."""
     if scanned.unreadable is not None:
         message = f"cannot read the file: {scanned.unreadable}"
-        return [
-            Diagnostic(
-                "SY001", Severity.ERROR, message, scanned.relpath, _START,
-                hint="check its permissions",
-            )
-        ]  # fmt: skip
+        return [emit("SY001", message, scanned.relpath, _START, hint="check its permissions")]
     problem = scanned.decode_problem
     if problem is None:
         return []
-    return [
-        Diagnostic(
-            "SY001", Severity.ERROR, problem.message, scanned.relpath, problem.span,
-            hint=problem.hint,
-        )
-    ]  # fmt: skip
+    return [emit("SY001", problem.message, scanned.relpath, problem.span, hint=problem.hint)]

@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import Catalog, gdpr_article_titles
-from ..checks.gdpr import (
+from ..model.elements import ModelElement, Val
+from ..model.facts.data import (
     CONSENT,
     PERSONAL_CATEGORIES,
     TRANSFER_ARTICLES,
     is_personal,
     is_transferred,
 )
-from ..model.elements import ModelElement, Val
 from ..model.project import Project
 from .base import (
     Block,

@@ -20,8 +20,8 @@ from functools import cache
 from typing import Literal
 
 from ..catalogs import stride_linddun_table
-from ..checks.gdpr import is_personal
 from ..model.elements import ModelElement
+from ..model.facts.data import is_personal
 from ..model.project import Project
 from ..model.schema import LINDDUN, STRIDE
 from .base import ElementRef, ReportModel, element_ref

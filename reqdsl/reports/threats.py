@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import AttackCatalog, attack_catalog
-from ..checks.trace import threat_handled
 from ..model.elements import ModelElement
+from ..model.facts.trace import threat_handled
 from ..model.project import Project
-from ..model.schema import RATINGS
+from ..model.schema import RATINGS, inverse_label
 from .base import (
     Block,
     Document,
@@ -199,7 +199,11 @@ def _matrix(register: list[ThreatRow]) -> list[MatrixRow]:
 def _mitigation_cell(row: ThreatRow) -> str:
     parts = []
     for mitigation in row.mitigations:
-        state = f"verified by {ids(mitigation.tests)}" if mitigation.verified else "not verified"
+        state = (
+            f"{inverse_label('verifies')} {ids(mitigation.tests)}"
+            if mitigation.verified
+            else "not verified"
+        )
         parts.append(f"{mitigation.requirement.id} ({state})")
     return "; ".join(parts)
 
@@ -230,7 +234,7 @@ def _register_table(report: ThreatReport) -> Table:
             ]
         )
     columns = ["threat", "title", "category", "target", "ATT&CK", "likelihood x impact",
-               "risk", "status", "mitigated by", "justification"]  # fmt: skip
+               "risk", "status", inverse_label("mitigates"), "justification"]  # fmt: skip
     return Table(columns=columns, rows=rows)
 
 

@@ -104,7 +104,7 @@ class SiteContext:
         return build_threat_report(self.project)
 
     def weighted_totals(self, decision: ModelElement) -> dict[str, Decimal]:
-        from ..checks.decisions import weighted_totals
+        from ..model.facts.decisions import weighted_totals
 
         return weighted_totals(decision, self.project)
 

@@ -1,5 +1,5 @@
 """A decision's weighted matrix as HTML: criteria as rows, options as columns, the
-weighted totals (`reqdsl.checks.decisions.weighted_totals`, exact decimals), the chosen
+weighted totals (`reqdsl.model.facts.decisions.weighted_totals`, exact decimals), the chosen
 option marked, the best total marked, each option's evidence.
 
 On the document page (`with_ids=True`) the criterion rows and option columns carry the
@@ -8,25 +8,17 @@ anchors of the criteria and options (their home); elsewhere they link to it.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..model.elements import ModelElement
+from ..model.facts.decisions import decision_members, scores_of, show_number, weight_of
 from .html import esc
 
 if TYPE_CHECKING:
     from .context import SiteContext
 
 
-def format_number(number: Decimal) -> str:
-    """A total as people write it: 19, 6.5 (not 19.0, 6.50)."""
-    text = format(number.normalize(), "f")
-    return text if text != "-0" else "0"
-
-
 def decision_matrix(ctx: SiteContext, page: str, decision: ModelElement, *, with_ids: bool) -> str:
-    from ..checks.decisions import decision_members, scores_of, weight_of
-
     members = decision_members(decision, ctx.project)
     criteria = [m for m in members if m.kind == "criterion"]
     options = [m for m in members if m.kind == "option"]
@@ -60,19 +52,19 @@ def decision_matrix(ctx: SiteContext, page: str, decision: ModelElement, *, with
         description = criterion.word("description")
         if description:
             label += f'<br><span class="rq-muted">{esc(description)}</span>'
-        weight = format_number(weight_of(criterion))
+        weight = show_number(weight_of(criterion))
         cells = []
         for option in options:
             score = scores[option.order].get(criterion.id or "", None)
             missing = criterion.id not in scores[option.order]
-            shown = "–" if missing else ("?" if score is None else format_number(score))
+            shown = "–" if missing else ("?" if score is None else show_number(score))
             css = ' class="rq-gap-cell"' if missing or score is None else ""
             cells.append(f"<td{css}>{esc(shown)}</td>")
         rows.append(f"<tr{id_attr}><th>{label}</th><td>{weight}</td>{''.join(cells)}</tr>")
     total_cells = []
     for option in options:
         total = totals.get(option.id or "")
-        text = format_number(total) if total is not None else ""
+        text = show_number(total) if total is not None else ""
         star = " ★" if total is not None and total == best and len(options) > 1 else ""
         total_cells.append(f"<td><strong>{esc(text)}</strong>{star}</td>")
     rows.append(

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model.elements import ModelElement, Val
-from ..model.schema import FIELD_SPECS, FieldSpec
+from ..model.facts.decisions import decision_members, show_number
+from ..model.schema import FIELD_SPECS, FieldSpec, inverse_label
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message, Note, Step
 from .context import SiteContext
-from .decision_view import decision_matrix, format_number
+from .decision_view import decision_matrix
 from .html import block, esc, field_table, heading, md_text, relative_url
-from .index import INCOMING_LABELS
 
 RESULT_CSS = {"passed": "ok", "failed": "error", "skipped": "warning", "not-run": "muted"}
 
@@ -74,8 +74,6 @@ def render_element(view: ElementView) -> str:
 def _members(ctx: SiteContext, element: ModelElement) -> list[ModelElement]:
     if element.kind != "decision":
         return []
-    from ..checks.decisions import decision_members
-
     return decision_members(element, ctx.project)
 
 
@@ -136,7 +134,7 @@ def _one_value(
 
 
 def _number(number: Decimal | None) -> str:
-    return format_number(number) if number is not None else "?"
+    return show_number(number) if number is not None else "?"
 
 
 def compliance_html(ctx: SiteContext, page: str, raw: str) -> str:
@@ -162,7 +160,7 @@ def incoming_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tu
         return []
     grouped: dict[str, list[str]] = {}
     for back in ctx.index.back_links_of(element.id):
-        label = INCOMING_LABELS.get(back.field, f"{back.field} (from)")
+        label = inverse_label(back.field)
         html = ctx.index.ref(page, back.source.id or "")
         if back.field == "verifies":
             result = ctx.tests.result_of(back.source)

@@ -19,38 +19,6 @@ from ..model.project import Project
 from ..model.schema import FIELD_SPECS
 from .html import esc, is_safe_anchor, link, relative_url
 
-# How a back-link reads on the target's side: "REQ-2 derives-from REQ-1" is shown on
-# REQ-1 as "derived by REQ-2".
-INCOMING_LABELS = {
-    "derives-from": "derived by",
-    "satisfies": "satisfied by",
-    "refines": "refined by",
-    "mitigates": "mitigated by",
-    "verifies": "verified by",
-    "depends-on": "needed by",
-    "conflicts-with": "in conflict with",
-    "realizes": "realized by",
-    "addresses": "addressed by",
-    "supersedes": "superseded by",
-    "chosen": "chosen in",
-    "covers": "reviewed in",
-    "reviewers": "reviewer in",
-    "target": "targeted by",
-    "carries": "carried by",
-    "stores": "stored in",
-    "from": "source of flow",
-    "to": "target of flow",
-    "zone": "zone of",
-    "inside": "contains",
-    "actors": "actor in",
-    "subject": "subject of",
-    "includes": "included by",
-    "extends": "extended by",
-    "stakeholder": "stakeholder of",
-    "source": "source of",
-    "scores": "scored in",
-    "type": "type of attribute in",
-}
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -4,10 +4,10 @@ figure that falls short, and the Diagnostics page for the full lists)."""
 
 from __future__ import annotations
 
-from ...checks.trace import NOTHING_TO_MEASURE, coverage_counts, trace_facts
 from ...diagnostics import Severity
 from ...model.config_schema import COVERAGE_KEYS
 from ...model.elements import ModelElement
+from ...model.facts.trace import NOTHING_TO_MEASURE, coverage_counts, trace_facts
 from ...model.schema import LEVELS
 from ..context import FAMILIES, SiteContext, family_of
 from ..html import block, esc, front_matter, link, relative_url, table

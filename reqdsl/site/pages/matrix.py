@@ -9,8 +9,8 @@ to (TR002), verification by test with no test (TR003).
 
 from __future__ import annotations
 
-from ...checks.trace import trace_facts
 from ...model.elements import ModelElement
+from ...model.facts.trace import trace_facts
 from ..context import SiteContext
 from ..elements import compliance_html, result_badge
 from ..html import block, esc, front_matter, link, relative_url

@@ -9,8 +9,8 @@ rule, as RV001 reads it).
 
 from __future__ import annotations
 
-from ...checks.reviews import APPROVING_OUTCOMES
 from ...model.elements import ModelElement
+from ...model.facts.reviews import APPROVING_OUTCOMES
 from ..context import SiteContext
 from ..html import block, esc, field_table, front_matter, heading, md_text, table
 
