@@ -301,7 +301,7 @@ def test_completion_is_linear_in_a_long_line_of_values(tmp_path: Path) -> None:
     )
     # A field written within reach of the cursor still completes its values.
     short = f'{HEADER}requirement R "r" {{\n    verification: test, '
-    assert "inspection" in [item.label for item, _ in completer.complete(short, len(short))]
+    assert "inspection" in [item.label for item in completer.complete(short, len(short)).items]
 
 
 def test_fenced_code_in_text_blocks_is_linear_and_unchanged() -> None:

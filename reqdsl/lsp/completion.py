@@ -6,6 +6,13 @@ syntax tree: the kind of the enclosing block, then the line up to the cursor. Of
 field names of that kind (and the keywords allowed there), and for a field's value the
 IDs of the kinds it accepts, its enumeration, booleans, compliance references with their
 titles (`gdpr:` first, then its entries), ATT&CK techniques, or check codes for `ignore`.
+
+The long lists (IDs, catalogue entries, techniques) keep only the values starting with
+the word typed (case-insensitive), never the element the cursor is in, and at most
+LIMIT items: a link field of a 10,000-requirement project answered with every
+requirement (3.4 MB of JSON, seconds per keystroke). A cut list says so (`incomplete`),
+so the editor asks again as the word grows. Short lists (field names, keywords, enums)
+are returned whole for the editor's own fuzzy matching.
 """
 
 from __future__ import annotations
@@ -44,6 +51,14 @@ _ATTRIBUTE_TYPE = re.compile(r"\battribute[ \t]+[^\W\d][\w.-]*[ \t]*:[ \t]*$")
 # only the last _CONTEXT characters of the line before the cursor: a field written more
 # than that far back gets no completion, and no line can hold the server up.
 _CONTEXT = 1000
+LIMIT = 200  # items per answer; more is `incomplete`
+
+
+@dataclass(frozen=True)
+class Completions:
+    items: list[types.CompletionItem]
+    start: int  # where the word the items replace starts
+    incomplete: bool  # more items matched than LIMIT
 
 
 @dataclass(frozen=True)
@@ -90,12 +105,11 @@ class Completer:
         self.project = project
         self.catalogs = catalogs
 
-    def complete(self, text: str, offset: int) -> list[tuple[types.CompletionItem, int]]:
-        """Items for the cursor at `offset`, each with the offset where the word to
-        replace starts."""
+    def complete(self, text: str, offset: int) -> Completions:
+        """Items for the cursor at `offset`, at most LIMIT of them."""
         before = text[:offset]
         if _in_string_or_comment(before):
-            return []
+            return Completions([], offset, incomplete=False)
         line = before[before.rfind("\n") + 1 :]
         partial = _PARTIAL.search(line)
         word = partial.group(0) if partial else ""
@@ -108,14 +122,14 @@ class Completer:
             head, word = head + name + ":", rest  # `verification:` typed without a space
             start += len(name) + 1
         items = self._items(blocks, head, word)
-        return [(item, start) for item in items]
+        return Completions(items[:LIMIT], start, incomplete=len(items) > LIMIT)
 
     # ------------------------------------------------------------------ contexts
     def _items(self, blocks: list[Block], head: str, word: str) -> list[types.CompletionItem]:
         block = blocks[-1] if blocks else Block(None, None)
         if _ATTRIBUTE_TYPE.search(head):
             primitives = [_item(p, types.CompletionItemKind.TypeParameter) for p in PRIMITIVE_TYPES]
-            return primitives + self._ids(("data",))
+            return primitives + self._ids(("data",), word, blocks)
         field_match = _FIELD_VALUE.search(head)
         if field_match and block.kind in FIELD_SPECS:
             name = field_match.group(1)
@@ -125,14 +139,14 @@ class Completer:
             custom = self.project.config.custom_fields.get(block.kind, {}).get(name)
             return [_item(value, types.CompletionItemKind.EnumMember) for value in custom or ()]
         if _AFTER_ARROW.search(head) or _AFTER_BY.search(head):
-            return self._ids(("actor", "component"))
+            return self._ids(("actor", "component"), word, blocks)
         if _AFTER_VIA.search(head):
-            return self._ids(("flow",))
+            return self._ids(("flow",), word, blocks)
         if head.strip() and not _ITEM_START.search(head):
             return []
-        return self._names(block, blocks)
+        return self._names(block, blocks, word)
 
-    def _names(self, block: Block, blocks: list[Block]) -> list[types.CompletionItem]:
+    def _names(self, block: Block, blocks: list[Block], word: str) -> list[types.CompletionItem]:
         """Field names and keywords where an item starts."""
         items: list[types.CompletionItem] = []
         kind = block.kind
@@ -160,7 +174,7 @@ class Completer:
             keywords = ("attribute",)
         elif kind == "scenario" or (kind in _SCENARIO_BLOCKS and _inside(blocks, "scenario")):
             keywords = SCENARIO_STEPS
-            items += self._ids(("actor", "component"))
+            items += self._ids(("actor", "component"), word, blocks)
         elif kind == "activity" or (kind in _ACTIVITY_BLOCKS and _inside(blocks, "activity")):
             keywords = ACTIVITY_STEPS
         items += [_item(k, types.CompletionItemKind.Keyword) for k in keywords]
@@ -171,10 +185,11 @@ class Completer:
     ) -> list[types.CompletionItem]:
         if spec.kind == "ref":
             if spec.name == "chosen":
-                return self._ids(spec.targets, parent=_nearest(blocks, "decision"))
-            return self._ids(spec.targets)
+                return self._ids(spec.targets, word, blocks, parent=_nearest(blocks, "decision"))
+            return self._ids(spec.targets, word, blocks)
         if spec.kind == "pairs":
-            return self._ids(("criterion",), parent=_nearest(blocks, "decision"))
+            parent = _nearest(blocks, "decision")
+            return self._ids(("criterion",), word, blocks, parent=parent)
         if spec.kind == "enum":
             return [_item(v, types.CompletionItemKind.EnumMember) for v in spec.values]
         if spec.kind == "bool":
@@ -184,19 +199,33 @@ class Completer:
         if spec.kind == "compliance":
             return self._compliance(word, gdpr_only=spec.gdpr_only)
         if spec.kind == "technique":
-            return self._techniques()
+            return self._techniques(word)
         if spec.name == "ignore":
             return self._codes()
         return []
 
     # ------------------------------------------------------------------ sources
-    def _ids(self, kinds: tuple[str, ...], parent: str | None = None) -> list[types.CompletionItem]:
-        items = []
+    def _ids(
+        self,
+        kinds: tuple[str, ...],
+        word: str,
+        blocks: list[Block],
+        parent: str | None = None,
+    ) -> list[types.CompletionItem]:
+        """The IDs of `kinds` starting with `word`, but not those of the blocks the cursor
+        is in (an element never links to itself); at most LIMIT + 1, enough to tell
+        that the list was cut."""
+        items: list[types.CompletionItem] = []
+        enclosing = {block.id for block in blocks}
         for element in self.project.index.values():
-            if element.kind not in kinds or element.id is None:
+            if element.kind not in kinds or element.id is None or element.id in enclosing:
                 continue
             if parent is not None and element.parent != parent:
                 continue
+            if not _starts(element.id, word):
+                continue
+            if len(items) > LIMIT:
+                break
             items.append(
                 types.CompletionItem(
                     label=element.id,
@@ -233,9 +262,10 @@ class Completer:
                 sort_text=f"{index:05d}",
             )
             for index, entry in enumerate(catalog.entries())
+            if _starts(f"{scheme}:{entry.ref}", word)
         ]
 
-    def _techniques(self) -> list[types.CompletionItem]:
+    def _techniques(self, word: str) -> list[types.CompletionItem]:
         catalog = self.catalogs.get("attack")
         if catalog is None:
             return []
@@ -248,7 +278,7 @@ class Completer:
                 sort_text=f"{index:05d}",
             )
             for index, entry in enumerate(catalog.entries())
-            if entry.details.get("status", "active") == "active"
+            if entry.details.get("status", "active") == "active" and _starts(entry.ref, word)
         ]
 
     def _codes(self) -> list[types.CompletionItem]:
@@ -260,6 +290,11 @@ class Completer:
             )
             for rule in all_rules()
         ]
+
+
+def _starts(value: str, word: str) -> bool:
+    """Whether `value` starts with the word typed, ignoring case."""
+    return value[: len(word)].casefold() == word.casefold()
 
 
 def _inside(blocks: list[Block], kind: str) -> bool:

@@ -40,6 +40,10 @@ def _id_at(ls: ReqdslServer, uri: str, position: types.Position) -> tuple[Doc, O
 
 
 def register(server: ReqdslServer) -> None:
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: ReqdslServer, params: types.InitializedParams) -> None:
+        await ls.watch_files()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ReqdslServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.edited(params.text_document.uri)
@@ -132,16 +136,13 @@ def register(server: ReqdslServer) -> None:
         text = doc.state.text_of(doc.relpath)
         positions = ls.positions(doc.state, doc.relpath)
         offset = positions.offset(params.position)
-        items = []
-        for item, start in Completer(doc.state.project, doc.state.catalogs).complete(text, offset):
+        found = Completer(doc.state.project, doc.state.catalogs).complete(text, offset)
+        replaced = types.Range(start=positions.position(found.start), end=params.position)
+        for item in found.items:
             new_text = item.insert_text or item.label
             item.insert_text = None
-            item.text_edit = types.TextEdit(
-                range=types.Range(start=positions.position(start), end=params.position),
-                new_text=new_text,
-            )
-            items.append(item)
-        return types.CompletionList(is_incomplete=False, items=items)
+            item.text_edit = types.TextEdit(range=replaced, new_text=new_text)
+        return types.CompletionList(is_incomplete=found.incomplete, items=found.items)
 
     @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
     def prepare_rename(ls: ReqdslServer, params: types.PrepareRenameParams) -> types.Range | None:

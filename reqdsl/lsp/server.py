@@ -28,6 +28,9 @@ from .workspace import ProjectState, find_root
 log = logging.getLogger(__name__)
 
 REBUILD_DELAY = 0.15  # seconds of quiet after an edit before the project is rebuilt
+# What the client's file watcher reports: files changed by git, a generator or another
+# editor. Neovim, Emacs and Helix watch only when the server asks (dynamic registration).
+WATCHED = ("**/*.req", f"**/{CONFIG_NAME}")
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -138,6 +141,28 @@ class ReqdslServer(LanguageServer):
             log.exception("rebuilding %s failed", state.root)
             return
         self.publish(state)
+
+    async def watch_files(self) -> None:
+        """Ask the client to report changes to project files on disk, when it takes
+        dynamic registrations (a client that cannot is not asked)."""
+        workspace = self.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace else None
+        if not (watched and watched.dynamic_registration):
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED]
+        )
+        registration = types.Registration(
+            id="reqdsl-watched-files",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=options,
+        )
+        try:
+            await self.client_register_capability_async(
+                types.RegistrationParams(registrations=[registration])
+            )
+        except Exception as error:  # a refusal leaves the server as it was: no watcher
+            log.warning("the client did not register the file watcher: %s", error)
 
     # ------------------------------------------------------------------ positions
     def uri_of(self, state: ProjectState, relpath: str) -> str:

@@ -55,9 +55,8 @@ class Resolver:
     def __init__(self, index: dict[str, ModelElement]) -> None:
         self.index = index
         self.diagnostics: list[Diagnostic] = []
-        self._sorted_ids: list[str] | None = None
-        self._shapes: dict[tuple[str, str, int], list[str]] | None = None
-        self._close_cache: dict[str, list[str]] = {}
+        self._candidates: dict[tuple[str, ...], _Candidates] = {}
+        self._close_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
 
     def resolve(self, elements: list[ModelElement]) -> list[Diagnostic]:
         for element in elements:
@@ -73,40 +72,29 @@ class Resolver:
         return self.diagnostics
 
     # ------------------------------------------------------------------ helpers
-    def _closest(self, name: str) -> list[str]:
-        """Up to three existing IDs close to `name`, for the hint.
+    def _closest(self, name: str, kinds: tuple[str, ...]) -> list[str]:
+        """Up to three existing IDs of the `kinds` the place accepts close to `name`, for
+        the hint (an ID of another kind would be SM003 once written: the editor applies
+        the first hint as its preferred quick fix).
 
         difflib over every ID costs O(IDs) per unknown reference: a project with 25,000
         elements and 3,000 dangling links took minutes. In a large project the candidates
         are the IDs nearest to `name` in sorted order (a typo usually keeps the start of
         an ID) and those of the same length sharing its first and last characters;
-        answers are memoised per name."""
-        cached = self._close_cache.get(name)
+        answers are memoised per name and kinds."""
+        key = (name, kinds)
+        cached = self._close_cache.get(key)
         if cached is not None:
             return cached
         if len(self._close_cache) >= _MAX_HINTED:
             return []  # past a few hundred dangling IDs, hints stop paying for their time
-        if self._sorted_ids is None:
-            self._sorted_ids = sorted(self.index)
-        ids = self._sorted_ids
-        if len(ids) <= _SMALL_PROJECT:
-            candidates = ids
-        else:
-            at = bisect.bisect_left(ids, name)
-            window = ids[max(0, at - _WINDOW) : at + _WINDOW]
-            same_shape = self._by_shape().get((name[:1], name[-1:], len(name)), [])
-            candidates = sorted(set(window).union(same_shape[: 4 * _WINDOW]))
-        found = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-        self._close_cache[name] = found
+        pool = self._candidates.get(kinds)
+        if pool is None:
+            pool = _Candidates(sorted(i for i, e in self.index.items() if e.kind in kinds))
+            self._candidates[kinds] = pool
+        found = difflib.get_close_matches(name, pool.near(name), n=3, cutoff=0.6)
+        self._close_cache[key] = found
         return found
-
-    def _by_shape(self) -> dict[tuple[str, str, int], list[str]]:
-        if self._shapes is None:
-            self._shapes = {}
-            for identifier in self._sorted_ids or ():
-                key = (identifier[:1], identifier[-1:], len(identifier))
-                self._shapes.setdefault(key, []).append(identifier)
-        return self._shapes
 
     def lookup(
         self, element: ModelElement, name: str, span: Span, what: str, kinds: tuple[str, ...]
@@ -114,7 +102,7 @@ class Resolver:
         """The target, or None after reporting SM002 / SM003."""
         target = self.index.get(name)
         if target is None:
-            close = self._closest(name)
+            close = self._closest(name, kinds)
             self.diagnostics.append(
                 emit(
                     "SM002",
@@ -206,7 +194,7 @@ class Resolver:
                 continue
             target = self.index.get(attribute.type)
             if target is None:
-                close = self._closest(attribute.type)
+                close = self._closest(attribute.type, ("data",))
                 hint = (
                     ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
                 )
@@ -286,3 +274,27 @@ def iter_activity_steps(steps: list) -> Iterator[ActivityStep]:  # type: ignore[
 
 
 __all__ = ["Resolver", "Val", "build_index", "iter_activity_steps", "iter_messages"]
+
+
+class _Candidates:
+    """The sorted IDs of some kinds, and the ones worth comparing with a name."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self._shapes: dict[tuple[str, str, int], list[str]] | None = None
+
+    def near(self, name: str) -> list[str]:
+        if len(self.ids) <= _SMALL_PROJECT:
+            return self.ids
+        at = bisect.bisect_left(self.ids, name)
+        window = self.ids[max(0, at - _WINDOW) : at + _WINDOW]
+        same_shape = self._by_shape().get((name[:1], name[-1:], len(name)), [])
+        return sorted(set(window).union(same_shape[: 4 * _WINDOW]))
+
+    def _by_shape(self) -> dict[tuple[str, str, int], list[str]]:
+        if self._shapes is None:
+            self._shapes = {}
+            for identifier in self.ids:
+                key = (identifier[:1], identifier[-1:], len(identifier))
+                self._shapes.setdefault(key, []).append(identifier)
+        return self._shapes
