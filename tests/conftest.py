@@ -35,3 +35,28 @@ def run_reqdsl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
 @pytest.fixture
 def reqdsl():
     return run_reqdsl
+
+
+async def open_lsp_session(lsp_client, root: Path, name: str) -> list:  # type: ignore[no-untyped-def]
+    """Initialise the real language server on the workspace folder `root` as VS Code
+    would (its client capabilities, dynamic registration included). Returns the list
+    the server's registrations (the file watcher) are collected into; `lsp_client.root`
+    is `root`."""
+    from lsprotocol import types
+    from pytest_lsp import client_capabilities
+
+    registrations: list[types.Registration] = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=name)],
+        )
+    )
+    lsp_client.root = root
+    return registrations

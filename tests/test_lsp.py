@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from .conftest import reqdsl_command
+from .conftest import open_lsp_session, reqdsl_command
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -65,20 +65,7 @@ threat TH-1 "Session theft" {
     config=ClientServerConfig(server_command=[*reqdsl_command(), "lsp"]),
 )
 async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("lsp")
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        """The server asks for a file watcher (tests/test_lsp_editor.py)."""
-
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="lsp")],
-        )
-    )
-    lsp_client.root = root  # type: ignore[attr-defined]
+    await open_lsp_session(lsp_client, tmp_path_factory.mktemp("lsp"), "lsp")
     yield
     await lsp_client.shutdown_session()
 

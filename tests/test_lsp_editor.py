@@ -17,7 +17,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import reqdsl_command
+from .conftest import open_lsp_session, reqdsl_command
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -29,24 +29,11 @@ COMPLETION_LIMIT = 200
     config=ClientServerConfig(server_command=[*reqdsl_command(), "lsp"]),
 )
 async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("lsp-editor")
-    registrations: list[types.Registration] = []
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        registrations.extend(params.registrations)
-
     capabilities = client_capabilities("visual-studio-code")
     assert capabilities.workspace and capabilities.workspace.did_change_watched_files
     assert capabilities.workspace.did_change_watched_files.dynamic_registration
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities,
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="lsp-editor")],
-        )
-    )
-    lsp_client.root = root  # type: ignore[attr-defined]
+    root = tmp_path_factory.mktemp("lsp-editor")
+    registrations = await open_lsp_session(lsp_client, root, "lsp-editor")
     lsp_client.registrations = registrations  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from reqdsl.diagnostics import Diagnostic
 from reqdsl.model.sources import ProjectError
 from reqdsl.pipeline import Session
 
-from .conftest import ROOT, SHARED, reqdsl_command, run_reqdsl
+from .conftest import ROOT, SHARED, open_lsp_session, reqdsl_command, run_reqdsl
 from .expect_cases import make_project
 
 CASES = ROOT / "tests" / "cases"
@@ -78,20 +78,7 @@ LATIN = (
     config=ClientServerConfig(server_command=[*reqdsl_command(), "lsp"]),
 )
 async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("parity")
-
-    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register_capability(params: types.RegistrationParams) -> None:
-        """The server asks for a file watcher (tests/test_lsp_editor.py)."""
-
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="parity")],
-        )
-    )
-    lsp_client.root = root  # type: ignore[attr-defined]
+    await open_lsp_session(lsp_client, tmp_path_factory.mktemp("parity"), "parity")
     yield
     await lsp_client.shutdown_session()
 

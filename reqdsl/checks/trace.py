@@ -210,26 +210,36 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018 (traceability); the `.req` language reference,
         section 4 (coverage figures).
     """
-    config = context.config
-    if not config.coverage:
-        return
-    counts = coverage_counts(trace_facts(context.project))
-    path = config.source.relpath if config.source is not None else CONFIG_NAME
-    for key in COVERAGE_KEYS:
-        threshold = config.coverage.get(key)
-        if threshold is None:
-            continue
-        covered, total = counts[key]
+    for key, threshold, covered, total, span in _thresholds(context):
         if total == 0 or Decimal(covered * 100) >= Decimal(repr(threshold)) * total:
-            continue
+            continue  # met, or measuring nothing (TR005)
         what, see = _FIGURE_TEXT[key]
         yield Finding(
             f"{key} coverage is {percentage(covered, total) or 0.0:.1f}% ({covered} of {total} "
             f"{what}), below the threshold of {threshold:g}%",
-            path,
-            config.key_span(("checks", "coverage", key)),
+            _config_path(context),
+            span,
             hint=f"close the gaps ({see}) or lower `{key}` in [checks] coverage",
         )
+
+
+def _config_path(context: CheckContext) -> str:
+    source = context.config.source
+    return source.relpath if source is not None else CONFIG_NAME
+
+
+def _thresholds(context: CheckContext) -> Iterator[tuple[str, float, int, int, Span]]:
+    """Each `[checks] coverage` threshold with its figure's counts and its key's place:
+    (key, threshold, covered, total, span), in figure order (TR004, TR005)."""
+    config = context.config
+    if not config.coverage:
+        return
+    counts = coverage_counts(trace_facts(context.project))
+    for key in COVERAGE_KEYS:
+        threshold = config.coverage.get(key)
+        if threshold is not None:
+            covered, total = counts[key]
+            yield key, threshold, covered, total, config.key_span(("checks", "coverage", key))
 
 
 @rule(
@@ -266,20 +276,14 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
         The `.req` language reference, section 4 (coverage figures); ISO/IEC/IEEE
         29148:2018 (traceability).
     """
-    config = context.config
-    if not config.coverage:
-        return
-    counts = coverage_counts(trace_facts(context.project))
-    path = config.source.relpath if config.source is not None else CONFIG_NAME
-    for key in COVERAGE_KEYS:
-        threshold = config.coverage.get(key)
-        if threshold is None or counts[key][1] != 0:
+    for key, threshold, _covered, total, span in _thresholds(context):
+        if total != 0:
             continue
         yield Finding(
             f"the {key} coverage threshold of {threshold:g}% measures nothing: "
             f"{NOTHING_TO_MEASURE[key]} (the figure is n/a, not {threshold:g}%)",
-            path,
-            config.key_span(("checks", "coverage", key)),
+            _config_path(context),
+            span,
             hint=f"write what `{key}` measures, or remove the threshold until the project has it",
         )
 
