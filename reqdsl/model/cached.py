@@ -20,9 +20,7 @@ it did (docs/performance.md). Where a value's Python type is not what msgpack ke
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
-from decimal import Decimal
 from typing import Any, Union
 
 import msgspec
@@ -113,13 +111,6 @@ def _from_mirror(node: Any) -> Any:
 
 # ---------------------------------------------------------------------- elements
 
-# A Val's value, restored from what msgpack gives back, by the kind of its field.
-_RESTORE_VALUE = {
-    "compliance": tuple,
-    "number": Decimal,
-    "date": datetime.date.fromisoformat,
-}
-
 
 @dataclasses.dataclass(frozen=True)
 class _Kind:
@@ -143,7 +134,8 @@ def _kinds() -> dict[str, _Kind]:
         for spec in specs:
             if spec.attr not in fields:  # a base attribute keeps its own type
                 fields[spec.attr] = _annotation(spec)[0]
-            restore = _RESTORE_VALUE.get(spec.kind)
+            # A Val's value, restored from what msgpack gives back, by its value kind.
+            restore = spec.value_kind.restorer()
             if restore is not None:
                 typed.append((spec.attr, restore))
         struct = msgspec.defstruct(

@@ -167,11 +167,7 @@ class ModelElement(BaseModel):
 
 
 def _annotation(spec: FieldSpec) -> tuple[Any, Any]:
-    if spec.kind == "pairs":
-        return list[Score], []
-    if spec.many:
-        return list[Val], []
-    return Val | None, None
+    return spec.value_kind.annotation(spec)
 
 
 class _Models(dict[str, type[ModelElement]]):

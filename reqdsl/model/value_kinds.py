@@ -56,6 +56,13 @@ class ValueView(Protocol):
     def plain(self, text: str) -> str: ...
 
 
+class Resolver(Protocol):
+    """What reference resolution gives a linking kind (model/resolve.py)."""
+
+    def resolve_refs(self, element: ModelElement, spec: FieldSpec) -> None: ...
+    def resolve_scores(self, element: ModelElement, spec: FieldSpec) -> None: ...
+
+
 class CompletionSource(Protocol[T]):
     """What the language server gives a kind to offer values at the cursor."""
 
@@ -106,6 +113,15 @@ class FieldKind:
         if spec.many:
             return bound
         return bound[0] if bound else None
+
+    def annotation(self, spec: FieldSpec) -> tuple[Any, Any]:
+        """The model attribute's type and default."""
+        if spec.many:
+            return list[Val], []
+        return Val | None, None
+
+    def resolve(self, spec: FieldSpec, element: ModelElement, resolver: Resolver) -> None:
+        """Resolve what the given field's values name (links only)."""
 
     # ------------------------------------------------------------------ showing
     def html(self, spec: FieldSpec, element: ModelElement, view: ValueView) -> str:
@@ -231,6 +247,9 @@ class RefKind(FieldKind):
 
     def targets(self, element: ModelElement, spec: FieldSpec) -> list[str]:
         return [value.raw for value in element.refs(spec.name)]
+
+    def resolve(self, spec: FieldSpec, element: ModelElement, resolver: Resolver) -> None:
+        resolver.resolve_refs(element, spec)
 
     def normalise(self, spec: FieldSpec, text: str) -> str | None:
         text = text.strip()
@@ -489,6 +508,12 @@ class PairsKind(FieldKind):
 
     def stored(self, spec: FieldSpec, bound: list[Any]) -> Any:
         return bound  # a list even if the table said one value
+
+    def annotation(self, spec: FieldSpec) -> tuple[Any, Any]:
+        return list[Score], []
+
+    def resolve(self, spec: FieldSpec, element: ModelElement, resolver: Resolver) -> None:
+        resolver.resolve_scores(element, spec)
 
     def html(self, spec: FieldSpec, element: ModelElement, view: ValueView) -> str:
         from .facts.decisions import show_number
