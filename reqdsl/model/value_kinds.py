@@ -83,6 +83,7 @@ class FieldKind:
 
     name: ClassVar[str]
     links: ClassVar[bool] = False  # the values name elements (resolution, back-links)
+    ids: ClassVar[bool] = False  # each value is one element ID (ReqIF relations, JSON links)
     bare: ClassVar[bool] = False  # an importer writes the value unquoted
     reqif_datatype: ClassVar[str] = "STRING"
 
@@ -151,6 +152,10 @@ class FieldKind:
     def written(self, element: ModelElement, spec: FieldSpec) -> list[str]:
         """The values as written, one string each (exports)."""
         return [value.raw for value in element.refs(spec.name)]
+
+    def listed(self, spec: FieldSpec) -> bool:
+        """Whether the field holds a list (exports write a list, imports split lines)."""
+        return spec.many
 
     # ------------------------------------------------------------------ importing
     def normalise(self, spec: FieldSpec, text: str) -> str | None:
@@ -225,6 +230,7 @@ class EnumKind(FieldKind):
 class RefKind(FieldKind):
     name = "ref"
     links = True
+    ids = True
     bare = True
 
     def typed(self, spec: FieldSpec, value: Value) -> object:
@@ -539,6 +545,9 @@ class PairsKind(FieldKind):
     def normalise(self, spec: FieldSpec, text: str) -> str | None:
         text = text.strip()
         return text if _PAIR.fullmatch(text) else None
+
+    def listed(self, spec: FieldSpec) -> bool:
+        return True
 
     def complete(self, spec: FieldSpec, source: CompletionSource[T]) -> list[T]:
         return source.criteria()
