@@ -56,6 +56,12 @@ class ValueView(Protocol):
     def plain(self, text: str) -> str: ...
 
 
+class HoverSource(Protocol):
+    """What the language server gives a kind to describe a value under the cursor."""
+
+    def technique(self, text: str) -> str | None: ...
+
+
 class Resolver(Protocol):
     """What reference resolution gives a linking kind (model/resolve.py)."""
 
@@ -84,6 +90,7 @@ class FieldKind:
     name: ClassVar[str]
     links: ClassVar[bool] = False  # the values name elements (resolution, back-links)
     ids: ClassVar[bool] = False  # each value is one element ID (ReqIF relations, JSON links)
+    cites: ClassVar[bool] = False  # names an element or a catalogue entry (hover's Links)
     bare: ClassVar[bool] = False  # an importer writes the value unquoted
     reqif_datatype: ClassVar[str] = "STRING"
 
@@ -144,6 +151,10 @@ class FieldKind:
     def detail(self, spec: FieldSpec) -> str:
         """The completion item's detail after the kind's name ("ref → goal")."""
         return ""
+
+    def value_hover(self, text: str, source: HoverSource) -> str | None:
+        """The hover of one value as written (None: nothing to say)."""
+        return None
 
     def targets(self, element: ModelElement, spec: FieldSpec) -> list[str]:
         """The IDs the field's values name (links only)."""
@@ -231,6 +242,7 @@ class RefKind(FieldKind):
     name = "ref"
     links = True
     ids = True
+    cites = True
     bare = True
 
     def typed(self, spec: FieldSpec, value: Value) -> object:
@@ -268,6 +280,7 @@ class RefKind(FieldKind):
 class ComplianceKind(FieldKind):
     name = "compliance"
     bare = True
+    cites = True
 
     def restorer(self) -> Callable[[Any], Any] | None:
         return tuple
@@ -444,6 +457,9 @@ class TechniqueKind(FieldKind):
 
     def describe(self, spec: FieldSpec) -> str:
         return 'ATT&CK technique IDs such as `"T1110.004"`'
+
+    def value_hover(self, text: str, source: HoverSource) -> str | None:
+        return source.technique(text)
 
     def complete(self, spec: FieldSpec, source: CompletionSource[T]) -> list[T]:
         return source.techniques()
