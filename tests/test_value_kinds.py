@@ -66,3 +66,46 @@ def _kind_string_tests() -> list[str]:
 def test_no_module_branches_on_a_value_kind_string() -> None:
     # 51 such comparisons in 12 modules before the kinds became classes.
     assert _kind_string_tests() == []
+
+
+# ---------------------------------------------------------------- step 2: text blocks
+
+_BLOCKS = '''document D "D" { level: system }
+requirement R-1 "Block" {
+    statement: """
+        The system **shall** log in.
+        """
+    rationale: "a *string*"
+}
+'''
+
+
+def _load(tmp_path: Any, *, use_cache: bool) -> Any:
+    from reqdsl.model.project import load_project
+
+    (tmp_path / "d.req").write_text(_BLOCKS, encoding="utf-8")
+    return load_project(tmp_path, use_cache=use_cache)
+
+
+def test_a_value_remembers_it_was_a_text_block_through_the_cache(tmp_path: Any) -> None:
+    for _ in range(2):  # the second load reads the parse cache
+        requirement = _load(tmp_path, use_cache=True).index["R-1"]
+        statement, rationale = requirement.value("statement"), requirement.value("rationale")
+        assert statement is not None and rationale is not None
+        assert statement.block and not rationale.block
+
+
+def test_the_site_shows_a_text_block_without_reading_the_source_again(tmp_path: Any) -> None:
+    from reqdsl.pipeline import check_project
+    from reqdsl.site.context import SiteContext
+    from reqdsl.site.diagrams import SiteDiagrams
+    from reqdsl.site.junit import load_junit
+
+    (tmp_path / "d.req").write_text(_BLOCKS, encoding="utf-8")
+    project, diagnostics, summary = check_project(tmp_path, use_cache=False)
+    project.sources.clear()  # what the site knows of a value is in the value
+    ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(), load_junit([]))
+    requirement = project.index["R-1"]
+    statement = ctx.field_text_html("documents/D.md", requirement, "statement")
+    assert statement.startswith('<div class="rq-text">') and "<strong>shall</strong>" in statement
+    assert ctx.field_text_html("documents/D.md", requirement, "rationale") == "a *string*"

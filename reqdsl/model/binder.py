@@ -168,7 +168,7 @@ class Binder:
                     f"use one of: {', '.join(allowed)}",
                 )
                 continue
-            out.append(Val(raw=value.text, span=value.span, value=value.text))
+            out.append(Val(value.text, value.span, value.text, value.kind == "text"))
         return out
 
     def _bind_values(self, spec: FieldSpec, field: Field) -> Any:

@@ -151,9 +151,9 @@ def _kinds() -> dict[str, _Kind]:
 
 def _restored(value: Any, restore: Any) -> Any:
     if isinstance(value, Val):
-        return Val(value.raw, value.span, restore(value.value))
+        return Val(value.raw, value.span, restore(value.value), value.block)
     if isinstance(value, list):
-        return [Val(v.raw, v.span, restore(v.value)) for v in value]
+        return [Val(v.raw, v.span, restore(v.value), v.block) for v in value]
     return value
 
 

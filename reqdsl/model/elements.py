@@ -31,12 +31,15 @@ class Val:
     raw: str
     span: Span
     value: Any = None
+    # Written as a `"""` text block (Markdown on the site), not a string: known here so
+    # that no reader goes back to the source to find out.
+    block: bool = False
 
-    def __reduce__(self) -> tuple[type[Val], tuple[str, Span, Any]]:
+    def __reduce__(self) -> tuple[type[Val], tuple[str, Span, Any, bool]]:
         # Parse workers without a cache send hundreds of thousands of these back by
         # pickle (multiprocessing): dataclasses' own pickling of slotted classes asks
         # for the field list on every object (5x slower).
-        return (Val, (self.raw, self.span, self.value))
+        return (Val, (self.raw, self.span, self.value, self.block))
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,7 @@ class FieldKind:
             if isinstance(typed, Problem):
                 problems.append(typed)
             else:
-                bound.append(Val(raw=value.text, span=value.span, value=typed))
+                bound.append(Val(value.text, value.span, typed, value.kind == "text"))
         return bound, problems
 
     def typed(self, spec: FieldSpec, value: Value) -> object:
