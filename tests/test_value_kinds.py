@@ -109,3 +109,58 @@ def test_the_site_shows_a_text_block_without_reading_the_source_again(tmp_path: 
     statement = ctx.field_text_html("documents/D.md", requirement, "statement")
     assert statement.startswith('<div class="rq-text">') and "<strong>shall</strong>" in statement
     assert ctx.field_text_html("documents/D.md", requirement, "rationale") == "a *string*"
+
+
+# ---------------------------------------------------------------- step 3: the hot model
+
+
+def _bench_project(folder: Any, requirements: int) -> Any:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    try:
+        from gen import generate
+    finally:
+        sys.path.pop(0)
+    generate(requirements, folder)
+    return folder
+
+
+def _retained(root: Any) -> tuple[int, int]:
+    """The bytes a loaded project keeps, and its element count."""
+    import gc
+    import tracemalloc
+
+    from reqdsl.model.project import load_project
+
+    load_project(root, use_cache=False)  # imports, parsers, classes made once
+    gc.collect()
+    tracemalloc.start()
+    try:
+        project = load_project(root, use_cache=False)
+        gc.collect()
+        current, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return current, len(project.elements)
+
+
+def test_elements_are_light_slotted_objects(tmp_path: Any) -> None:
+    from pydantic import BaseModel
+
+    requirement = _load(tmp_path, use_cache=False).index["R-1"]
+    assert not isinstance(requirement, BaseModel)
+    assert not hasattr(requirement, "__dict__")
+    assert requirement.word("statement") is not None and requirement.refs("tags") == []
+
+
+def test_an_element_costs_under_6_kb_of_loaded_project(tmp_path: Any) -> None:
+    # The growth from 1,000 to 2,000 requirements (sources, syntax-free model, index,
+    # graph), so the fixed cost of a project (catalogues, parsers) does not count:
+    # 7.1 KB per element with pydantic models (a __dict__ and a fields-set each), 5.3 KB
+    # slotted.
+    small, small_count = _retained(_bench_project(tmp_path / "small", 1000))
+    large, large_count = _retained(_bench_project(tmp_path / "large", 2000))
+    per_element = (large - small) / (large_count - small_count)
+    assert per_element < 6_200, per_element

@@ -8,7 +8,8 @@ meaning (`value`): a bool, a Decimal, a (scheme, ref) pair, a date.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import keyword
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, overload
@@ -242,7 +243,7 @@ _DEFAULTS[ModelElement] = _defaults_of(BASE_FIELDS)
 
 def _fill(element: ModelElement, values: dict[str, Any]) -> None:
     plain, fresh = _DEFAULTS[type(element)]
-    setter = object.__setattr__
+    setter = setattr  # the builtin: faster than object.__setattr__
     for name, value in plain.items():
         setter(element, name, value)
     for name, container in fresh:
@@ -284,9 +285,35 @@ def construct(kind: str, values: dict[str, Any]) -> ModelElement:
 def restore(kind: str, data: dict[str, Any]) -> ModelElement:
     """An element of `kind` holding `data`, every attribute of it (what `fields` gave: the
     parse workers and the cache keep elements so)."""
-    model = MODELS[kind]
-    element = model.__new__(model)
-    setter = object.__setattr__
-    for name, value in data.items():
-        setter(element, name, value)
-    return element
+    return _RESTORERS[kind](data)
+
+
+def _restorer(model: type[ModelElement]) -> Callable[[dict[str, Any]], ModelElement]:
+    """A function that makes an element of `model` from a dict of all its attributes.
+
+    Generated, as dataclasses generate `__init__`: the warm check restores 10,000
+    elements of ~30 attributes each, and plain attribute stores are three times faster
+    than a loop of `object.__setattr__` (22 ms against 64 ms). The names are the slots,
+    made from the field table, never from input; a Python keyword (`from`) goes through
+    `setattr`."""
+    lines = ["def make(d):", "    e = new(cls)"]
+    for name in _SLOTS[model]:
+        assert name.isidentifier(), name
+        if keyword.iskeyword(name):
+            lines.append(f"    setattr(e, {name!r}, d[{name!r}])")
+        else:
+            lines.append(f"    e.{name} = d[{name!r}]")
+    lines.append("    return e")
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": model}
+    exec("\n".join(lines), namespace)  # the slots: names from the field table
+    made: Callable[[dict[str, Any]], ModelElement] = namespace["make"]
+    return made
+
+
+class _Restorers(dict[str, Callable[[dict[str, Any]], ModelElement]]):
+    def __missing__(self, kind: str) -> Callable[[dict[str, Any]], ModelElement]:
+        made = self[kind] = _restorer(MODELS[kind])
+        return made
+
+
+_RESTORERS = _Restorers()
