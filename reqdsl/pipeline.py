@@ -284,7 +284,7 @@ class Session:
         if cached is not None and cached[0] is state.parsed:
             _, bound, diagnostics = cached
             for index, element in enumerate(bound):
-                element.__dict__["order"] = order + index
+                element.order = order + index
             return bound, diagnostics
         bound, diagnostics = bind_file(state.parsed, self.config.custom_fields, order)
         self.bound[state.relpath] = (state.parsed, bound, diagnostics)

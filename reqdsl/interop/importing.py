@@ -12,27 +12,21 @@ the report that `reqdsl import` prints.
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..model.schema import BASE_ATTRIBUTES, BOOLEAN_WORDS, COMMON_FIELDS, FIELD_SPECS, LEVEL_RANK
+from ..model.schema import BASE_ATTRIBUTES, COMMON_FIELDS, FIELD_SPECS, LEVEL_RANK
 from ..parse.lexicon import lexicon
 from ..parse.text import dedent_text_block
 
 # What the importers write must parse: the lexicon's terminals, matched whole.
 _LEXICON = lexicon()
 _ID = _LEXICON.id
-_COMPLIANCE = _LEXICON.pattern("COMPLIANCE_REF")
-_NUMBER = _LEXICON.pattern("NUMBER")
-_PAIR = re.compile(f"({_LEXICON.patterns['ID']}) ({_LEXICON.patterns['NUMBER']})")
 KEYWORDS = frozenset(_LEXICON.keywords)
-_BARE_KINDS = frozenset({"enum", "ref", "bool", "number", "compliance", "pairs"})
 _COMMON = frozenset(spec.name for spec in COMMON_FIELDS)
 
 
@@ -126,44 +120,11 @@ def _valid_for(kind: str, name: str, values: list[str]) -> list[str] | None:
         return None
     out = []
     for value in values:
-        text = value.strip()
-        if spec.kind == "enum":
-            text = re.sub(r"\s+", "-", text.lower())
-            ok = text in spec.values
-        elif spec.kind == "ref" or (spec.kind == "word" and spec.name == "ignore"):
-            ok = valid_id(text)
-        elif spec.kind == "bool":
-            text = text.lower()
-            ok = text in BOOLEAN_WORDS
-        elif spec.kind == "number":
-            ok = bool(_NUMBER.fullmatch(text)) and _decimal_ok(text, spec.minimum)
-        elif spec.kind == "compliance":
-            ok = bool(_COMPLIANCE.fullmatch(text)) and (not spec.gdpr_only or text[:5] == "gdpr:")
-        elif spec.kind == "date":
-            ok = _date_ok(text)
-        elif spec.kind == "pairs":
-            ok = bool(_PAIR.fullmatch(text))
-        else:  # text, version, transfer, technique, word: any text
-            text, ok = value, True
-        if not ok:
+        text = spec.value_kind.normalise(spec, value)
+        if text is None:
             return None
         out.append(text)
     return out
-
-
-def _decimal_ok(text: str, minimum: float | None) -> bool:
-    try:
-        return minimum is None or Decimal(text) >= Decimal(str(minimum))
-    except InvalidOperation:
-        return False
-
-
-def _date_ok(text: str) -> bool:
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text))
 
 
 def put_field(
@@ -235,13 +196,7 @@ def _value(kind: str, name: str, value: str) -> str:
     spec = FIELD_SPECS[kind].get(name)
     if spec is None:
         return quote(value)
-    if spec.kind in _BARE_KINDS:
-        return value
-    if spec.kind == "transfer" and value == "none":
-        return value
-    if spec.kind == "word" and valid_id(value):
-        return value
-    return quote(value)
+    return value if spec.value_kind.writes_bare(spec, value) else quote(value)
 
 
 def _fields(kind: str, fields: dict[str, list[str]], custom: dict[str, list[str]]) -> list[str]:

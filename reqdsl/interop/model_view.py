@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model.elements import ModelElement, Score, Val
+from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.schema import FIELD_SPECS, KIND_FIELDS, TRACE_FIELDS
 
@@ -22,18 +22,11 @@ FieldValue = str | list[str]
 
 # Fields whose values are element IDs, per kind (scores name criteria: pairs, not links).
 REF_FIELDS: dict[str, tuple[str, ...]] = {
-    kind: tuple(spec.name for spec in specs if spec.kind == "ref")
+    kind: tuple(spec.name for spec in specs if spec.value_kind.ids)
     for kind, specs in KIND_FIELDS.items()
 }
 # Where the statement-like text of a kind lives (the JSON `statement`, ReqIF.Text).
 TEXT_FIELD = {"requirement": "statement", "goal": "statement", "term": "definition"}
-
-
-def value_text(value: Val | Score) -> str:
-    if isinstance(value, Score):
-        score = "" if value.score is None else f" {value.score}"
-        return f"{value.criterion}{score}"
-    return value.raw
 
 
 def field_values(element: ModelElement, *, custom: bool = True) -> dict[str, FieldValue]:
@@ -44,8 +37,8 @@ def field_values(element: ModelElement, *, custom: bool = True) -> dict[str, Fie
     for name, spec in FIELD_SPECS[element.kind].items():
         if not element.has(name):
             continue
-        if spec.many or spec.kind == "pairs":
-            out[name] = [value_text(v) for v in element.refs(name)]
+        if spec.value_kind.listed(spec):
+            out[name] = spec.value_kind.written(element, spec)
         else:
             found = element.value(name)
             if found is not None:

@@ -29,7 +29,7 @@ from .. import __version__
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.schema import FIELD_SPECS, FieldSpec
-from .model_view import TEXT_FIELD, LinkIndex, attributes_source, steps_source, value_text
+from .model_view import TEXT_FIELD, LinkIndex, attributes_source, steps_source
 
 REQIF_NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -90,7 +90,7 @@ class _Writer:
                 names[CHAPTER] = "STRING"
             for name, spec in FIELD_SPECS[element.kind].items():
                 if name != TEXT_FIELD.get(element.kind):
-                    names[name] = "ENUMERATION" if spec.kind == "enum" else "STRING"
+                    names[name] = spec.value_kind.reqif_datatype
             for name in element.custom:
                 names.setdefault(name, "STRING")
             if element.attributes:
@@ -180,18 +180,17 @@ class _Writer:
         for name, spec in FIELD_SPECS[kind].items():
             if name == text_field or not element.has(name):
                 continue
-            items = getattr(element, spec.attr) if spec.kind == "pairs" else element.refs(name)
-            if spec.kind == "enum":
+            texts = spec.value_kind.written(element, spec)
+            if spec.value_kind.reqif_datatype == "ENUMERATION":
                 value = self.node(values, "ATTRIBUTE-VALUE-ENUMERATION")
                 definition = self.attribute_id(kind, name)
                 self.ref(value, "DEFINITION", "ATTRIBUTE-DEFINITION-ENUMERATION-REF", definition)
                 chosen = self.node(value, "VALUES")
-                for item in items:
+                for text in texts:
                     enum_ref = ET.SubElement(chosen, _q("ENUM-VALUE-REF"))
-                    enum_ref.text = self.enum_id(kind, name, item.raw)
+                    enum_ref.text = self.enum_id(kind, name, text)
                 continue
-            texts = [value_text(item) for item in items]
-            if spec.kind == "ref" and first:  # the links to objects are relations
+            if spec.value_kind.ids and first:  # the links to objects are relations
                 texts = [text for text in texts if not self.is_object(text)]
             if texts:
                 string(name, LIST_SEPARATOR.join(texts))

@@ -250,7 +250,7 @@ class ReqifImport:
                 self.result.map(f"ReqIF attribute `{name}` -> {kind} body")
                 continue
             spec = FIELD_SPECS.get(kind, {}).get(name)
-            split = spec is not None and (spec.many or spec.kind == "pairs")
+            split = spec is not None and spec.value_kind.listed(spec)
             items = [part for value in values for part in value.split("\n")] if split else values
             put_field(self.result, element, kind, name, items, "ReqIF attribute")
         return element
@@ -319,7 +319,7 @@ class ReqifImport:
             spec = FIELD_SPECS.get(first.kind, {}).get(slug)
             if (
                 spec is not None
-                and spec.kind == "ref"
+                and spec.value_kind.ids
                 and (not spec.targets or second.kind in spec.targets)
             ):
                 values = first.fields.setdefault(slug, [])

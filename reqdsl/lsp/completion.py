@@ -18,6 +18,7 @@ are returned whole for the editor's own fuzzy matching.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -183,26 +184,7 @@ class Completer:
     def _values(
         self, spec: FieldSpec, blocks: list[Block], word: str
     ) -> list[types.CompletionItem]:
-        if spec.kind == "ref":
-            if spec.name == "chosen":
-                return self._ids(spec.targets, word, blocks, parent=_nearest(blocks, "decision"))
-            return self._ids(spec.targets, word, blocks)
-        if spec.kind == "pairs":
-            parent = _nearest(blocks, "decision")
-            return self._ids(("criterion",), word, blocks, parent=parent)
-        if spec.kind == "enum":
-            return [_item(v, types.CompletionItemKind.EnumMember) for v in spec.values]
-        if spec.kind == "bool":
-            return [_item(v, types.CompletionItemKind.Value) for v in ("true", "false")]
-        if spec.kind == "transfer":
-            return [_item("none", types.CompletionItemKind.Value)]
-        if spec.kind == "compliance":
-            return self._compliance(word, gdpr_only=spec.gdpr_only)
-        if spec.kind == "technique":
-            return self._techniques(word)
-        if spec.name == "ignore":
-            return self._codes()
-        return []
+        return spec.value_kind.complete(spec, _Source(self, blocks, word))
 
     # ------------------------------------------------------------------ sources
     def _ids(
@@ -308,6 +290,37 @@ def _nearest(blocks: list[Block], kind: str) -> str | None:
     return None
 
 
+class _Source:
+    """The completer's sources, as a value kind asks for them (model/value_kinds.py)."""
+
+    def __init__(self, completer: Completer, blocks: list[Block], word: str) -> None:
+        self.completer = completer
+        self.blocks = blocks
+        self.word = word
+
+    def ids(self, spec: FieldSpec) -> list[types.CompletionItem]:
+        # A decision chooses one of its own options.
+        parent = _nearest(self.blocks, "decision") if spec.name == "chosen" else None
+        return self.completer._ids(spec.targets, self.word, self.blocks, parent=parent)
+
+    def criteria(self) -> list[types.CompletionItem]:
+        parent = _nearest(self.blocks, "decision")
+        return self.completer._ids(("criterion",), self.word, self.blocks, parent=parent)
+
+    def words(self, words: Sequence[str], *, members: bool) -> list[types.CompletionItem]:
+        kind = types.CompletionItemKind.EnumMember if members else types.CompletionItemKind.Value
+        return [_item(word, kind) for word in words]
+
+    def compliance(self, *, gdpr_only: bool) -> list[types.CompletionItem]:
+        return self.completer._compliance(self.word, gdpr_only=gdpr_only)
+
+    def techniques(self) -> list[types.CompletionItem]:
+        return self.completer._techniques(self.word)
+
+    def codes(self) -> list[types.CompletionItem]:
+        return self.completer._codes()
+
+
 def _item(label: str, kind: types.CompletionItemKind) -> types.CompletionItem:
     return types.CompletionItem(label=label, kind=kind)
 
@@ -316,11 +329,8 @@ def _field_item(kind: str, spec: FieldSpec) -> types.CompletionItem:
     flags = ["required"] if spec.required else []
     if spec.many:
         flags.append("list")
-    detail = spec.kind + (f" ({', '.join(flags)})" if flags else "")
-    if spec.kind == "ref":
-        detail += " → " + ", ".join(spec.targets)
-    elif spec.kind == "enum":
-        detail += ": " + " | ".join(spec.values)
+    values = spec.value_kind
+    detail = values.name + (f" ({', '.join(flags)})" if flags else "") + values.detail(spec)
     return types.CompletionItem(
         label=spec.name,
         kind=types.CompletionItemKind.Field,

@@ -16,7 +16,7 @@ from ..parse.syntax import ParsedFile
 from ..source import normalise_text
 from .actions import quick_fixes
 from .completion import Completer
-from .hover import compliance_hover, element_hover, field_hover, technique_hover
+from .hover import ValueHovers, compliance_hover, element_hover, field_hover
 from .occurrences import Occurrence, field_at, file_occurrences, occurrence_at
 from .positions import PositionMap
 from .server import Doc, ReqdslServer, project_files_changed
@@ -122,10 +122,11 @@ def register(server: ReqdslServer) -> None:
         if spot.value.kind == "ref":
             text = compliance_hover(doc.state.catalogs, spot.value.text)
             return _hover(text, positions.range(spot.value.span))
-        if spec is not None and spec.kind == "technique":
-            technique = technique_hover(doc.state.catalogs, spot.value.text)
-            return _hover(technique, positions.range(spot.value.span)) if technique else None
-        return None
+        if spec is None:
+            return None
+        source = ValueHovers(doc.state.catalogs)
+        said = spec.value_kind.value_hover(spot.value.text, source)
+        return _hover(said, positions.range(spot.value.span)) if said else None
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,

@@ -41,7 +41,7 @@ def element_hover(project: Project, element: ModelElement) -> str:
         facts.append(f"level: {element.level}")
     for name in ("type", "priority", "status", "category", "kind", "trust"):
         spec = FIELD_SPECS.get(element.kind, {}).get(name)
-        if spec is not None and spec.kind == "enum" and element.word(name):
+        if spec is not None and spec.values and element.word(name):  # an enumeration
             facts.append(f"{name}: {element.word(name)}")
     where = element.path + (f" ({' › '.join(element.section)})" if element.section else "")
     facts.append(f"in {where}")
@@ -65,7 +65,7 @@ def element_hover(project: Project, element: ModelElement) -> str:
 def _outgoing(element: ModelElement) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for spec in FIELD_SPECS.get(element.kind, {}).values():
-        if spec.kind in ("ref", "compliance") and element.has(spec.name):
+        if spec.value_kind.cites and element.has(spec.name):
             values = [value.raw for value in element.refs(spec.name)]
             if values:
                 out[spec.name] = values
@@ -118,21 +118,18 @@ def technique_hover(catalogs: dict[str, Catalog], technique: str) -> str | None:
     return f"**{technique}** — {entry.title}\n\nMITRE ATT&CK Enterprise"
 
 
+class ValueHovers:
+    """The hovers a value kind asks for (model/value_kinds.py)."""
+
+    def __init__(self, catalogs: dict[str, Catalog]) -> None:
+        self.catalogs = catalogs
+
+    def technique(self, text: str) -> str | None:
+        return technique_hover(self.catalogs, text)
+
+
 def field_hover(kind: str, spec: FieldSpec) -> str:
-    what = {
-        "text": "a string or a text block",
-        "enum": "one of: " + ", ".join(f"`{v}`" for v in spec.values),
-        "ref": "IDs of: " + ", ".join(spec.targets),
-        "compliance": "GDPR references" if spec.gdpr_only else "compliance references",
-        "bool": "`true` or `false`",
-        "number": "a number",
-        "version": "a version, compared as written",
-        "date": 'a date `"YYYY-MM-DD"`',
-        "transfer": "`none` or a string naming destination and mechanism",
-        "technique": 'ATT&CK technique IDs such as `"T1110.004"`',
-        "pairs": "`CRITERION SCORE` pairs (0 to 5)",
-        "word": "names",
-    }.get(spec.kind, spec.kind)
+    what = spec.value_kind.describe(spec)
     flags = ["required"] if spec.required else []
     flags.append("a list" if spec.many else "one value")
     text = f"**{spec.name}** on a {kind}: {what} ({', '.join(flags)})"

@@ -38,7 +38,7 @@ def element_occurrences(element: Element) -> Iterator[Occurrence]:
     specs = FIELD_SPECS.get(element.kind, {})
     for item in element.fields:
         spec = specs.get(item.name)
-        if spec is None or spec.kind not in ("ref", "pairs"):
+        if spec is None or not spec.value_kind.links:
             continue
         for value in item.values:
             if value.kind == "id":

@@ -20,9 +20,7 @@ it did (docs/performance.md). Where a value's Python type is not what msgpack ke
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
-from decimal import Decimal
 from typing import Any, Union
 
 import msgspec
@@ -30,7 +28,7 @@ import msgspec
 from ..diagnostics import Diagnostic
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message, Note, SyntaxProblem
 from ..source import Span
-from .elements import NO_SECTION, ModelElement, SectionPath, Val, _annotation
+from .elements import BASE_FIELDS, NO_SECTION, SectionPath, Val, _annotation
 from .loaded import LoadedFile
 from .schema import KIND_FIELDS
 
@@ -113,13 +111,6 @@ def _from_mirror(node: Any) -> Any:
 
 # ---------------------------------------------------------------------- elements
 
-# A Val's value, restored from what msgpack gives back, by the kind of its field.
-_RESTORE_VALUE = {
-    "compliance": tuple,
-    "number": Decimal,
-    "date": datetime.date.fromisoformat,
-}
-
 
 @dataclasses.dataclass(frozen=True)
 class _Kind:
@@ -131,9 +122,7 @@ class _Kind:
 @functools.cache
 def _kinds() -> dict[str, _Kind]:
     """One struct per element kind: ModelElement's fields, then the kind's own."""
-    common: dict[str, Any] = {
-        name: info.annotation for name, info in ModelElement.model_fields.items()
-    }
+    common: dict[str, Any] = {name: kind for name, (kind, _default) in BASE_FIELDS.items()}
     common["section"] = int  # an index into the file's table of section paths
     common["steps"] = list[_Step]
     kinds = {}
@@ -143,7 +132,8 @@ def _kinds() -> dict[str, _Kind]:
         for spec in specs:
             if spec.attr not in fields:  # a base attribute keeps its own type
                 fields[spec.attr] = _annotation(spec)[0]
-            restore = _RESTORE_VALUE.get(spec.kind)
+            # A Val's value, restored from what msgpack gives back, by its value kind.
+            restore = spec.value_kind.restorer()
             if restore is not None:
                 typed.append((spec.attr, restore))
         struct = msgspec.defstruct(
@@ -159,9 +149,9 @@ def _kinds() -> dict[str, _Kind]:
 
 def _restored(value: Any, restore: Any) -> Any:
     if isinstance(value, Val):
-        return Val(value.raw, value.span, restore(value.value))
+        return Val(value.raw, value.span, restore(value.value), value.block)
     if isinstance(value, list):
-        return [Val(v.raw, v.span, restore(v.value)) for v in value]
+        return [Val(v.raw, v.span, restore(v.value), v.block) for v in value]
     return value
 
 
@@ -180,7 +170,6 @@ class _Codec:
                 ("diagnostics", list[Diagnostic]),
                 ("sections", list[tuple[int, str]]),  # (index of the outer path or -1, title)
                 ("elements", list[element]),  # type: ignore[valid-type]
-                ("fields_set", list[list[int]]),  # indices into the kind's field names
             ],
             array_like=True,
         )
@@ -198,7 +187,7 @@ def _section_table(loaded: LoadedFile) -> tuple[list[tuple[int, str]], dict[int,
     the index of each path object."""
     rows: list[tuple[int, str]] = []
     index: dict[int, int] = {id(NO_SECTION): -1}
-    for _kind, data, _fields in loaded.elements:
+    for _kind, data in loaded.elements:
         path = data["section"]
         pending: list[SectionPath] = []
         while id(path) not in index:  # iterative: sections nest thousands deep
@@ -211,15 +200,11 @@ def _section_table(loaded: LoadedFile) -> tuple[list[tuple[int, str]], dict[int,
     return rows, index
 
 
-def _indices(names: tuple[str, ...], fields: set[str]) -> list[int]:
-    return sorted(names.index(name) for name in fields)
-
-
 def encode(loaded: LoadedFile) -> bytes:
     codec = _codec()
     rows, index = _section_table(loaded)
     elements = []
-    for kind, data, _fields in loaded.elements:
+    for kind, data in loaded.elements:
         values = dict(data)
         values["section"] = index[id(data["section"])]
         if values["steps"]:
@@ -231,7 +216,6 @@ def encode(loaded: LoadedFile) -> bytes:
         loaded.diagnostics,
         rows,
         elements,
-        [_indices(codec.kinds[kind].names, fields) for kind, _data, fields in loaded.elements],
     )
     return codec.encoder.encode(file)
 
@@ -249,7 +233,7 @@ def decode(payload: bytes) -> LoadedFile:
     astuple = msgspec.structs.astuple
     relpath = file.relpath
     shared: dict[str | None, str | None] = {None: None}
-    for struct, fields_set in zip(file.elements, file.fields_set, strict=True):
+    for struct in file.elements:
         kind = type(struct).__struct_config__.tag
         info = codec.kinds[kind]
         data = dict(zip(info.names, astuple(struct), strict=True))
@@ -265,7 +249,5 @@ def decode(payload: bytes) -> LoadedFile:
             data["steps"] = [_from_mirror(step) for step in data["steps"]]
         for attr, restore in info.typed:
             data[attr] = _restored(data[attr], restore)
-        # The field names as the names of the schema (one object each, not one per
-        # element: 13 MB at 10,000 requirements).
-        elements.append((kind, data, set(map(info.names.__getitem__, fields_set))))
+        elements.append((kind, data))
     return LoadedFile(file.relpath, file.problems, elements, file.diagnostics)

@@ -1,4 +1,4 @@
-"""The project model: one pydantic model per element kind, a span on every value.
+"""The project model: one plain slotted class per element kind, a span on every value.
 
 The per-kind models are made from the field table in `schema.py` (one source of truth
 for the binder, the checks and the docs): a requirement has `statement: Val | None`,
@@ -8,12 +8,11 @@ meaning (`value`): a bool, a Decimal, a (scheme, ref) pair, a date.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import keyword
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, overload
-
-from pydantic import BaseModel, ConfigDict, create_model
 
 from ..parse.syntax import Attribute, Step
 from ..source import Span
@@ -24,19 +23,21 @@ from .schema import KIND_FIELDS, FieldSpec, attr_name
 class Val:
     """One field value: the text as written (strings unescaped) and where it stands.
 
-    A slotted dataclass rather than a pydantic model: a 10,000-requirement project has
-    ~60,000 of them, all made from values the binder has already checked, and pydantic
-    validates stdlib dataclasses fine where an element is dumped."""
+    A slotted dataclass: a 10,000-requirement project has ~60,000 of them, all made from
+    values the binder has already checked."""
 
     raw: str
     span: Span
     value: Any = None
+    # Written as a `"""` text block (Markdown on the site), not a string: known here so
+    # that no reader goes back to the source to find out.
+    block: bool = False
 
-    def __reduce__(self) -> tuple[type[Val], tuple[str, Span, Any]]:
+    def __reduce__(self) -> tuple[type[Val], tuple[str, Span, Any, bool]]:
         # Parse workers without a cache send hundreds of thousands of these back by
         # pickle (multiprocessing): dataclasses' own pickling of slotted classes asks
         # for the field list on every object (5x slower).
-        return (Val, (self.raw, self.span, self.value))
+        return (Val, (self.raw, self.span, self.value, self.block))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,31 +120,81 @@ class SectionPath(Sequence[str]):
 NO_SECTION = SectionPath(None, "", 0)
 
 
-class ModelElement(BaseModel):
-    """What every element has, whatever its kind."""
+# What every element has, whatever its kind: (type, default); `_REQUIRED` has none and a
+# list or dict default is made fresh for each element. One table for the class's slots,
+# its defaults and the cache's structs (model/cached.py).
+_REQUIRED = object()
+BASE_FIELDS: dict[str, tuple[Any, Any]] = {
+    "kind": (str, _REQUIRED),
+    "id": (str | None, _REQUIRED),
+    "title": (str | None, None),
+    "path": (str, _REQUIRED),
+    "order": (int, _REQUIRED),
+    "span": (Span, _REQUIRED),
+    "anchor": (Span, _REQUIRED),  # where a diagnostic about the whole element points (its ID)
+    "document": (str | None, None),  # the ID of the file's document
+    "level": (str | None, None),  # the document's level (requirements)
+    "section": (SectionPath, NO_SECTION),  # titles of the enclosing sections, outermost first
+    "parent": (str | None, None),  # a criterion's or option's decision
+    "broken": (bool, False),
+    "field_spans": (dict[str, Span], {}),  # field name -> span of the name, for fields given
+    "custom": (dict[str, list[Val]], {}),  # fields declared in reqdsl.toml
+    "children": (list[str], []),  # a decision's criteria and options, a section's elements
+    "attributes": (list[Attribute], []),
+    "steps": (list[Step], []),
+    "body": (str | None, None),  # a `text` element's Markdown
+    "ignore": (list[Val], []),
+    "tags": (list[Val], []),
+}
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+class ModelElement:
+    """What every element has, whatever its kind; each kind's class (`MODELS`) adds a slot
+    per field of the field table.
+
+    Plain slotted classes, not pydantic models: every value was checked by the binder or
+    comes from the cache, so validation was bypassed anyway, and a slotted element holds
+    no `__dict__` and no set of the fields given (docs/performance.md)."""
+
+    __slots__ = tuple(BASE_FIELDS)
 
     kind: str
     id: str | None
-    title: str | None = None
+    title: str | None
     path: str
     order: int
     span: Span
-    anchor: Span  # where a diagnostic about the whole element points (its ID)
-    document: str | None = None  # the ID of the file's document
-    level: str | None = None  # the document's level (requirements)
-    section: SectionPath = NO_SECTION  # titles of the enclosing sections, outermost first
-    parent: str | None = None  # a criterion's or option's decision
-    broken: bool = False
-    field_spans: dict[str, Span] = {}  # field name -> span of the name, for fields given
-    custom: dict[str, list[Val]] = {}  # fields declared in reqdsl.toml
-    children: list[str] = []  # a decision's criteria and options, a section's elements
-    attributes: list[Attribute] = []
-    steps: list[Step] = []
-    body: str | None = None  # a `text` element's Markdown
-    ignore: list[Val] = []
-    tags: list[Val] = []
+    anchor: Span
+    document: str | None
+    level: str | None
+    section: SectionPath
+    parent: str | None
+    broken: bool
+    field_spans: dict[str, Span]
+    custom: dict[str, list[Val]]
+    children: list[str]
+    attributes: list[Attribute]
+    steps: list[Step]
+    body: str | None
+    ignore: list[Val]
+    tags: list[Val]
+
+    def __init__(self, **values: Any) -> None:
+        _fill(self, values)
+
+    def fields(self) -> dict[str, Any]:
+        """Every attribute and its value (what the cache keeps of an element)."""
+        return {name: getattr(self, name) for name in _SLOTS[type(self)]}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.fields() == other.fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(kind={self.kind!r}, id={self.id!r}, path={self.path!r})"
 
     def has(self, field: str) -> bool:
         return field in self.field_spans
@@ -167,22 +218,49 @@ class ModelElement(BaseModel):
 
 
 def _annotation(spec: FieldSpec) -> tuple[Any, Any]:
-    if spec.kind == "pairs":
-        return list[Score], []
-    if spec.many:
-        return list[Val], []
-    return Val | None, None
+    return spec.value_kind.annotation(spec)
+
+
+# The slots of each class, base first, and their defaults as (plain, fresh containers).
+_SLOTS: dict[type, tuple[str, ...]] = {ModelElement: tuple(BASE_FIELDS)}
+_DEFAULTS: dict[type, tuple[dict[str, Any], tuple[tuple[str, type], ...]]] = {}
+
+
+def _defaults_of(
+    fields: dict[str, tuple[Any, Any]],
+) -> tuple[dict[str, Any], tuple[tuple[str, type], ...]]:
+    plain = {
+        n: d
+        for n, (_t, d) in fields.items()
+        if d is not _REQUIRED and not isinstance(d, (list, dict))
+    }
+    fresh = tuple((n, type(d)) for n, (_t, d) in fields.items() if isinstance(d, (list, dict)))
+    return plain, fresh
+
+
+_DEFAULTS[ModelElement] = _defaults_of(BASE_FIELDS)
+
+
+def _fill(element: ModelElement, values: dict[str, Any]) -> None:
+    plain, fresh = _DEFAULTS[type(element)]
+    setter = setattr  # the builtin: faster than object.__setattr__
+    for name, value in plain.items():
+        setter(element, name, value)
+    for name, container in fresh:
+        setter(element, name, container())
+    for name, value in values.items():
+        setter(element, name, value)  # an unknown name has no slot: AttributeError
 
 
 class _Models(dict[str, type[ModelElement]]):
-    """The model class of each kind, made on first use: building all twenty pydantic
-    classes costs 0.2 s at start-up, and most projects use a few kinds."""
+    """The class of each kind, made on first use from the field table."""
 
     def __missing__(self, kind: str) -> type[ModelElement]:
-        specs = KIND_FIELDS[kind]
-        fields = {spec.attr: _annotation(spec) for spec in specs}
+        own = {spec.attr: _annotation(spec) for spec in KIND_FIELDS[kind]}
         name = "".join(part.capitalize() for part in kind.split("-"))
-        model: type[ModelElement] = create_model(name, __base__=ModelElement, **fields)  # type: ignore[call-overload]
+        model = type(name, (ModelElement,), {"__slots__": tuple(own), "__module__": __name__})
+        _SLOTS[model] = (*BASE_FIELDS, *own)
+        _DEFAULTS[model] = _defaults_of({**BASE_FIELDS, **own})
         self[kind] = model
         return model
 
@@ -190,47 +268,52 @@ class _Models(dict[str, type[ModelElement]]):
 MODELS: dict[str, type[ModelElement]] = _Models()
 
 
-def _defaults(model: type[ModelElement]) -> tuple[dict[str, Any], tuple[tuple[str, type], ...]]:
-    """Immutable defaults, and the fields whose default is a fresh empty list or dict."""
-    plain: dict[str, Any] = {}
-    fresh: list[tuple[str, type]] = []
-    for name, info in model.model_fields.items():
-        if info.is_required():
-            continue
-        default = info.get_default(call_default_factory=True)
-        if isinstance(default, (list, dict)):
-            fresh.append((name, type(default)))
-        else:
-            plain[name] = default
-    return plain, tuple(fresh)
-
-
-_DEFAULTS: dict[str, tuple[dict[str, Any], tuple[tuple[str, type], ...]]] = {}
+def kind_fields(kind: str) -> dict[str, tuple[Any, Any]]:
+    """The type and default of each attribute of `kind`'s elements (model/cached.py)."""
+    return {**BASE_FIELDS, **{spec.attr: _annotation(spec) for spec in KIND_FIELDS[kind]}}
 
 
 def construct(kind: str, values: dict[str, Any]) -> ModelElement:
-    """Build an element without validation, like `model_construct` but ten times faster:
-    the binder has already checked every value, and a 10,000-requirement project builds
-    10,000 of these on every run."""
-    model = MODELS[kind]
-    defaults = _DEFAULTS.get(kind)
-    if defaults is None:
-        defaults = _DEFAULTS[kind] = _defaults(model)
-    plain, fresh = defaults
-    data = dict(plain)
-    for name, container in fresh:
-        data[name] = container()
-    data.update(values)
-    return restore(kind, data, set(values))
-
-
-def restore(kind: str, data: dict[str, Any], fields_set: set[str]) -> ModelElement:
-    """An element of `kind` holding `data` as its attributes, without validation (what
-    `construct` builds, and what the cache gives back)."""
+    """An element of `kind` holding `values`, the rest defaults, without validation: the
+    binder has already checked every value, and the cache gives back what it stored."""
     model = MODELS[kind]
     element = model.__new__(model)
-    object.__setattr__(element, "__dict__", data)
-    object.__setattr__(element, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(element, "__pydantic_extra__", None)
-    object.__setattr__(element, "__pydantic_private__", None)
+    _fill(element, values)
     return element
+
+
+def restore(kind: str, data: dict[str, Any]) -> ModelElement:
+    """An element of `kind` holding `data`, every attribute of it (what `fields` gave: the
+    parse workers and the cache keep elements so)."""
+    return _RESTORERS[kind](data)
+
+
+def _restorer(model: type[ModelElement]) -> Callable[[dict[str, Any]], ModelElement]:
+    """A function that makes an element of `model` from a dict of all its attributes.
+
+    Generated, as dataclasses generate `__init__`: the warm check restores 10,000
+    elements of ~30 attributes each, and plain attribute stores are three times faster
+    than a loop of `object.__setattr__` (22 ms against 64 ms). The names are the slots,
+    made from the field table, never from input; a Python keyword (`from`) goes through
+    `setattr`."""
+    lines = ["def make(d):", "    e = new(cls)"]
+    for name in _SLOTS[model]:
+        assert name.isidentifier(), name
+        if keyword.iskeyword(name):
+            lines.append(f"    setattr(e, {name!r}, d[{name!r}])")
+        else:
+            lines.append(f"    e.{name} = d[{name!r}]")
+    lines.append("    return e")
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": model}
+    exec("\n".join(lines), namespace)  # the slots: names from the field table
+    made: Callable[[dict[str, Any]], ModelElement] = namespace["make"]
+    return made
+
+
+class _Restorers(dict[str, Callable[[dict[str, Any]], ModelElement]]):
+    def __missing__(self, kind: str) -> Callable[[dict[str, Any]], ModelElement]:
+        made = self[kind] = _restorer(MODELS[kind])
+        return made
+
+
+_RESTORERS = _Restorers()

@@ -5,9 +5,9 @@ Binding a file depends on nothing but the file and the custom fields of reqdsl.t
 parse workers bind too, and the cache keeps the bound elements rather than the syntax
 tree: reading them back is half the work of reading a tree, and binding is skipped
 altogether. Elements are bound with orders starting at 0 and moved to their place in the
-project when loaded. Elements are held as (kind, field values, fields set): their
-pydantic classes are made at run time (reqdsl.model.elements), and `construct` is how
-they are made anyway. The cache stores them as msgpack (reqdsl.model.cached).
+project when loaded. Elements are held as (kind, attribute values): their classes are
+made at run time (reqdsl.model.elements), and `restore` makes them from these values.
+The cache stores them as msgpack (reqdsl.model.cached).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ CustomFields = dict[str, dict[str, tuple[str, ...] | None]]
 class LoadedFile:
     relpath: str
     problems: list[SyntaxProblem]
-    elements: list[tuple[str, dict[str, Any], set[str]]]
+    elements: list[tuple[str, dict[str, Any]]]
     diagnostics: list[Diagnostic]  # the binder's (SM004, SM005)
 
 
@@ -45,7 +45,7 @@ def load_file(text: str, relpath: str, custom_fields: CustomFields) -> LoadedFil
 
 def loaded_from(parsed: ParsedFile, custom_fields: CustomFields) -> LoadedFile:
     bound, diagnostics = bind_file(parsed, custom_fields, 0)
-    elements = [(e.kind, e.__dict__, set(e.__pydantic_fields_set__)) for e in bound]
+    elements = [(e.kind, e.fields()) for e in bound]
     return LoadedFile(parsed.relpath, list(parsed.problems), elements, diagnostics)
 
 
@@ -53,7 +53,7 @@ def elements_of(loaded: LoadedFile, first_order: int) -> list[ModelElement]:
     """The file's elements, numbered from `first_order`. Takes the stored values over:
     a LoadedFile is used once."""
     out = []
-    for kind, data, fields_set in loaded.elements:
+    for kind, data in loaded.elements:
         data["order"] += first_order
-        out.append(restore(kind, data, fields_set))
+        out.append(restore(kind, data))
     return out

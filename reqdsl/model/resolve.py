@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic, Related
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message
 from ..source import Span
 from .elements import ModelElement, Score, Val
-from .schema import FIELD_SPECS, PRIMITIVE_TYPES
+from .schema import FIELD_SPECS, PRIMITIVE_TYPES, FieldSpec
 
 _SMALL_PROJECT = 2000  # below this many IDs, every ID is a hint candidate
 _WINDOW = 25
@@ -143,36 +143,38 @@ class Resolver:
     # ------------------------------------------------------------------ fields
     def _fields(self, element: ModelElement) -> None:
         for spec in FIELD_SPECS[element.kind].values():
-            if spec.kind not in ("ref", "pairs") or not element.has(spec.name):
+            if element.has(spec.name):
+                spec.value_kind.resolve(spec, element, self)
+
+    def resolve_scores(self, element: ModelElement, spec: FieldSpec) -> None:
+        for score in getattr(element, spec.attr):
+            self._scored_criterion(element, score)
+
+    def resolve_refs(self, element: ModelElement, spec: FieldSpec) -> None:
+        what = f"`{spec.name}`"
+        for value in element.refs(spec.name):
+            target = self.lookup(element, value.raw, value.span, what, spec.targets)
+            if target is None:
                 continue
-            what = f"`{spec.name}`"
-            if spec.kind == "pairs":
-                for score in getattr(element, spec.attr):
-                    self._scored_criterion(element, score)
-                continue
-            for value in element.refs(spec.name):
-                target = self.lookup(element, value.raw, value.span, what, spec.targets)
-                if target is None:
-                    continue
-                if spec.name == "satisfies" and target.kind == "requirement":
-                    if target.level not in (None, "stakeholder"):
-                        self._wrong_kind(
-                            element,
-                            target,
-                            value.span,
-                            what,
-                            ("goal", "stakeholder-level requirement"),
-                            extra=f" of the {target.level} level",
-                        )
-                elif spec.name == "chosen" and target.parent != element.id:
+            if spec.name == "satisfies" and target.kind == "requirement":
+                if target.level not in (None, "stakeholder"):
                     self._wrong_kind(
                         element,
                         target,
                         value.span,
                         what,
-                        ("option of this decision",),
-                        extra=f" of decision `{target.parent}`",
+                        ("goal", "stakeholder-level requirement"),
+                        extra=f" of the {target.level} level",
                     )
+            elif spec.name == "chosen" and target.parent != element.id:
+                self._wrong_kind(
+                    element,
+                    target,
+                    value.span,
+                    what,
+                    ("option of this decision",),
+                    extra=f" of decision `{target.parent}`",
+                )
 
     def _scored_criterion(self, element: ModelElement, score: Score) -> None:
         target = self.lookup(

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .value_kinds import FieldKind
 
 # Value kinds of a field:
 #   text      a string or a text block
@@ -21,6 +25,8 @@ from dataclasses import dataclass
 #   technique an ATT&CK technique ID, as a string (a bare ID is accepted)
 #   pairs     `CRITERION NUMBER` items (scores)
 #   word      an ID or a string (tags, ignore codes)
+# Each is a class in value_kinds.py that owns what depends on it (binding, showing,
+# importing, ReqIF, completion): `spec.value_kind`, never a test of `spec.kind`.
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,14 @@ class FieldSpec:
     @property
     def attr(self) -> str:
         return attr_name(self.name)
+
+    @functools.cached_property  # the binder asks once per value
+    def value_kind(self) -> FieldKind:
+        """The class of this field's values (imported late: it imports the model)."""
+        from .value_kinds import CODES, VALUE_KINDS
+
+        # `ignore` takes names like `tags`, but they are check codes (completion, import).
+        return CODES if self.name == "ignore" else VALUE_KINDS[self.kind]
 
 
 # Attributes every model element has; a field of the same name gets a `_field` suffix

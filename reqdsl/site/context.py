@@ -119,13 +119,9 @@ class SiteContext:
         value = element.value(name)
         if value is None:
             return ""
-        if self.is_text_block(element, value.span.start):
+        if value.block:
             return f'<div class="rq-text">{self.text_html(page, value.raw)}</div>'
         return esc_lines(value.raw)
-
-    def is_text_block(self, element: ModelElement, start: int) -> bool:
-        source = self.project.sources.get(element.path)
-        return source is not None and source.text.startswith('"""', start)
 
     def diagnostics_html(self, page: str, found: list[Diagnostic]) -> str:
         if not found:

@@ -6,10 +6,9 @@ fragments; `render_element` only lays them out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from ..model.elements import ModelElement, Val
-from ..model.facts.decisions import decision_members, show_number
+from ..model.elements import ModelElement
+from ..model.facts.decisions import decision_members
 from ..model.schema import FIELD_SPECS, FieldSpec, inverse_label
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message, Note, Step
 from .context import SiteContext
@@ -102,39 +101,33 @@ def result_badge(result: str) -> str:
 
 
 def value_html(ctx: SiteContext, page: str, element: ModelElement, spec: FieldSpec) -> str:
-    if spec.kind == "pairs":
-        pairs = getattr(element, spec.attr, [])
-        return ", ".join(
-            f"{ctx.index.ref(page, pair.criterion)}&nbsp;{_number(pair.score)}" for pair in pairs
-        )
-    values = element.refs(spec.name)
-    if not values:
-        return '<span class="rq-muted">invalid (see the diagnostics)</span>'
-    return ", ".join(_one_value(ctx, page, element, spec, value) for value in values)
+    return spec.value_kind.html(spec, element, _View(ctx, page))
 
 
-def _one_value(
-    ctx: SiteContext, page: str, element: ModelElement, spec: FieldSpec, value: Val
-) -> str:
-    kind = spec.kind
-    if kind == "ref":
-        return ctx.index.ref(page, value.raw)
-    if kind == "compliance":
-        return compliance_html(ctx, page, value.raw)
-    if kind == "technique":
+class _View:
+    """The site's pieces a value kind composes a value from (model/value_kinds.py)."""
+
+    def __init__(self, ctx: SiteContext, page: str) -> None:
+        self.ctx = ctx
+        self.page = page
+
+    def ref(self, element_id: str) -> str:
+        return self.ctx.index.ref(self.page, element_id)
+
+    def compliance(self, raw: str) -> str:
+        return compliance_html(self.ctx, self.page, raw)
+
+    def technique(self, raw: str) -> str:
         from ..catalogs import attack_catalog
 
-        name = attack_catalog().full_name(value.raw)
-        return f'<span title="{esc(name)}">{esc(value.raw)}</span>' if name else esc(value.raw)
-    if kind == "text":
-        return ctx.field_text_html(page, element, spec.name)
-    if kind == "bool" and isinstance(value.value, bool):
-        return "yes" if value.value else "no"
-    return esc(value.raw)
+        name = attack_catalog().full_name(raw)
+        return f'<span title="{esc(name)}">{esc(raw)}</span>' if name else esc(raw)
 
+    def text(self, element: ModelElement, field: str) -> str:
+        return self.ctx.field_text_html(self.page, element, field)
 
-def _number(number: Decimal | None) -> str:
-    return show_number(number) if number is not None else "?"
+    def plain(self, text: str) -> str:
+        return esc(text)
 
 
 def compliance_html(ctx: SiteContext, page: str, raw: str) -> str:

@@ -91,13 +91,9 @@ class SiteIndex:
             specs = FIELD_SPECS.get(element.kind, {})
             for name in element.field_spans:
                 spec = specs.get(name)
-                if spec is None or spec.kind not in ("ref", "pairs"):
+                if spec is None or not spec.value_kind.links:
                     continue
-                if spec.kind == "pairs":
-                    targets = {pair.criterion for pair in getattr(element, spec.attr, [])}
-                else:
-                    targets = {value.raw for value in element.refs(name)}
-                for target in sorted(targets):
+                for target in sorted(set(spec.value_kind.targets(element, spec))):
                     if target != element.id:
                         found[target].append(BackLink(name, element))
             for attribute in element.attributes:  # a data attribute typed by another data
