@@ -441,3 +441,51 @@ async def test_server_survives_broken_edits(client: LanguageClient) -> None:
         )
     )
     assert isinstance(result, types.Location)
+
+
+NAVIGATE = (
+    'document D "d" { level: system }\n'
+    'requirement A-1 "One" {\n    statement: "The system shall log."\n}\n'
+    'requirement A-2 "Two" {\n    statement: "The system shall log."\n    depends-on: A-1\n}\n'
+)
+
+
+async def test_definition_right_after_a_keystroke_answers_from_the_text_without_a_rebuild(
+    client: LanguageClient,
+) -> None:
+    """Navigation does not wait for the rebuild a keystroke schedules (a second at 10,000
+    requirements): it re-parses the edited file and answers from its syntax tree and the
+    last model, so a definition that moved, or is new, in the edited text is found, and
+    the edit's diagnostics come afterwards, from the scheduled rebuild."""
+    folder = make_project(client, "navigate", {"a.req": NAVIGATE})
+    uri = open_doc(client, folder / "a.req")
+    await wait_for(client, uri, lambda ds: "SM002" not in codes(ds))
+    before = client.diagnostics[uri]
+    edited = (
+        "\n\n\n"
+        + NAVIGATE
+        + 'requirement A-3 "Three" {\n    statement: "The system shall log."\n'
+        + "    depends-on: A-NEW, NOPE\n}\n"
+        + 'requirement A-NEW "New" {\n    statement: "The system shall log."\n}\n'
+    )
+    change_doc(client, uri, 2, edited)
+    moved, new = await asyncio.gather(
+        client.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=position(edited, "A-1", nth=1, delta=1),
+            )
+        ),
+        client.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=position(edited, "A-NEW", delta=1),
+            )
+        ),
+    )
+    # Answered before the rebuild: the published diagnostics are still the old text's.
+    assert client.diagnostics[uri] is before
+    assert isinstance(moved, types.Location) and isinstance(new, types.Location)
+    assert moved.range.start == position(edited, "A-1")  # three lines further down
+    assert new.range.start == position(edited, "A-NEW", nth=1)  # not in the last model
+    await wait_for(client, uri, lambda ds: "SM002" in codes(ds))  # the rebuild still comes

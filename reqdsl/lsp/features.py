@@ -13,7 +13,7 @@ from ..format import FormatError, format_source
 from ..model.schema import FIELD_SPECS
 from ..parse.lexicon import lexicon
 from ..parse.syntax import ParsedFile
-from ..source import normalise_text
+from ..source import Span, normalise_text
 from .actions import quick_fixes
 from .completion import Completer
 from .hover import ValueHovers, compliance_hover, element_hover, field_hover
@@ -32,11 +32,33 @@ def _parsed(doc: Doc) -> ParsedFile | None:
     return state.parsed if state is not None else None
 
 
-def _id_at(ls: ReqdslServer, uri: str, position: types.Position) -> tuple[Doc, Occurrence | None]:
-    """The document and the ID occurrence under the cursor (None when there is none)."""
-    doc = ls.fresh(uri)
+def _id_at(
+    ls: ReqdslServer, uri: str, position: types.Position, *, navigate: bool = False
+) -> tuple[Doc, Occurrence | None]:
+    """The document and the ID occurrence under the cursor (None when there is none).
+    `navigate`: from the current syntax trees and the last model, without waiting for a
+    rebuild (ReqdslServer.navigable)."""
+    doc = ls.navigable(uri) if navigate else ls.fresh(uri)
     parsed = _parsed(doc)
     return doc, occurrence_at(parsed, ls.offset(doc, position)) if parsed else None
+
+
+def _defined_at(doc: Doc, name: str, ls: ReqdslServer) -> tuple[str, Span] | None:
+    """Where `name` is defined in the files' current syntax trees: first the files edited
+    since the last rebuild (the definition may be new, or have moved), then the file
+    the last model says defines it."""
+    state = doc.state
+    edited = ls.dirty.get(state.root, set())
+    target = state.project.index.get(name)
+    candidates = [*sorted(edited), *([target.path] if target is not None else [])]
+    for relpath in candidates:
+        file = state.files.get(relpath)
+        if file is None or file.parsed is None:
+            continue
+        for occurrence in file_occurrences(file.parsed):
+            if occurrence.definition and occurrence.name == name:
+                return relpath, occurrence.span
+    return (target.path, target.anchor) if target is not None else None
 
 
 def register(server: ReqdslServer) -> None:
@@ -64,18 +86,18 @@ def register(server: ReqdslServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: ReqdslServer, params: types.DefinitionParams) -> types.Location | None:
-        doc, found = _id_at(ls, params.text_document.uri, params.position)
-        target = doc.state.project.index.get(found.name) if found else None
-        if target is None:
+        doc, found = _id_at(ls, params.text_document.uri, params.position, navigate=True)
+        place = _defined_at(doc, found.name, ls) if found else None
+        if place is None:
             return None
+        relpath, span = place
         return types.Location(
-            uri=ls.uri_of(doc.state, target.path),
-            range=ls.positions(doc.state, target.path).range(target.anchor),
+            uri=ls.uri_of(doc.state, relpath), range=ls.positions(doc.state, relpath).range(span)
         )
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: ReqdslServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        doc, found = _id_at(ls, params.text_document.uri, params.position)
+        doc, found = _id_at(ls, params.text_document.uri, params.position, navigate=True)
         if found is None:
             return None
         locations = []
