@@ -12,15 +12,9 @@ import sys
 from pathlib import Path
 
 from .conftest import ROOT
+from .test_config_truth import CLEAN
 
-TEXT = (
-    'document D "d" { level: software }\n'
-    'requirement R "r" {\n'
-    '    statement: "The editor shall open a report of 100 pages within 2 seconds."\n'
-    "    verification: inspection\n"
-    "    compliance: iso27001:A.8.26\n"
-    "}\n"
-)
+TEXT = CLEAN  # a project that checks clean, before the rule is added
 NEW_RULE = '''
 
 @rule("CF999", "config.added-in-a-checkout", Severity.WARNING, "a rule added to a checkout")

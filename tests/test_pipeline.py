@@ -25,6 +25,7 @@ from reqdsl.pipeline import Session
 
 from .conftest import ROOT, SHARED, open_lsp_session, reqdsl_command, run_reqdsl
 from .expect_cases import make_project
+from .test_syntax_truth import THREAT_MODEL
 
 CASES = ROOT / "tests" / "cases"
 PROJECTS = [
@@ -47,21 +48,7 @@ requirement N-HA "Always available" {
 }
 """
 # `statement` lacks its colon: SY001, and the threat's TM003/TR004 are withheld.
-MODEL = """\
-document D "D" { level: system }
-component API "API" { kind: process }
-threat TH-SESSION "Session hijack" {
-    category: spoofing
-    target: API
-    status: open
-}
-requirement R-1 "Session expiry" {
-    statement "The API shall expire a session after 15 minutes of inactivity."
-    verification: inspection
-    mitigates: TH-SESSION
-}
-test T-1 "Expiry test" { verifies: N-HAX }
-"""
+MODEL = THREAT_MODEL + 'test T-1 "Expiry test" { verifies: N-HAX }\n'
 # Line 4 is `    statement: "Th` (18 characters) and a byte that is not UTF-8: 4:19.
 LATIN = (
     b'document L "L" { level: system }\n'
