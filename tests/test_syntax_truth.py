@@ -14,6 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -270,3 +271,36 @@ def test_no_duplicate_id_points_at_itself_in_a_mutated_project(data: st.DataObje
         if diagnostic.code == "SM001":
             first = diagnostic.related[0]
             assert (first.path, first.span) != (diagnostic.path, diagnostic.span), diagnostic
+
+
+def test_failed_tests_are_never_withheld_by_a_syntax_error_elsewhere(tmp_path: Path) -> None:
+    """The second run that decides what a syntax error causes weighs the same JUnit
+    results: a failed test (TR008) is the project's finding, not the error's."""
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "cases" / "TR008", tmp_path / "p")
+    project = tmp_path / "p"
+    failed = _codes(_check_json(project)[1]).count("TR008")
+    assert failed > 0
+    broken = 'requirement R-BROKEN "Broken" {\n    statement "x"\n    verification: inspection\n}\n'
+    with (project / "model.req").open("a", encoding="utf-8") as model:
+        model.write(broken)
+    code, data = _check_json(project)
+    assert code == 1
+    assert "SY001" in _codes(data)
+    assert _codes(data).count("TR008") == failed  # every failed case still reported
+    assert data["summary"].get("withheld", 0) == 0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("setting", ['disable = ["SY001"]', 'severity = { SY001 = "warning" }'])
+def test_nothing_is_withheld_when_syntax_errors_do_not_fail_the_run(
+    tmp_path: Path, setting: str
+) -> None:
+    """Withholding is fair only while the syntax error fails the run: with SY001 disabled
+    or re-graded, the threshold error TR004 is reported and the run still fails."""
+    _write(
+        tmp_path, {"model.req": THREAT_MODEL, "reqdsl.toml": COVERAGE + f"\n[checks]\n{setting}\n"}
+    )
+    code, data = _check_json(tmp_path)
+    assert "TR004" in _codes(data) and "withheld" not in data["summary"]  # type: ignore[operator]
+    assert code == 1

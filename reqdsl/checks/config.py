@@ -10,14 +10,8 @@ import difflib
 from collections.abc import Iterator
 
 from ..diagnostics import Severity
-from ..model.config import CONFIG_NAME
 from ..source import Span
 from .registry import RULES, CheckContext, Finding, all_rules, rule
-
-
-def _config_path(context: CheckContext) -> str:
-    source = context.config.source
-    return source.relpath if source is not None else CONFIG_NAME
 
 
 def _known_codes() -> list[str]:
@@ -56,7 +50,7 @@ def unknown_key(context: CheckContext) -> Iterator[Finding]:
         lists every table and key of reqdsl.toml.
     """
     config = context.config
-    path = _config_path(context)
+    path = context.config.relpath
     for unknown in config.unknown:
         what = "table" if len(unknown.path) == 1 else "key"
         if unknown.reason is not None:
@@ -101,7 +95,7 @@ def unknown_severity_code(context: CheckContext) -> Iterator[Finding]:
         Use a code that `reqdsl rules` lists.
     """
     config = context.config
-    path = _config_path(context)
+    path = context.config.relpath
     known = set(_known_codes())
     for code in config.severity:
         if code not in known:
@@ -140,7 +134,7 @@ def unknown_silenced_code(context: CheckContext) -> Iterator[Finding]:
         Use a code that `reqdsl rules` lists, or remove the item.
     """
     config = context.config
-    path = _config_path(context)
+    path = context.config.relpath
     known = set(_known_codes())
     for code in sorted(config.disable):
         if code not in known:

@@ -219,7 +219,8 @@ def _graded(owner: Rule, item: Finding | Diagnostic, severity: Severity) -> Diag
             related=item.related,
             fixes=item.fixes,
         )
-    assert item.code == owner.code, (item.code, owner.code)
+    if item.code != owner.code:  # loading handed a diagnostic to the wrong rule
+        raise ValueError(f"{item.code} diagnostic graded as {owner.code}")
     item.severity = severity
     return item
 

@@ -251,7 +251,7 @@ def _differences(
             if message is not None:
                 found += 1
                 yield Finding.at(element, _field_span(element, name), message, hint=hint)
-    for ident in recorded.elements.keys() - current.members.keys():
+    for ident in sorted(recorded.elements.keys() - current.members.keys()):  # a stable order
         found += 1
         yield Finding.at(
             document,

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import networkx as nx
 
 from ..diagnostics import Related, Severity
-from ..model.config import CONFIG_NAME
 from ..model.elements import ModelElement
 from ..model.schema import LEVEL_RANK
 from .registry import CheckContext, Finding, rule
@@ -403,7 +402,7 @@ def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:
     iso = context.project.catalogs.get("iso27001")
     if iso is None or not config.iso27001_excluded:
         return
-    path = config.source.relpath if config.source is not None else CONFIG_NAME
+    path = config.relpath
     for control in config.iso27001_excluded:
         problem = iso.problem(control)
         if problem is not None:

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Severity
-from ..model.config import CONFIG_NAME
 from ..model.config_schema import COVERAGE_KEYS
 from ..model.elements import ModelElement
 from ..model.facts.trace import (
@@ -215,17 +214,12 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
             continue  # met, or measuring nothing (TR005)
         what, see = _FIGURE_TEXT[key]
         yield Finding(
-            f"{key} coverage is {percentage(covered, total) or 0.0:.1f}% ({covered} of {total} "
+            f"{key} coverage is {percentage(covered, total):.1f}% ({covered} of {total} "
             f"{what}), below the threshold of {threshold:g}%",
-            _config_path(context),
+            context.config.relpath,
             span,
             hint=f"close the gaps ({see}) or lower `{key}` in [checks] coverage",
         )
-
-
-def _config_path(context: CheckContext) -> str:
-    source = context.config.source
-    return source.relpath if source is not None else CONFIG_NAME
 
 
 def _thresholds(context: CheckContext) -> Iterator[tuple[str, float, int, int, Span]]:
@@ -282,7 +276,7 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
         yield Finding(
             f"the {key} coverage threshold of {threshold:g}% measures nothing: "
             f"{NOTHING_TO_MEASURE[key]} (the figure is n/a, not {threshold:g}%)",
-            _config_path(context),
+            context.config.relpath,
             span,
             hint=f"write what `{key}` measures, or remove the threshold until the project has it",
         )

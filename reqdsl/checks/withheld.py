@@ -8,7 +8,8 @@ says otherwise. Such a finding is invented by the error, not by the project.
 The checks run once more on the model as if every broken element kept the fields that
 did parse; a finding of the real run that this run does not make exists only because
 those fields were ignored, and is withheld. The summary counts it ("N findings withheld
-until the syntax errors are fixed"), and the SY001 errors keep the run failing. Findings
+until the syntax errors are fixed"), and the SY001 errors keep the run failing (with SY001
+disabled or re-graded below error, nothing is withheld). Findings
 made while loading (SY001, and SM001-SM005 of the binder and resolver) describe the text
 itself and are never withheld. Text the parser skipped is lost to both runs: what it
 held cannot be known, so it withholds nothing.
@@ -18,10 +19,11 @@ Without broken elements (every clean project), nothing runs twice.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..model.binder import bind_file
 from ..model.project import Project, link_project
 
@@ -50,6 +52,10 @@ def withhold_syntax_caused(
 ) -> tuple[list[Diagnostic], int]:
     """The diagnostics to report and how many were withheld."""
     if not any(element.broken for element in project.elements):
+        return diagnostics, 0
+    if not any(d.code == "SY001" and d.severity is Severity.ERROR for d in diagnostics):
+        # Withholding is fair only while a syntax error fails the run: with SY001
+        # disabled or re-graded in reqdsl.toml, every finding is reported.
         return diagnostics, 0
     from .registry import run_checks
 
@@ -89,12 +95,14 @@ def _as_if_parsed(project: Project) -> Project | None:
         )
     if not rebound:
         return None
-    other = Project(root=project.root, config=project.config, sources=project.sources)
-    other.catalogs = project.catalogs
-    other.parsed = project.parsed
-    other.elements = [e for e in project.elements if e.path not in rebound]
-    for elements in rebound.values():
-        other.elements.extend(elements)
-    other.elements.sort(key=lambda element: element.order)
+    elements = [e for e in project.elements if e.path not in rebound]
+    for bound in rebound.values():
+        elements.extend(bound)
+    elements.sort(key=lambda element: element.order)
+    # Everything else of the project as it is (catalogues, JUnit results, ...: a field
+    # added to Project is carried over), with the links computed again.
+    other = dataclasses.replace(
+        project, elements=elements, index={}, found={}, _graph=None, _back_links={}, _by_kind=None
+    )
     link_project(other)
     return other

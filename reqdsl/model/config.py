@@ -43,6 +43,11 @@ class Config:
     traceability_limit: int = 80  # elements in one traceability diagram; 0: no limit
     unknown: list[UnknownKey] = field(default_factory=list)  # tables and keys not applied
 
+    @property
+    def relpath(self) -> str:
+        """reqdsl.toml's path in the project, where findings about a setting are reported."""
+        return self.source.relpath if self.source is not None else CONFIG_NAME
+
     def key_span(self, path: tuple[str, ...]) -> Span:
         """Where the dotted key `path` is written in reqdsl.toml (1:1 when not found)."""
         if self.source is None:
