@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     try:  # a site is built for a whole project: a folder, never one file
         project = locate_project(args.path, allow_file=False).root
     except NotAProject as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))  # it quotes the path given
         return EXIT_FAILURE
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     options = BuildOptions(

@@ -79,7 +79,7 @@ def run_check(
     try:
         located = locate_project(path)
     except NotAProject as error:
-        print(f"reqdsl: {error}", file=sys.stderr)
+        error_line(str(error))  # it quotes the path given
         return EXIT_FAILURE
     path = located.root
     session = Session(path, use_cache=use_cache, junit=junit)

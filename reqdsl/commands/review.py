@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..cli import error_line
 
 if TYPE_CHECKING:
     from ..model.elements import ModelElement
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(stamp_review(args.path, args.review))
     except Refused as error:
-        print(f"reqdsl review stamp: {error}", file=sys.stderr)
+        error_line(str(error), "reqdsl review stamp")
         return error.status
     return 0
 

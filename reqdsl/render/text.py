@@ -13,12 +13,12 @@ import os
 from collections.abc import Mapping, Sequence
 
 from ..diagnostics import Diagnostic, Severity, Summary
+from ..model.config_schema import COVERAGE_KEYS
 from ..source import SourceFile, Span
 from ..util.unicode import BIDI_CONTROLS
 
 TAB_SIZE = 4
 
-COVERAGE_ORDER = ("verification", "derivation", "satisfaction", "mitigation", "evidence")
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -90,8 +90,8 @@ def summary_lines(summary: Summary) -> list[str]:
 def coverage_line(coverage: Mapping[str, float | None]) -> str:
     """`coverage: verification 80.0%, mitigation n/a, ...`: the known figures in spec
     order, then any others; a figure over nothing is `n/a`, never 100 %."""
-    keys = [key for key in COVERAGE_ORDER if key in coverage]
-    keys += [key for key in coverage if key not in COVERAGE_ORDER]
+    keys = [key for key in COVERAGE_KEYS if key in coverage]
+    keys += [key for key in coverage if key not in COVERAGE_KEYS]
     return "coverage: " + ", ".join(f"{key} {_figure(coverage[key])}" for key in keys)
 
 
