@@ -326,7 +326,10 @@ def _publish(
         progress.step("mkdocs", what + (f", {len(warnings)} warnings" if warnings else ""))
         # The marker seals every published file's hash: a page changed in the output
         # folder afterwards (a pull request to a committed site) is never trusted.
-        record["site"] = site_hashes(staging)
+        published = site_hashes(staging)
+        if published is None:  # MkDocs writes plain files only: never seal "no files"
+            raise PublishError(f"the built site in `{staging}` holds a link or a special file")
+        record["site"] = published
         write_marker(staging, record)
         swap_in(staging, out)
     except BaseException:
