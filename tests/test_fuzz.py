@@ -151,12 +151,14 @@ def generate_pages(folder: Path) -> dict[str, str]:
     from reqdsl.site.diagrams import SiteDiagrams
     from reqdsl.site.fastpages import render_page
     from reqdsl.site.generate import generate_site
-    from reqdsl.site.junit import load_junit
+    from reqdsl.site.junit import test_results as shown_results  # not a test
 
     project, diagnostics, summary = check_project(folder, use_cache=False)
     export_everything(project, summary)
     sources = generate_diagrams(project)  # site_diagrams() would turn a crash into a note
-    ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(sources=sources), load_junit([]))
+    ctx = SiteContext(
+        project, diagnostics, summary, SiteDiagrams(sources=sources), shown_results(None)
+    )
     files = generate_site(ctx)
     for name, text in files.items():
         if name.endswith(".md"):

@@ -73,7 +73,7 @@ def test_the_site_and_the_hover_label_every_back_link_alike(tmp_path: Path) -> N
     from reqdsl.site.context import SiteContext
     from reqdsl.site.diagrams import SiteDiagrams
     from reqdsl.site.elements import incoming_rows
-    from reqdsl.site.junit import load_junit
+    from reqdsl.site.junit import test_results as shown_results  # not a test
 
     lines = ['document D "D" { level: system }', 'requirement TGT "Target" { statement: "x" }']
     for number, field_name in enumerate(TRACE_FIELDS):
@@ -81,7 +81,7 @@ def test_the_site_and_the_hover_label_every_back_link_alike(tmp_path: Path) -> N
     (tmp_path / "d.req").write_text("\n".join(lines) + "\n", encoding="utf-8")
     project, diagnostics, summary = check_project(tmp_path, use_cache=False)
     target = project.index["TGT"]
-    ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(), load_junit([]))
+    ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(), shown_results(None))
     site = {label: html for label, html in incoming_rows(ctx, "documents/D.md", target)}
     hover = element_hover(project, target).split("**Linked from:** ", 1)[1].split("\n")[0]
     hover_labels = {part.rsplit(" `", 1)[0]: part for part in hover.split("; ")}

@@ -267,12 +267,12 @@ def test_the_validation_page_says_which_approvals_are_stamped(tmp_path: Path) ->
     from reqdsl.commands.check import check_project
     from reqdsl.site.context import SiteContext
     from reqdsl.site.diagrams import SiteDiagrams
-    from reqdsl.site.junit import load_junit
+    from reqdsl.site.junit import test_results as shown_results  # not a test
     from reqdsl.site.pages.validation import validation_page
 
     def page(project: Path) -> str:
         checked, diagnostics, summary = check_project(project, use_cache=False)
-        context = SiteContext(checked, diagnostics, summary, SiteDiagrams(), load_junit([]))
+        context = SiteContext(checked, diagnostics, summary, SiteDiagrams(), shown_results(None))
         return "".join(validation_page(context).values())
 
     project = make_project(tmp_path / "p")

@@ -24,7 +24,7 @@ from reqdsl.site.diagrams import SiteDiagrams, site_diagrams
 from reqdsl.site.fastpages import render_page
 from reqdsl.site.generate import generate_site
 from reqdsl.site.html import md_text
-from reqdsl.site.junit import load_junit
+from reqdsl.site.junit import test_results as shown_results  # not a test
 from reqdsl.site.writer import write_tree
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -115,9 +115,10 @@ def copy_project(name: str, tmp_path: Path) -> Path:
 
 
 def generate(project: Path, *, diagrams: bool = False, junit: list[Path] | None = None):
-    checked, diagnostics, summary = check_project(project, use_cache=False)
+    # The reports go through the check pipeline, as `reqdsl build --junit` sends them.
+    checked, diagnostics, summary = check_project(project, use_cache=False, junit=junit or [])
     drawn = site_diagrams(checked, use_cache=False) if diagrams else SiteDiagrams()
-    ctx = SiteContext(checked, diagnostics, summary, drawn, load_junit(junit or []))
+    ctx = SiteContext(checked, diagnostics, summary, drawn, shown_results(checked.junit))
     return ctx, generate_site(ctx)
 
 

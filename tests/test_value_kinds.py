@@ -99,12 +99,12 @@ def test_the_site_shows_a_text_block_without_reading_the_source_again(tmp_path: 
     from reqdsl.pipeline import check_project
     from reqdsl.site.context import SiteContext
     from reqdsl.site.diagrams import SiteDiagrams
-    from reqdsl.site.junit import load_junit
+    from reqdsl.site.junit import test_results as shown_results  # not a test
 
     (tmp_path / "d.req").write_text(_BLOCKS, encoding="utf-8")
     project, diagnostics, summary = check_project(tmp_path, use_cache=False)
     project.sources.clear()  # what the site knows of a value is in the value
-    ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(), load_junit([]))
+    ctx = SiteContext(project, diagnostics, summary, SiteDiagrams(), shown_results(None))
     requirement = project.index["R-1"]
     statement = ctx.field_text_html("documents/D.md", requirement, "statement")
     assert statement.startswith('<div class="rq-text">') and "<strong>shall</strong>" in statement

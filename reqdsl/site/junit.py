@@ -15,17 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model.elements import ModelElement
 
 if TYPE_CHECKING:
     from ..interop.junit import JunitResults
-
-
-class JunitError(Exception):
-    """A report cannot be read or is not JUnit XML."""
 
 
 @dataclass
@@ -41,19 +36,6 @@ class TestResults:
     def result_of(self, test: ModelElement) -> str | None:
         """The test's status; None when it is not automated or no report was given."""
         return self.lookup(test) if self.lookup is not None else None
-
-
-def load_junit(paths: list[Path]) -> TestResults:
-    """Read every report; raises JunitError."""
-    if not paths:
-        return TestResults()
-    from ..interop import junit as interop
-
-    try:
-        results = interop.read_junit(list(paths))
-    except interop.JunitError as error:
-        raise JunitError(str(error)) from error
-    return test_results(results)
 
 
 def test_results(results: JunitResults | None) -> TestResults:
