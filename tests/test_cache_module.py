@@ -250,7 +250,7 @@ project = Path(sys.argv[1])
 print(json.dumps({
     "parse": ParseCache(project).entry_path("a.req", "k").name,
     "result": CacheArea.of_project(project, AREA).key("fingerprint"),
-    "diagram": SvgCache(cache_dir(project)).key("@startuml\\n@enduml\\n", "renderer"),
+    "diagram": SvgCache.for_project(project).key("@startuml\\n@enduml\\n", "renderer"),
     "template": SealedBytecodeCache(template_cache_dir()).area.key("bucket"),
     "page": PageCache(project / "sources", "global").global_key,
     "grammar": CacheArea.of_user("grammar").key("check", "grammar"),

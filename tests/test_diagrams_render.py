@@ -25,6 +25,7 @@ from reqdsl.diagrams.cache import SvgCache, cache_dir
 from reqdsl.diagrams.escape import escape, normalise
 from reqdsl.diagrams.fonts import FACES, FONT_DIR, fontconfig_properties, missing_fonts
 from reqdsl.model.project import load_project
+from reqdsl.util.cache import CacheArea
 
 from .conftest import run_reqdsl
 
@@ -229,7 +230,7 @@ def test_error_and_welcome_images_are_reported(tmp_path: Path) -> None:
             "b-broken.puml": "@startuml\nclass A {\n@enduml\n",
             "c-fine.puml": '@startuml\nactor "Fine" as a\n@enduml\n',
         },
-        cache=SvgCache(tmp_path),
+        cache=SvgCache(CacheArea(tmp_path, "test", "diagrams")),
     )
     # PlantUML answers a blocked include with its "Welcome to PlantUML" page.
     assert result.failed["a-welcome.puml"] == (

@@ -78,10 +78,10 @@ def test_security_model_cites_only_existing_tests() -> None:
 def test_planted_svg_in_the_project_cache_is_never_used(tmp_path: Path) -> None:
     """The diagram cache (in the user's cache folder, where other programs of the user can
     write): only entries sealed with this user's key are read back."""
-    from reqdsl.diagrams.cache import SvgCache, cache_dir, cache_key
+    from reqdsl.diagrams.cache import SvgCache, cache_dir
 
-    cache = SvgCache(cache_dir(tmp_path))
-    key = cache_key("@startuml\nactor A\n@enduml\n", "renderer")
+    cache = SvgCache.for_project(tmp_path)
+    key = cache.key("@startuml\nactor A\n@enduml\n", "renderer")
     cache.put(key, "<svg>honest</svg>")
     assert cache.get(key) == "<svg>honest</svg>"
     entry = cache_dir(tmp_path) / f"{key}.svg"

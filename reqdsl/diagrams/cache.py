@@ -25,25 +25,24 @@ def cache_dir(root: Path) -> Path:
     return CacheArea.of_project(root, SUBDIR).folder
 
 
-def cache_key(text: str, renderer_version: str, root: Path | None = None) -> str:
-    """The entry name (without suffix) of `text` rendered by `renderer_version`."""
-    return SvgCache(cache_dir(root) if root is not None else None).key(text, renderer_version)
-
-
 class SvgCache:
-    """Keyed SVGs in a folder (a project's `diagrams` area); a cache without a folder
+    """Keyed SVGs in a cache area (a project's `diagrams` area); a cache without an area
     holds nothing."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        # The owner of `<user cache>/projects/<project key>/diagrams` is that project.
-        owner = folder.parent.name if folder is not None else "none"
-        self.area = CacheArea(folder or Path(), owner, SUBDIR, enabled=folder is not None)
+    def __init__(self, area: CacheArea | None) -> None:
+        self.area = area
+
+    @classmethod
+    def for_project(cls, root: Path, *, enabled: bool = True) -> SvgCache:
+        return cls(CacheArea.of_project(root, SUBDIR) if enabled else None)
 
     def key(self, text: str, renderer_version: str) -> str:
-        return self.area.key(renderer_version, text)
+        area = self.area or CacheArea.of_user(SUBDIR, enabled=False)  # the same salted key
+        return area.key(renderer_version, text)
 
     def get(self, key: str) -> str | None:
+        if self.area is None:
+            return None
         payload = self.area.read(key + SUFFIX, _MAX_SVG)
         try:
             return payload.decode("utf-8") if payload is not None else None
@@ -51,10 +50,11 @@ class SvgCache:
             return None
 
     def put(self, key: str, svg: str) -> None:
-        self.area.write(key + SUFFIX, svg.encode("utf-8"))
+        if self.area is not None:
+            self.area.write(key + SUFFIX, svg.encode("utf-8"))
 
     def prune(self, keep: set[str]) -> int:
         """Remove entries other than `keep`; returns how many went."""
-        if not self.area.folder.is_dir():
+        if self.area is None or not self.area.folder.is_dir():
             return 0
         return self.area.keep_only(key + SUFFIX for key in keep)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..model.project import Project
-from .cache import SvgCache, cache_dir
+from .cache import SvgCache
 from .generate import generate_diagrams
 from .pipe import render_batch
 from .runtime import RenderUnavailable, Runtime, find_runtime
@@ -105,7 +105,7 @@ def build_diagrams(
     sources = generate_diagrams(project)
     if not render:
         return DiagramBuild(sources, RenderResult())
-    cache = SvgCache(cache_dir(project.root) if use_cache else None)
+    cache = SvgCache.for_project(project.root, enabled=use_cache)
     try:
         result = render_svgs(sources, cache=cache, prune=use_cache)
     except RenderUnavailable as error:
