@@ -166,7 +166,7 @@ class Session:
 
         kept = {relpath: self.files[relpath] for relpath in self.overlays if relpath in self.files}
         self.bound = {}
-        scan = self._tolerant_scan() if self.tolerant else self.scan()
+        scan = self._tolerant_scan() if self.tolerant else self._strict_scan()
         readable = [(s.relpath, s.source.text) for s in scan.files if s.unreadable is None]
         with _quiet_gc():
             trees = parse_all(readable)
@@ -175,6 +175,18 @@ class Session:
             for s in scan.files
         }
         self.files.update(kept)
+
+    def _strict_scan(self) -> Scan:
+        """The configuration, the catalogues it declares and every file, read afresh
+        (as `load` reads them); ProjectError on any problem."""
+        from .model.project import load_catalogs
+
+        self._scan = None
+        scan = self.scan()
+        self.catalogs, errors = load_catalogs(self.config)
+        if errors:
+            raise ProjectError(errors[0])
+        return scan
 
     def _tolerant_scan(self) -> Scan:
         from .model.project import load_catalogs
@@ -186,7 +198,8 @@ class Session:
             problem, self.config = str(error), Config(root=self.root)
         self.catalogs, errors = load_catalogs(self.config)
         try:
-            scan = scan_project(self.root, allow_empty=True, config=self.config)
+            scan = scan_project(self.root, allow_empty=True, config=self.config, junit=self.junit)
+            self._scan = scan
         except ProjectError as error:  # the folder itself is gone
             problem, scan = problem or str(error), Scan(root=self.root, config=self.config)
         problem = problem or (errors[0] if errors else None)
@@ -248,12 +261,14 @@ class Session:
         """The model from the files' syntax trees (no file is read): each file bound, or
         its elements reused when its tree is the one bound last time."""
         from .catalogs import builtin_catalogs
-        from .model.project import Project, link_project, syntax_diagnostic
+        from .model.project import Project, _junit_results, link_project, syntax_diagnostic
 
         if not self.catalogs:  # a file at a time, without open_files (an unsaved buffer)
             self.catalogs = dict(builtin_catalogs())
         project = Project(root=self.root, config=self.config)
         project.catalogs = self.catalogs
+        if self._scan is not None and self._scan.reports is not None:
+            project.junit = _junit_results(self._scan)  # as load_project: the same TR rules
         order = 0
         for relpath in sorted(self.files):
             state = self.files[relpath]

@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalogs import builtin_catalogs
 from ..diagnostics import Diagnostic
 from ..model.config import CONFIG_NAME
 from ..pipeline import FileState, Session
@@ -36,7 +35,6 @@ class ProjectState(Session):
 
     def __init__(self, root: Path) -> None:
         super().__init__(root, use_cache=False, allow_empty=True, tolerant=True)
-        self.catalogs = dict(builtin_catalogs())
         self.diagnostics: dict[str, list[Diagnostic]] = {}
 
     def load(self) -> Project:

@@ -11,7 +11,6 @@ is a miss and the file is parsed again: the cache can make reqdsl faster, never 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,11 +64,3 @@ class ParseCache:
         if not self.enabled:
             return
         self.area.keep_only(self._name(relpath, key) for relpath, key in entries)
-        # Folders of older versions (`parse-<salt>`, sealed pickles): never read again.
-        root = self.area.folder.parent
-        try:
-            for child in root.iterdir():
-                if child.name.startswith("parse-") and child.is_dir() and not child.is_symlink():
-                    shutil.rmtree(child, ignore_errors=True)
-        except OSError:
-            return
