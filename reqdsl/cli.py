@@ -90,6 +90,19 @@ def error_line(message: str, prefix: str = "reqdsl") -> None:
     print(printable_lines(f"{prefix}: {message}"), file=sys.stderr)
 
 
+def project_root(path: Path) -> Path | None:
+    """The project folder `path` belongs to (reqdsl.toml looked for upwards, as every
+    command does: reqdsl.model.locate); None, after one error line, when `path` names no
+    project folder (a file, or nothing)."""
+    from .model.locate import NotAProject, locate_project
+
+    try:
+        return locate_project(path, allow_file=False).root
+    except NotAProject as error:
+        error_line(str(error))  # it quotes the path given
+        return None
+
+
 def printable_lines(text: str) -> str:
     """`text` with its line breaks kept and every other control character made inert."""
     from .render.text import printable

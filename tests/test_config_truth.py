@@ -150,3 +150,19 @@ def test_a_sources_folder_that_does_not_exist_is_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "`requirements`, which is not a folder" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_every_command_finds_the_project_of_a_folder_inside_it(tmp_path: Path) -> None:
+    """One lookup for every command: a folder inside the project names the project, so
+    `cache dir`, `export` and `report` agree with `check` on which project it is."""
+    project = _project(tmp_path, '[project]\nname = "Inside"\n')
+    inside = project / "docs"
+    inside.mkdir()
+    assert (
+        run_reqdsl("cache", "dir", str(inside)).stdout
+        == run_reqdsl("cache", "dir", str(project)).stdout
+    )
+    exported = json.loads(run_reqdsl("export", "--format", "json", str(inside)).stdout)
+    assert exported["project"]["name"] == "Inside"
+    refused = run_reqdsl("export", str(project / "a.req"))
+    assert refused.returncode == 2 and "give the project folder" in refused.stderr

@@ -76,14 +76,10 @@ def output_folder(project: Path, output: Path | None) -> Path:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ..cli import EXIT_FAILURE
-    from ..model.locate import NotAProject, locate_project
+    from ..cli import EXIT_FAILURE, project_root
     from ..site.builder import BuildOptions, SiteError, build_site
 
-    try:  # a site is built for a whole project: a folder, never one file
-        project = locate_project(args.path, allow_file=False).root
-    except NotAProject as error:
-        error_line(str(error))  # it quotes the path given
+    if (project := project_root(args.path)) is None:  # a whole project, never one file
         return EXIT_FAILURE
     use_cache = not (args.no_cache or os.environ.get("REQDSL_NO_CACHE"))
     options = BuildOptions(

@@ -25,7 +25,11 @@ def run(args: argparse.Namespace) -> int:
     from ..util.cache_dirs import clean_all, project_cache_dir
 
     if args.action == "dir":
-        print(project_cache_dir(args.path))
+        from ..cli import EXIT_FAILURE, project_root
+
+        if (root := project_root(Path(args.path))) is None:
+            return EXIT_FAILURE
+        print(project_cache_dir(root))
         return 0
     count = clean_all()
     print(f"reqdsl cache: removed the caches of {count} project{'s' if count != 1 else ''}")

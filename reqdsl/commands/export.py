@@ -31,6 +31,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, project_root
+
+    if (root := project_root(Path(args.path))) is None:
+        return EXIT_FAILURE
+    args.path = root
     from ..cli import EXIT_FAILURE, EXIT_OK, dump_json, emit
 
     if args.schema:

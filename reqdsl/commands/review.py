@@ -52,6 +52,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, project_root
+
+    if (root := project_root(Path(args.path))) is None:
+        return EXIT_FAILURE
+    args.path = root
     try:
         print(stamp_review(args.path, args.review))
     except Refused as error:

@@ -29,6 +29,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, project_root
+
+    if (root := project_root(Path(args.path))) is None:
+        return EXIT_FAILURE
+    args.path = root
     import logging
     import shutil
     import tempfile

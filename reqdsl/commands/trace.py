@@ -25,6 +25,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_FAILURE, project_root
+
+    if (root := project_root(Path(args.path))) is None:
+        return EXIT_FAILURE
+    args.path = root
     from ..cli import EXIT_FAILURE, EXIT_OK, dump_json, emit
     from ..interop.trace import impact_tree, tree_text
     from ..model.sources import ProjectError
