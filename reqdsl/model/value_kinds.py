@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,10 +32,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_LEXICON = lexicon()
-_COMPLIANCE = _LEXICON.pattern("COMPLIANCE_REF")
-_NUMBER = _LEXICON.pattern("NUMBER")
-_PAIR = re.compile(f"({_LEXICON.patterns['ID']}) ({_LEXICON.patterns['NUMBER']})")
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """A terminal of the grammar (or `PAIR`, an ID and a number), compiled on first use:
+    the lexicon builds the parser, which importing the field table must not cost."""
+    if name == "PAIR":
+        patterns = lexicon().patterns
+        return re.compile(f"({patterns['ID']}) ({patterns['NUMBER']})")
+    return lexicon().pattern(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +88,7 @@ class CompletionSource(Protocol[T]):
 
 
 def valid_id(text: str) -> bool:
-    return _LEXICON.is_id(text)
+    return lexicon().is_id(text)
 
 
 class FieldKind:
@@ -311,7 +318,9 @@ class ComplianceKind(FieldKind):
 
     def normalise(self, spec: FieldSpec, text: str) -> str | None:
         text = text.strip()
-        ok = bool(_COMPLIANCE.fullmatch(text)) and (not spec.gdpr_only or text[:5] == "gdpr:")
+        ok = bool(_pattern("COMPLIANCE_REF").fullmatch(text)) and (
+            not spec.gdpr_only or text[:5] == "gdpr:"
+        )
         return text if ok else None
 
     def complete(self, spec: FieldSpec, source: CompletionSource[T]) -> list[T]:
@@ -370,7 +379,9 @@ class NumberKind(FieldKind):
 
     def normalise(self, spec: FieldSpec, text: str) -> str | None:
         text = text.strip()
-        return text if _NUMBER.fullmatch(text) and _at_least(text, spec.minimum) else None
+        return (
+            text if _pattern("NUMBER").fullmatch(text) and _at_least(text, spec.minimum) else None
+        )
 
 
 class VersionKind(FieldKind):
@@ -560,7 +571,7 @@ class PairsKind(FieldKind):
 
     def normalise(self, spec: FieldSpec, text: str) -> str | None:
         text = text.strip()
-        return text if _PAIR.fullmatch(text) else None
+        return text if _pattern("PAIR").fullmatch(text) else None
 
     def listed(self, spec: FieldSpec) -> bool:
         return True
