@@ -22,9 +22,7 @@ an unchanged project answers from its result cache after `scan` alone.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +31,7 @@ from .checks.registry import emit
 from .diagnostics import Diagnostic, Summary
 from .model.config import CONFIG_NAME, Config, ConfigError, load_config
 from .model.sources import (
+    FILE_START,
     ProjectError,
     Scan,
     discover,
@@ -40,15 +39,14 @@ from .model.sources import (
     read_scanned,
     scan_project,
 )
-from .source import SourceFile, Span, normalise_text
+from .source import SourceFile, normalise_text
+from .util.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from .catalogs import Catalog
     from .model.elements import ModelElement
     from .model.project import Project
     from .parse.syntax import ParsedFile
-
-_START = Span(0, 0, 1, 1, 1, 1)
 
 
 @dataclass
@@ -168,7 +166,7 @@ class Session:
         self.bound = {}
         scan = self._tolerant_scan() if self.tolerant else self._strict_scan()
         readable = [(s.relpath, s.source.text) for s in scan.files if s.unreadable is None]
-        with _quiet_gc():
+        with paused_gc(freeze=True):
             trees = parse_all(readable)
         self.files = {
             s.relpath: FileState(s.relpath, s.source, trees.get(s.relpath), read_problems(s))
@@ -209,7 +207,7 @@ class Session:
                 "SY001",
                 problem,
                 CONFIG_NAME,
-                _START,
+                FILE_START,
                 hint="reqdsl.toml is ignored until this is fixed",
             )
         return scan
@@ -313,20 +311,6 @@ class Session:
         diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
         self.checked = Checked(project, diagnostics, withheld)
         return self.checked
-
-
-@contextmanager
-def _quiet_gc() -> Iterator[None]:
-    """Parsing a whole project allocates millions of objects and no garbage cycles:
-    collections would scan them again and again (as in load_project)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def check_project(

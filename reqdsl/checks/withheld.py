@@ -20,12 +20,12 @@ Without broken elements (every clean project), nothing runs twice.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
 from ..model.binder import bind_file
 from ..model.project import Project, link_project
+from ..util.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from ..model.elements import ModelElement
@@ -59,18 +59,11 @@ def withhold_syntax_caused(
         return diagnostics, 0
     from .registry import run_checks
 
-    # Like loading, the second model allocates many objects and no garbage cycles: a
-    # collection would scan the whole (frozen or not) heap again and again.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # like loading, the second model makes many objects and no cycles
         as_if_parsed = _as_if_parsed(project)
         if as_if_parsed is None:
             return diagnostics, 0
         still_found = {_key(d) for d in run_checks(as_if_parsed)}
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     loaded = {id(d) for found in project.found.values() for d in found}
     kept = [d for d in diagnostics if id(d) in loaded or _key(d) in still_found]
     return kept, len(diagnostics) - len(kept)

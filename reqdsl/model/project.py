@@ -8,7 +8,6 @@ can find. Entry points go through the session, not here.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from ..parse.cache import ParseCache
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
 from ..source import DecodeProblem, SourceFile
+from ..util.gc_pause import paused_gc
 from .config import Config, ConfigError
 from .elements import ModelElement
 from .loaded import CustomFields, LoadedFile, custom_fields_key, elements_of, load_file
@@ -222,12 +222,7 @@ def load_project(
     _load_catalogs(project)
     if scan.reports is not None:
         project.junit = _junit_results(scan)
-    gc_was_enabled = gc.isenabled()
-    # Loading allocates millions of objects and no garbage cycles: collections would
-    # scan them again and again (superlinear time). Frozen afterwards, they are never
-    # scanned again by the checks or a long-running language server.
-    gc.disable()
-    try:
+    with paused_gc(freeze=True):  # the loaded model, frozen afterwards
         loaded = _load_files(project, scan, use_cache)
         project.parsed = SyntaxTrees(project.sources)
         order = 0
@@ -243,10 +238,6 @@ def load_project(
             for diagnostic in found.diagnostics:
                 project.report(diagnostic)
         link_project(project)
-    finally:
-        gc.freeze()
-        if gc_was_enabled:
-            gc.enable()
     return project
 
 

@@ -230,7 +230,7 @@ def read_scanned(resolved_root: Path, relpath: str, path: Path) -> ScannedFile:
     return ScannedFile(relpath, path, source, content_key(data), problem)
 
 
-_START = Span(0, 0, 1, 1, 1, 1)
+FILE_START = Span(0, 0, 1, 1, 1, 1)  # a diagnostic about a whole file
 
 
 def read_problems(scanned: ScannedFile) -> list[Diagnostic]:
@@ -238,7 +238,7 @@ def read_problems(scanned: ScannedFile) -> list[Diagnostic]:
     (at that byte)."""
     if scanned.unreadable is not None:
         message = f"cannot read the file: {scanned.unreadable}"
-        return [emit("SY001", message, scanned.relpath, _START, hint="check its permissions")]
+        return [emit("SY001", message, scanned.relpath, FILE_START, hint="check its permissions")]
     problem = scanned.decode_problem
     if problem is None:
         return []

@@ -21,8 +21,6 @@ The steps, each skipped when it has nothing to do:
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -30,7 +28,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -40,6 +37,7 @@ from .. import __version__
 from ..diagnostics import Severity, Summary
 from ..pipeline import Session
 from ..util.cache_dirs import ensure_private_dir, project_cache_dir
+from ..util.gc_pause import paused_gc
 from .publish import (
     PublishError,
     check_output,
@@ -132,26 +130,12 @@ def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> Bui
                 session.scan()
             except ProjectError as error:
                 raise SiteError(str(error)) from error
-            with _without_gc():
+            with paused_gc():
                 return _build_locked(options, out, session, progress)
     except PublishError as error:
         raise SiteError(str(error)) from error
     except OSError as error:
         raise SiteError(f"cannot write the site to `{out}`: {error}") from error
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """A build allocates millions of short-lived strings and few cycles: the cyclic
-    collector's full passes over the loaded model cost more than a third of page
-    generation at 10,000 requirements. Reference counting frees the strings anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _failing(summary: Summary, strict: bool) -> bool:
