@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE
-    results = project.junit if project.junit is not None and project.junit.reports else None
+    results = project.junit if project.junit is not None and project.junit.given else None
     if summary.errors:
         print(
             f"reqdsl: warning: the model has {summary.errors} errors (see reqdsl check); "

@@ -55,9 +55,17 @@ class JunitResults:
     cases: dict[str, CaseResult] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)
     digest: str = ""  # of the reports' bytes, in order (a site's fingerprint holds it)
-    _sorted: list[str] | None = None  # the keys, sorted: parametrised cases by bisection
-    _by_class: dict[str, list[str]] | None = None  # case names by classname (close_names)
-    _budget: int = SUGGESTION_BUDGET  # comparisons close_names may still make
+    # Derived on first use, not part of what the results are (init, repr, equality):
+    _sorted: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_class: dict[str, list[str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )  # case names by classname (close_names)
+    _budget: int = field(default=SUGGESTION_BUDGET, init=False, repr=False, compare=False)
+
+    @property
+    def given(self) -> bool:
+        """Whether any report was read (no report: no test shows a status)."""
+        return bool(self.reports)
 
     def result_of(self, test: ModelElement) -> CaseResult | None:
         """The result of a `test` element; None when it is not automated."""

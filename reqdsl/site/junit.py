@@ -41,7 +41,7 @@ class TestResults:
 def test_results(results: JunitResults | None) -> TestResults:
     """The site's view of the results the checked project holds (None, or no report:
     no status is shown)."""
-    if results is None or not results.reports:
+    if results is None or not results.given:
         return TestResults()
 
     def lookup(test: ModelElement) -> str | None:
