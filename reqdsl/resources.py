@@ -30,7 +30,7 @@ def catalog_data_dir() -> Path:
     return _PACKAGE_DIR / "catalogs" / "data"
 
 
-_CODE_SUFFIXES = (".py", ".js", ".css", ".txt", ".tsv", ".json", ".lark")
+_CODE_SUFFIXES = (".py", ".js", ".css", ".txt", ".tsv", ".json", ".lark", ".mo")
 
 
 @functools.cache

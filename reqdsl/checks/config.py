@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Iterator
 
 from ..diagnostics import Severity
+from ..i18n import LANGUAGES, _
 from ..source import Span
 from .registry import RULES, CheckContext, Finding, all_rules, rule
 
@@ -155,6 +156,50 @@ def unknown_silenced_code(context: CheckContext) -> Iterator[Finding]:
                     f"`ignore:` names `{value.raw}`, which is not a rule code: nothing is silenced",
                     hint=_code_hint(value.raw),
                 )
+
+
+@rule(
+    "CF004",
+    "config.unknown-language",
+    Severity.ERROR,
+    "`[project] language` names a language reqdsl does not support",
+)
+def unknown_language(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A `[project] language` in reqdsl.toml that is not one of the languages reqdsl
+        writes requirements in (`en`, `fr`), at the key, with the supported codes. The
+        project is then checked, built and reported in English.
+
+    Why it matters:
+        The language decides which wording rules (QU001 to QU006) read the statements
+        and the language of the site and reports. A misspelt code (`"francais"`,
+        `"fr-FR"`) would silently check French statements against English rules: every
+        one of them would lack a "shall".
+
+    Example:
+        [project]
+        language = "francais"          # CF004: use one of `en`, `fr`
+
+    Fix:
+        Use a supported code: `en` (the default) or `fr`. A document may declare its own
+        with `language:` in its header.
+    """
+    config = context.config
+    if config.unknown_language is None:
+        return
+    codes = ", ".join(f"`{code}`" for code in LANGUAGES)
+    close = difflib.get_close_matches(config.unknown_language.lower(), LANGUAGES, n=1)
+    yield Finding(
+        _(
+            "`[project] language` is `{code}`, which reqdsl does not support: the project is "
+            "read as English"
+        ).format(code=config.unknown_language),
+        config.relpath,
+        config.key_span(("project", "language")),
+        hint=_("use one of {codes}").format(codes=codes)
+        + (_(" (did you mean `{code}`?)").format(code=close[0]) if close else ""),
+    )
 
 
 def _list_item_span(context: CheckContext, key: tuple[str, ...], item: str) -> Span:

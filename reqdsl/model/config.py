@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Severity
+from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..source import SourceFile, Span
 from .config_schema import COVERAGE_KEYS, UnknownKey, locate, unknown_keys
 
@@ -31,6 +32,10 @@ class Config:
     sources: list[str] = field(default_factory=lambda: ["."])
     site_dir: str = "site"
     document_order: list[str] = field(default_factory=list)
+    # The language requirements are written in (QU rules) and the site and reports are
+    # written in; a document may say its own (`language:` in its header).
+    language: str = DEFAULT_LANGUAGE
+    unknown_language: str | None = None  # a `[project] language` reqdsl does not speak: CF004
     disable: set[str] = field(default_factory=set)
     severity: dict[str, Severity] = field(default_factory=dict)
     vague_add: list[str] = field(default_factory=list)
@@ -112,6 +117,14 @@ def load_config(root: Path) -> Config:
                 )
     if "documents" in project:
         config.document_order = _string_list(project["documents"], "project.documents")
+    if "language" in project:
+        code = _expect(project["language"], str, "project.language", "a language code")
+        # An unknown code is a finding (CF004, listing the supported ones) rather than a
+        # stop: the rest of the project is still checked, in the default language.
+        if code in LANGUAGES:
+            config.language = code
+        else:
+            config.unknown_language = code
 
     build = _expect(data.get("build", {}), dict, "build", "a table")
     if "site_dir" in build:

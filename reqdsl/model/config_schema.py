@@ -24,7 +24,13 @@ COVERAGE_KEYS = ("verification", "derivation", "satisfaction", "mitigation", "ev
 # FREE: a table whose keys are the user's (element kinds, field names, schemes, codes).
 FREE: dict[str, Any] = {}
 SCHEMA: dict[str, Any] = {
-    "project": {"name": None, "version": None, "sources": None, "documents": None},
+    "project": {
+        "name": None,
+        "version": None,
+        "sources": None,
+        "documents": None,
+        "language": None,
+    },
     "build": {"site_dir": None},
     "diagrams": {"traceability_limit": None},
     "checks": {

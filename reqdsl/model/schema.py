@@ -9,6 +9,8 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..i18n import LANGUAGES
+
 if TYPE_CHECKING:
     from .value_kinds import FieldKind
 
@@ -118,6 +120,9 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("purpose", "text"),
         FieldSpec("scope", "text"),
         _DESCRIPTION,
+        # An extension: the language of the document's statements (QU rules), when it is
+        # not the project's `[project] language` (docs/language.md, "Languages").
+        FieldSpec("language", "enum", values=LANGUAGES),
     ),
     "section": (),
     "text": (),
