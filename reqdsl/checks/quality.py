@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
+import snowballstemmer
+
 from ..diagnostics import Fix, Severity
+from ..i18n import _
 from ..model.elements import ModelElement, Val
 from ..parse.text import cook_string_with_offsets
 from ..source import SourceFile, Span
@@ -34,9 +38,6 @@ DEFAULT_VAGUE_TERMS = (
 )  # fmt: skip
 
 _FLAGS = re.IGNORECASE
-_MODAL = re.compile(r"(?<!\w)(?:shall|must)(?!\w)", _FLAGS)
-_NEGATIVE = re.compile(r"(?<!\w)(shall|must)\s+not(?!\w)", _FLAGS)
-_AND_OR = re.compile(r"(?<!\w)and\s*/\s*or(?!\w)", _FLAGS)
 
 # EARS (Mavin et al., RE 2009) as the spec writes it; `<...>` is any text, "must" counts
 # as "shall". Each pattern is a clause matched at the start of the statement (its
@@ -59,17 +60,6 @@ EARS_PATTERNS: dict[str, tuple[str, ...]] = {
     "state and event": (r"while\s+\S", r"when\s+\S", _SYSTEM),
     "state and unwanted behaviour": (r"while\s+\S", r"if\s+\S", rf"then\s+{_SYSTEM}"),
 }
-_EARS_FIRST = {
-    clause: re.compile(clause, _FLAGS)
-    for clauses in EARS_PATTERNS.values()
-    for clause in clauses[:1]
-}
-_EARS_NEXT = {
-    clause: re.compile(rf",\s*{clause}", _FLAGS)
-    for clauses in EARS_PATTERNS.values()
-    for clause in clauses[1:]
-}
-_EARS_MODAL = re.compile(r"\s(?:shall|must)\s+\S", _FLAGS)
 EARS_TEMPLATES = (
     "`The <system> shall <response>`",
     "`When <trigger>, the <system> shall <response>`",
@@ -78,19 +68,116 @@ EARS_TEMPLATES = (
     "`Where <feature>, the <system> shall <response>`",
 )
 
+# French. "doit"/"doivent" (present) and "devra"/"devront" (future) state the obligation,
+# as "shall" does; "peut", "pourra", "devrait" are what "may" and "should" are in English:
+# no obligation. The EARS patterns in French (the clauses of Mavin et al. as French
+# specifications write them): "Lorsque"/"Quand", "Tant que", "Si ... , alors",
+# "Là où"/"Dans le cas où", each then naming the system with its article ("le", "la",
+# "les", "l'"). Elisions ("lorsqu'un", "tant qu'il", "s'il") count.
+_FR_MODALS = r"(?:doit|doivent|devra|devront)"
+_FR_SYSTEM = r"(?:(?:le|la|les)\s+|l['’]\s*)\S"
+EARS_PATTERNS_FR: dict[str, tuple[str, ...]] = {
+    "ubiquitous": (_FR_SYSTEM,),
+    "event-driven": (r"(?:lorsque\s+|lorsqu['’]\s*|quand\s+)\S", _FR_SYSTEM),
+    "state-driven": (r"tant\s+(?:que\s+|qu['’]\s*)\S", _FR_SYSTEM),
+    "unwanted behaviour": (r"(?:si\s+|s['’]\s*)\S", rf"alors\s+{_FR_SYSTEM}"),
+    "optional feature": (r"(?:là\s+où|dans\s+le\s+cas\s+où)\s+\S", _FR_SYSTEM),
+    "state and event": (
+        r"tant\s+(?:que\s+|qu['’]\s*)\S",
+        r"(?:lorsque\s+|lorsqu['’]\s*|quand\s+)\S",
+        _FR_SYSTEM,
+    ),
+    "state and unwanted behaviour": (
+        r"tant\s+(?:que\s+|qu['’]\s*)\S",
+        r"(?:si\s+|s['’]\s*)\S",
+        rf"alors\s+{_FR_SYSTEM}",
+    ),
+}
+EARS_TEMPLATES_FR = (
+    "`Le <système> doit <réponse>`",
+    "`Lorsque <déclencheur>, le <système> doit <réponse>`",
+    "`Tant que <état>, le <système> doit <réponse>`",
+    "`Si <condition>, alors le <système> doit <réponse>`",
+    "`Là où <option>, le <système> doit <réponse>`",
+)
+_EARS_FIRST = {
+    clause: re.compile(clause, _FLAGS)
+    for patterns in (EARS_PATTERNS, EARS_PATTERNS_FR)
+    for clauses in patterns.values()
+    for clause in clauses[:1]
+}
+_EARS_NEXT = {
+    clause: re.compile(rf",\s*{clause}", _FLAGS)
+    for patterns in (EARS_PATTERNS, EARS_PATTERNS_FR)
+    for clauses in patterns.values()
+    for clause in clauses[1:]
+}
+
+# The default French QU001 list. Matched by word stems (Snowball's French stemmer), so
+# `rapide` also finds `rapides` and `rapidement`, `convivial` finds `conviviale` and
+# `conviviaux`. Where the stemmer gives two forms two stems, both are listed (`divers`,
+# `diverses`). Terms whose stem is an everyday word are left out: `raisonnable` (stem
+# `raison`), `généralement` (`général`), `normalement` (`normal`), `notamment` (`not`).
+DEFAULT_VAGUE_TERMS_FR = (
+    "convivial", "rapide", "facile", "simple", "intuitif", "adéquat", "approprié",
+    "adapté", "suffisant", "optimal", "minimal", "performant", "efficace", "flexible",
+    "robuste", "robustesse", "fluide", "ergonomique", "transparent", "moderne", "meilleur",
+    "significatif", "plusieurs", "certains", "divers", "diverses", "nombreux", "habituellement",
+    "typiquement", "environ", "approximativement", "au minimum", "si possible",
+    "dans la mesure du possible", "le cas échéant", "si nécessaire", "au besoin",
+    "selon les besoins", "en temps utile", "de haute qualité", "etc", "et ainsi de suite",
+    "sans s'y limiter", "à la pointe",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the QU rules read in one language: the same rules, the same codes, words of
+    that language. Every pattern is a fixed alternation of words with no nested
+    quantifier: linear in the statement's length."""
+
+    language: str
+    modal: re.Pattern[str]  # the obligation ("shall")
+    negative: re.Pattern[str]  # the negative obligation ("shall not")
+    and_or: re.Pattern[str]
+    weak: re.Pattern[str] | None  # weaker modals, named in QU002's hint
+    placeholders: TermMatcher | StemMatcher
+    ears: dict[str, tuple[str, ...]]
+    ears_modal: re.Pattern[str]
+    templates: tuple[str, ...]
+    ubiquitous: str  # QU005's rewrite, `{modal}` and `{response}` filled in
+
 
 # ---------------------------------------------------------------------- statements
-def _statements(context: CheckContext) -> list[tuple[ModelElement, Val]]:
-    """Every live requirement that has a (valid) statement, with that statement (found
-    once per check: six rules ask)."""
+Statement = tuple[ModelElement, Val, "Wording"]
+
+
+def _statements(context: CheckContext) -> list[Statement]:
+    """Every live requirement that has a (valid) statement, with that statement and the
+    wording of its language (found once per check: seven rules ask)."""
     found = context.memo.get("statements")
     if found is None:
         found = context.memo["statements"] = []
+        languages = _file_languages(context)
+        default = context.config.language
         for element in context.project.live("requirement"):
             statement = element.value("statement")
             if statement is not None:
-                found.append((element, statement))
+                language = languages.get(element.path, default)
+                found.append((element, statement, WORDINGS[language]))
     return found
+
+
+def _file_languages(context: CheckContext) -> dict[str, str]:
+    """The language each file's document declares (`language:`), by file path. A
+    statement is read in its document's language, else in the project's: an English
+    and a French document of one project each get their own rules."""
+    languages: dict[str, str] = {}
+    for document in context.project.live("document"):
+        value = document.value("language")
+        if value is not None and value.raw in WORDINGS:  # another value is SM004
+            languages[document.path] = value.raw
+    return languages
 
 
 def statement_offsets(token: str, cooked: str) -> tuple[str, list[int], list[int]]:
@@ -181,7 +268,10 @@ class _Located:
 
 
 def _terms(
-    context: CheckContext, element: ModelElement, statement: Val, matcher: TermMatcher
+    context: CheckContext,
+    element: ModelElement,
+    statement: Val,
+    matcher: TermMatcher | StemMatcher,
 ) -> Iterator[tuple[str, Span]]:
     """Each counted occurrence of a term in the statement: its text and its span."""
     found = matcher.find(statement.raw, _words(context, statement.raw))
@@ -303,17 +393,131 @@ def vague_matcher(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Te
 
 OPEN_MATCHER = TermMatcher(["TBD", "TBC", "TBR", "TBS"])
 
+_APOSTROPHES = "'’"
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer({"fr": "french", "en": "english"}[language])
+
+
+@lru_cache(maxsize=65536)
+def stem(language: str, word: str) -> str:
+    """The stem of one lower-cased word (asked for the same words again and again)."""
+    return str(_stemmer(language).stemWord(word))
+
+
+class StemMatcher:
+    """Finds listed terms by the stems of their words: a term matches where the words of
+    the text have the same stems, one after the other, separated by whitespace or an
+    apostrophe (`s'y`). So every inflected form of a term matches (`convivial`:
+    `conviviale`, `conviviaux`; `rapide`: `rapidement`), and user-added terms the same.
+
+    Each word of the text is stemmed once and looked up by its stem: one pass over the
+    words, and at each a few terms starting with that stem, compared word by word.
+    """
+
+    def __init__(self, terms: list[str], language: str) -> None:
+        self.language = language
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for term in terms:
+            stems = tuple(stem(language, word) for word in _WORD.findall(term.lower()))
+            if stems:
+                self.by_first.setdefault(stems[0], []).append(stems)
+        for candidates in self.by_first.values():
+            candidates.sort(key=len, reverse=True)  # the longest term at a word wins
+
+    def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+        if words is not None and not any(
+            stem(self.language, word) in self.by_first for word in words
+        ):
+            return []
+        tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+        stems = [stem(self.language, word) for _, _, word in tokens]
+        found: list[tuple[int, int]] = []
+        for index, first in enumerate(stems):
+            for term in self.by_first.get(first, ()):
+                if self._matches(text, tokens, stems, index, term):
+                    found.append((tokens[index][0], tokens[index + len(term) - 1][1]))
+                    break
+        return found
+
+    @staticmethod
+    def _matches(
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        stems: list[str],
+        index: int,
+        term: tuple[str, ...],
+    ) -> bool:
+        if index + len(term) > len(stems) or tuple(stems[index : index + len(term)]) != term:
+            return False
+        for at in range(index, index + len(term) - 1):  # no slices: a match costs its length
+            gap = text[tokens[at][1] : tokens[at + 1][0]]
+            if not gap or gap.strip().strip(_APOSTROPHES):
+                return False
+        return True
+
+
+# QU004 in French: "à définir" (ADP), "à préciser", "à compléter", and the English
+# acronyms French specifications use too. "a définir" is the capital "À" typed without
+# its accent.
+PLACEHOLDERS_FR = (
+    "à définir", "a définir", "à préciser", "à compléter", "à confirmer", "à déterminer",
+    "ADP", "TBD", "TBC", "TBR", "TBS",
+)  # fmt: skip
+
+_EN = Wording(
+    language="en",
+    modal=re.compile(r"(?<!\w)(?:shall|must)(?!\w)", _FLAGS),
+    negative=re.compile(r"(?<!\w)(shall|must)\s+not(?!\w)", _FLAGS),
+    and_or=re.compile(r"(?<!\w)and\s*/\s*or(?!\w)", _FLAGS),
+    weak=None,
+    placeholders=OPEN_MATCHER,
+    ears=EARS_PATTERNS,
+    ears_modal=re.compile(r"\s(?:shall|must)\s+\S", _FLAGS),
+    templates=EARS_TEMPLATES,
+    ubiquitous="The <system> {modal} {response}",
+)
+_FR = Wording(
+    language="fr",
+    modal=re.compile(rf"(?<!\w){_FR_MODALS}(?!\w)", _FLAGS),
+    negative=re.compile(rf"(?<!\w)ne\s+{_FR_MODALS}\s+(?:pas|jamais)(?!\w)", _FLAGS),
+    and_or=re.compile(r"(?<!\w)et\s*/\s*ou(?!\w)", _FLAGS),
+    weak=re.compile(r"(?<!\w)(?:peut|peuvent|pourra|pourront|devrait|devraient)(?!\w)", _FLAGS),
+    placeholders=TermMatcher(list(PLACEHOLDERS_FR)),
+    ears=EARS_PATTERNS_FR,
+    ears_modal=re.compile(rf"\s{_FR_MODALS}\s+\S", _FLAGS),
+    templates=EARS_TEMPLATES_FR,
+    ubiquitous="Le <système> {modal} {response}",
+)
+WORDINGS: dict[str, Wording] = {"en": _EN, "fr": _FR}
+
+
+@lru_cache(maxsize=32)
+def french_vague_matcher(add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> StemMatcher:
+    """The French QU001 matcher for a configuration: the French list, plus `add`, minus
+    `remove`, by stems (a removed term removes every term of the same stems)."""
+    removed = {tuple(stem("fr", w) for w in _WORD.findall(t.lower())) for t in remove}
+    terms = [
+        term
+        for term in (*DEFAULT_VAGUE_TERMS_FR, *add)
+        if tuple(stem("fr", w) for w in _WORD.findall(term.lower())) not in removed
+    ]
+    return StemMatcher(terms, "fr")
+
 
 def _collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-def is_ears(text: str) -> bool:
+def is_ears(text: str, language: str = "en") -> bool:
+    wording = WORDINGS[language]
     collapsed = _collapsed(text)
-    return any(_follows(collapsed, clauses) for clauses in EARS_PATTERNS.values())
+    return any(_follows(collapsed, clauses, wording) for clauses in wording.ears.values())
 
 
-def _follows(text: str, clauses: tuple[str, ...]) -> bool:
+def _follows(text: str, clauses: tuple[str, ...], wording: Wording = _EN) -> bool:
     """Whether `text` follows one EARS pattern (see `EARS_PATTERNS`): a few searches,
     each going forward from where the one before it stopped."""
     found = _EARS_FIRST[clauses[0]].match(text)
@@ -321,7 +525,7 @@ def _follows(text: str, clauses: tuple[str, ...]) -> bool:
         if found is None:
             return False
         found = _EARS_NEXT[clause].search(text, found.end())
-    return found is not None and _EARS_MODAL.search(text, found.end()) is not None
+    return found is not None and wording.ears_modal.search(text, found.end()) is not None
 
 
 def _string_token(text: str) -> str:
@@ -336,7 +540,9 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
     What it checks:
         A vague or unbounded word or phrase in a requirement's statement: "fast",
         "user-friendly", "as appropriate", "etc." and the rest of the list in the
-        language reference (whole words or phrases, any case), adjusted by
+        language reference (whole words or phrases, any case; in a French document,
+        "rapide", "convivial", "le cas échéant", ... matched by their stems, so in
+        every inflected form, the terms added in reqdsl.toml too), adjusted by
         `[checks] vague_terms = { add = [...], remove = [...] }` in reqdsl.toml. Each
         occurrence is reported at the term itself; where listed terms overlap ("easy to
         use" and "easy"), only the longest counts.
@@ -350,6 +556,8 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
 
     Example:
         statement: "The editor shall open a report quickly."
+        # in French (language: fr), every inflected form: rapide, rapides, rapidement
+        statement: "L'éditeur doit ouvrir un rapport rapidement."
 
     Fix:
         Replace the term with a measurable criterion: a number with its unit, a limit, a
@@ -363,15 +571,21 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
         Requirements Smells", Journal of Systems and Software 123, 2017.
     """
     config = context.config
-    matcher = vague_matcher(tuple(config.vague_add), tuple(config.vague_remove))
-    for element, statement in _statements(context):
-        for term, span in _terms(context, element, statement, matcher):
+    add, remove = tuple(config.vague_add), tuple(config.vague_remove)
+    matchers: dict[str, TermMatcher | StemMatcher] = {
+        "en": vague_matcher(add, remove),
+        "fr": french_vague_matcher(add, remove),
+    }
+    for element, statement, wording in _statements(context):
+        for term, span in _terms(context, element, statement, matchers[wording.language]):
             yield Finding(
-                f"vague term `{term}` in the statement",
+                _("vague term `{term}` in the statement").format(term=term),
                 element.path,
                 span,
-                hint=f"replace `{term}` with a measurable criterion (a number and its unit, "
-                "a limit, a named standard)",
+                hint=_(
+                    "replace `{term}` with a measurable criterion (a number and its unit, "
+                    "a limit, a named standard)"
+                ).format(term=term),
             )
 
 
@@ -379,7 +593,8 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
 def no_shall(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
-        A requirement statement in which neither "shall" nor "must" appears as a word.
+        A requirement statement in which neither "shall" nor "must" appears as a word
+        (in a French document: none of "doit", "doivent", "devra", "devront").
 
     Why it matters:
         ISO/IEC/IEEE 29148:2018, 5.2.4 asks that requirements be stated with "shall"
@@ -390,6 +605,9 @@ def no_shall(context: CheckContext) -> Iterator[Finding]:
 
     Example:
         statement: "The editor exports reports as PDF."
+        # in French (language: fr): doit, doivent, devra, devront state the obligation;
+        # peut, pourra, devrait do not (they are "may" and "should")
+        statement: "L'éditeur devrait exporter les rapports en PDF."
 
     Fix:
         State the obligation with "shall": "The editor shall export reports as PDF." If
@@ -399,14 +617,21 @@ def no_shall(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018, 5.2.4 (requirement construct: "shall" for binding
         provisions) and 5.2.7 (requirements language criteria).
     """
-    for element, statement in _statements(context):
-        if not _MODAL.search(statement.raw):
-            yield Finding.at(
-                element,
-                statement.span,
-                "statement has no `shall` and no `must`",
-                hint="state the obligation with `shall`: `The <system> shall <response>`",
-            )
+    for element, statement, wording in _statements(context):
+        if wording.modal.search(statement.raw):
+            continue
+        if wording.language == "en":
+            message = _("statement has no `shall` and no `must`")
+            hint = _("state the obligation with `shall`: `The <system> shall <response>`")
+        else:
+            message = _("statement has no `doit`, `doivent`, `devra` or `devront`")
+            hint = _("state the obligation with `doit`: `Le <système> doit <réponse>`")
+            weak = wording.weak.search(statement.raw) if wording.weak is not None else None
+            if weak is not None:
+                hint += _(" (`{word}` states a possibility or a wish, not an obligation)").format(
+                    word=weak.group(0)
+                )
+        yield Finding.at(element, statement.span, message, hint=hint)
 
 
 @rule(
@@ -432,6 +657,9 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
     Example:
         statement: "The editor shall print reports and shall e-mail them."
         statement: "The editor shall export to PDF and/or HTML."
+        # in French (language: fr)
+        statement: "L'éditeur doit imprimer les rapports et doit les envoyer par courriel."
+        statement: "L'éditeur doit exporter en PDF et/ou en HTML."
 
     Fix:
         Split the statement into one requirement per obligation; replace "and/or" by
@@ -441,20 +669,30 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
         singular) and 5.2.7 (requirements language criteria).
     """
-    for element, statement in _statements(context):
-        modals = len(_MODAL.findall(statement.raw))
+    for element, statement, wording in _statements(context):
+        modals = len(wording.modal.findall(statement.raw))
+        english = wording.language == "en"
         causes = []
         if modals > 1:
-            causes.append(f"{modals} `shall`/`must`")
-        if _AND_OR.search(statement.raw):
-            causes.append("`and/or`")
+            causes.append(
+                _("{count} `shall`/`must`") if english else _("{count} obligations (`doit`)")
+            )
+        if wording.and_or.search(statement.raw):
+            causes.append("`and/or`" if english else "`et/ou`")
         if causes:
+            joined = _(" and ").join(cause.format(count=modals) for cause in causes)
+            hint = _("split it into one requirement per obligation")
+            if modals <= 1:
+                hint += (
+                    _("; write `and` or `or`, not `and/or`")
+                    if english
+                    else _("; write `et` or `ou`, not `et/ou`")
+                )
             yield Finding.at(
                 element,
                 statement.span,
-                f"statement is not singular: it has {' and '.join(causes)}",
-                hint="split it into one requirement per obligation"
-                + ("; write `and` or `or`, not `and/or`" if modals <= 1 else ""),
+                _("statement is not singular: it has {causes}").format(causes=joined),
+                hint=hint,
             )
 
 
@@ -474,6 +712,9 @@ def open_placeholder(context: CheckContext) -> Iterator[Finding]:
 
     Example:
         statement: "The editor shall keep TBD versions of each form."
+        # in French (language: fr): à définir (ADP), à préciser, à compléter, à confirmer,
+        # à déterminer, and TBD, TBC, TBR, TBS
+        statement: "L'éditeur doit conserver un nombre à définir de versions."
 
     Fix:
         Decide the value ("the 10 most recent versions"). While it is open, keep the
@@ -483,14 +724,16 @@ def open_placeholder(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
         complete) and 5.2.6 (characteristics of a set of requirements: complete).
     """
-    for element, statement in _statements(context):
-        for term, span in _terms(context, element, statement, OPEN_MATCHER):
+    for element, statement, wording in _statements(context):
+        for term, span in _terms(context, element, statement, wording.placeholders):
             yield Finding(
-                f"placeholder `{term}` left in the statement",
+                _("placeholder `{term}` left in the statement").format(term=term),
                 element.path,
                 span,
-                hint=f"replace `{term}` with the decided value; until then keep the "
-                "requirement at `status: draft`",
+                hint=_(
+                    "replace `{term}` with the decided value; until then keep the "
+                    "requirement at `status: draft`"
+                ).format(term=term),
             )
 
 
@@ -517,6 +760,9 @@ def not_ears(context: CheckContext) -> Iterator[Finding]:
 
     Example:
         statement: "Reports shall be kept for 30 days by the editor."
+        # in French (language: fr): Le <système> doit ...; Lorsque/Quand ..., le ...;
+        # Tant que ..., le ...; Si ..., alors le ...; Là où/Dans le cas où ..., le ...
+        statement: "Pendant 30 jours, les rapports doivent être conservés par l'éditeur."
 
     Fix:
         Name the system first and the trigger or state, if any, before it: "The editor
@@ -528,25 +774,27 @@ def not_ears(context: CheckContext) -> Iterator[Finding]:
         17th IEEE International Requirements Engineering Conference (RE 2009);
         ISO/IEC/IEEE 29148:2018, 5.2.4 (requirement construct).
     """
-    templates = ", ".join(EARS_TEMPLATES)
-    for element, statement in _statements(context):
-        modal = _MODAL.search(statement.raw)
-        if modal is None or is_ears(statement.raw):
+    for element, statement, wording in _statements(context):
+        modal = wording.modal.search(statement.raw)
+        if modal is None or is_ears(statement.raw, wording.language):
             continue
         response = _collapsed(statement.raw[modal.end() :])
-        rewrite = _string_token(f"The <system> {modal.group(0).lower()} {response}")
+        form = wording.ubiquitous.format(modal=modal.group(0).lower(), response=response)
         yield Finding.at(
             element,
             statement.span,
-            "statement does not follow an EARS pattern",
-            hint=f"rephrase it as one of {templates}",
+            _("statement does not follow an EARS pattern"),
+            hint=_("rephrase it as one of {templates}").format(
+                templates=", ".join(wording.templates)
+            ),
             fixes=[
                 Fix(
-                    "rewrite in the EARS form `The <system> shall <response>` "
-                    "(then name the system)",
+                    _("rewrite in the EARS form {form} (then name the system)").format(
+                        form=wording.templates[0]
+                    ),
                     element.path,
                     statement.span,
-                    rewrite,
+                    _string_token(form),
                 )
             ],
         )
@@ -574,6 +822,8 @@ def negative_without_rationale(context: CheckContext) -> Iterator[Finding]:
 
     Example:
         statement: "The editor shall not delete a form without confirmation."
+        # in French (language: fr): ne doit pas, ne doivent pas, ne devra jamais, ...
+        statement: "L'éditeur ne doit pas supprimer un formulaire sans confirmation."
 
     Fix:
         Add a `rationale` saying why the behaviour is forbidden, or state the positive
@@ -586,16 +836,16 @@ def negative_without_rationale(context: CheckContext) -> Iterator[Finding]:
         "Rapid quality assurance with Requirements Smells", Journal of Systems and
         Software 123, 2017 ("negative statements" smell).
     """
-    for element, statement in _statements(context):
-        negative = _NEGATIVE.search(statement.raw)
+    for element, statement, wording in _statements(context):
+        negative = wording.negative.search(statement.raw)
         if negative is None or _has_rationale(element):
             continue
         phrase = " ".join(negative.group(0).lower().split())
         yield Finding.at(
             element,
             statement.span,
-            f"negative requirement (`{phrase}`) without a `rationale`",
-            hint="add a `rationale` that says why, or state what the system shall do instead",
+            _("negative requirement (`{phrase}`) without a `rationale`").format(phrase=phrase),
+            hint=_("add a `rationale` that says why, or state what the system shall do instead"),
         )
 
 
@@ -633,11 +883,11 @@ def no_verification(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018, 5.2.5 (characteristics of individual requirements:
         verifiable) and 5.2.8 (requirement attributes: verification method).
     """
-    for element, _statement in _statements(context):
+    for element, _statement, _wording in _statements(context):
         if not element.has("verification"):
             yield Finding.at(
                 element,
                 None,
-                f"requirement `{element.id}` has no `verification` method",
-                hint="add `verification: test` (or inspection, analysis, demonstration)",
+                _("requirement `{id}` has no `verification` method").format(id=element.id),
+                hint=_("add `verification: test` (or inspection, analysis, demonstration)"),
             )
