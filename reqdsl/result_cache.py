@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import i18n
 from .diagnostics import Diagnostic, Summary
 from .util.cache import CacheArea
 
@@ -33,7 +34,7 @@ def load_result(root: Path, fingerprint: str) -> tuple[list[Diagnostic], Summary
         return None
     try:
         data = json.loads(payload.decode("utf-8"))
-        if data.get("key") != area.key(fingerprint):
+        if data.get("key") != area.key(fingerprint, i18n.current()):
             return None
         diagnostics = [Diagnostic.from_json(item) for item in data["diagnostics"]]
         summary = Summary(**data["summary"])
@@ -47,7 +48,7 @@ def save_result(
 ) -> None:
     area = _area(root)
     data = {
-        "key": area.key(fingerprint),
+        "key": area.key(fingerprint, i18n.current()),  # messages are in that language
         "diagnostics": [d.to_json() for d in diagnostics],
         "summary": summary.to_json(),
     }

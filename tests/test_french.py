@@ -200,3 +200,74 @@ def test_french_matching_stays_linear(tmp_path: Path) -> None:
     cost(2000)  # warm the stem cache
     small, large = cost(4000), cost(16000)
     assert large < small * 4 * 3, (small, large)  # four times the text: far below 16x
+
+
+# ---------------------------------------------------------------------- 3. the catalogue
+def _check_text(project: Path, lang: str) -> str:
+    return _run("check", "--no-cache", str(project), lang=lang).stdout
+
+
+def test_the_locale_chooses_french_messages_and_codes_positions_json_keys_stay(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path, FR_DOC + _requirement("Le guichet doit répondre rapidement."))
+    english, french = _diagnostics(project), _diagnostics(project, lang="fr_FR.UTF-8")
+    assert [d["message"] for d in english] == ["vague term `rapidement` in the statement"]
+    assert [d["message"] for d in french] == ["terme vague `rapidement` dans l'énoncé"]
+
+    def shape(found: list[dict[str, object]]) -> list[object]:
+        return [(sorted(d), d["code"], d["line"], d["column"], d["end_column"]) for d in found]
+
+    assert shape(english) == shape(french)
+    assert "1 fichier, 2 éléments" in _check_text(project, "fr_FR.UTF-8")
+
+
+def test_the_project_language_chooses_french_messages_when_the_locale_does_not(
+    tmp_path: Path,
+) -> None:
+    project = _project(
+        tmp_path,
+        FR_DOC + _requirement("Le guichet exporte les demandes."),
+        '[project]\nlanguage = "fr"\n',
+    )
+    assert "l'énoncé ne contient ni `doit`" in _check_text(project, "C.UTF-8")
+    # A locale reqdsl speaks wins: it is the user's interface.
+    assert "statement has no `doit`" in _check_text(project, "en_GB.UTF-8")
+
+
+def test_the_committed_catalogue_is_complete_and_compiled() -> None:
+    """Every message the code marks has a French translation, and the committed `.mo`
+    is the compiled `.po` (a fresh install reads the `.mo`; nothing compiles it then)."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    import reqdsl
+    from reqdsl.i18n import LOCALE_DIR
+
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    package = Path(reqdsl.__file__).parent
+    marked = {
+        message if isinstance(message, str) else message[0]
+        for _f, _l, message, _c, _x in extract_from_dir(
+            package, method_map=[("**.py", "python")], keywords=keywords
+        )
+    }
+    folder = LOCALE_DIR / "fr" / "LC_MESSAGES"
+    with (folder / "reqdsl.po").open("rb") as handle:
+        po = read_po(handle, locale="fr")
+    with (folder / "reqdsl.mo").open("rb") as handle:
+        mo = read_mo(handle)
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in po
+        if m.id and all(m.string if isinstance(m.string, tuple) else (m.string,))
+    }
+    assert marked - translated == set()
+    def pairs(catalog: object) -> dict[object, object]:
+        def plain(x: object) -> object:
+            return tuple(x) if isinstance(x, list | tuple) else x
+
+        return {plain(m.id): plain(m.string) for m in catalog if m.id}  # type: ignore[attr-defined]
+
+    assert pairs(po) == pairs(mo)

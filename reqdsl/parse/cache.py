@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import i18n
 from ..util.cache import CacheArea
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ class ParseCache:
         self.enabled = self.area.enabled
 
     def _name(self, relpath: str, key: str) -> str:
-        return self.area.key(relpath, key) + SUFFIX
+        # The language too: an entry holds the file's diagnostics, in that language.
+        return self.area.key(relpath, key, i18n.current()) + SUFFIX
 
     def entry_path(self, relpath: str, key: str) -> Path:
         """Where the entry of this file and key lies."""

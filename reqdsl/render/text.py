@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from ..diagnostics import Diagnostic, Severity, Summary
+from ..i18n import N_, _, ngettext
 from ..model.config_schema import COVERAGE_KEYS
 from ..source import SourceFile, Span
 from ..util.unicode import BIDI_CONTROLS
@@ -72,15 +73,21 @@ def summary_lines(summary: Summary) -> list[str]:
     syntax error withholds and the coverage line, if any."""
     counts = ", ".join(
         (
-            _plural(summary.errors, "error"),
-            _plural(summary.warnings, "warning"),
-            _plural(summary.infos, "info"),
+            ngettext("{n} error", "{n} errors", summary.errors).format(n=summary.errors),
+            ngettext("{n} warning", "{n} warnings", summary.warnings).format(n=summary.warnings),
+            ngettext("{n} info", "{n} infos", summary.infos).format(n=summary.infos),
         )
     )
-    lines = [f"{_plural(summary.files, 'file')}, {_plural(summary.elements, 'element')}: {counts}"]
+    files = ngettext("{n} file", "{n} files", summary.files).format(n=summary.files)
+    elements = ngettext("{n} element", "{n} elements", summary.elements).format(n=summary.elements)
+    lines = [f"{files}, {elements}: {counts}"]
     if summary.withheld:
         lines.append(
-            f"{_plural(summary.withheld, 'finding')} withheld until the syntax errors are fixed"
+            ngettext(
+                "{n} finding withheld until the syntax errors are fixed",
+                "{n} findings withheld until the syntax errors are fixed",
+                summary.withheld,
+            ).format(n=summary.withheld)
         )
     if summary.coverage:
         lines.append(coverage_line(summary.coverage))
@@ -92,15 +99,24 @@ def coverage_line(coverage: Mapping[str, float | None]) -> str:
     order, then any others; a figure over nothing is `n/a`, never 100 %."""
     keys = [key for key in COVERAGE_KEYS if key in coverage]
     keys += [key for key in coverage if key not in COVERAGE_KEYS]
-    return "coverage: " + ", ".join(f"{key} {_figure(coverage[key])}" for key in keys)
+    figures = ", ".join(f"{_(COVERAGE_NAMES[key]) if key in COVERAGE_NAMES else key} "
+                        f"{_figure(coverage[key])}" for key in keys)  # fmt: skip
+    return _("coverage: {figures}").format(figures=figures)
+
+
+# The coverage figures' names as the reports and the site show them (their keys in JSON
+# and reqdsl.toml never change).
+COVERAGE_NAMES = {
+    "verification": N_("verification"),
+    "derivation": N_("derivation"),
+    "satisfaction": N_("satisfaction"),
+    "mitigation": N_("mitigation"),
+    "evidence": N_("evidence"),
+}
 
 
 def _figure(value: float | None) -> str:
-    return "n/a (nothing to measure)" if value is None else f"{value:.1f}%"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return _("n/a (nothing to measure)") if value is None else f"{value:.1f}%"
 
 
 class _Style:
