@@ -27,7 +27,7 @@ from .conftest import ROOT, run_reqdsl
 
 SAMPLES = ROOT / "samples"
 FULL_SAMPLES = ("clinic", "sso-gateway", "payments")
-ALL_SAMPLES = (*FULL_SAMPLES, "quickstart")
+ALL_SAMPLES = (*FULL_SAMPLES, "quickstart", "mairie")  # mairie: in French (issue 21)
 # The grammar gives `section` and `text` no field block: they hold items, not fields.
 KINDS_WITHOUT_FIELDS = {"section", "text"}
 
