@@ -71,6 +71,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations(_current.get()).ngettext(singular, plural, count)
 
 
+def plural(singular: str, plural: str, count: int) -> str:
+    """`ngettext` with its `{n}` filled in: `plural("{n} file", "{n} files", 3)`."""
+    return ngettext(singular, plural, count).format(n=count)
+
+
 _ = gettext
 
 
@@ -106,28 +111,53 @@ def _po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+_MARKERS = {"_": 1, "gettext": 1, "N_": 1, "ngettext": 2, "plural": 2}
+
+
+def extract_messages(package: Path | None = None) -> dict[str | tuple[str, str], list[str]]:
+    """Every message the code marks (`_("...")`, `N_`, `gettext`, `ngettext`), with where
+    it is marked. Read from the syntax tree, so that a call inside an f-string counts
+    (Babel's extractor does not see those)."""
+    import ast
+
+    root = package or Path(__file__).parent
+    found: dict[str | tuple[str, str], list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            count = _MARKERS.get(node.func.id)
+            if count is None or len(node.args) < count:
+                continue
+            args = node.args[:count]
+            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                continue
+            values = [a.value for a in args if isinstance(a, ast.Constant)]
+            key: str | tuple[str, str] = values[0] if count == 1 else (values[0], values[1])
+            where = f"reqdsl/{path.relative_to(root).as_posix()}:{node.lineno}"
+            found.setdefault(key, []).append(where)
+    return found
+
+
 def compile_catalogues() -> None:  # pragma: no cover - a maintainer's command
     """Re-extract the messages into each `.po` (keeping the translations) and compile
     each `.mo`: `python -m reqdsl.i18n`."""
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po, write_po
 
     template = Catalog(project="reqdsl", charset="utf-8")
-    package = Path(__file__).parent
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    for filename, lineno, message, _comments, context in extract_from_dir(
-        package, method_map=[("**.py", "python")], keywords=keywords
-    ):
-        template.add(message, locations=[(f"reqdsl/{filename}", lineno)], context=context)
-    for language in LANGUAGES[1:]:
-        po = _po_path(language)
+    for message, places in extract_messages().items():
+        locations = [(where.rsplit(":", 1)[0], int(where.rsplit(":", 1)[1])) for where in places]
+        template.add(message, locations=locations)
+    for code in LANGUAGES[1:]:
+        po = _po_path(code)
         with po.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+            catalog = read_po(handle, locale=code)
         catalog.update(template, no_fuzzy_matching=True)
         with po.open("wb") as handle:
-            write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+            write_po(handle, catalog, width=100, sort_output=True, ignore_obsolete=True)
         with po.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalog)
 

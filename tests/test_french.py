@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -238,21 +239,12 @@ def test_the_project_language_chooses_french_messages_when_the_locale_does_not(
 def test_the_committed_catalogue_is_complete_and_compiled() -> None:
     """Every message the code marks has a French translation, and the committed `.mo`
     is the compiled `.po` (a fresh install reads the `.mo`; nothing compiles it then)."""
-    from babel.messages.extract import extract_from_dir
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
-    import reqdsl
-    from reqdsl.i18n import LOCALE_DIR
+    from reqdsl.i18n import LOCALE_DIR, extract_messages
 
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    package = Path(reqdsl.__file__).parent
-    marked = {
-        message if isinstance(message, str) else message[0]
-        for _f, _l, message, _c, _x in extract_from_dir(
-            package, method_map=[("**.py", "python")], keywords=keywords
-        )
-    }
+    marked = {m if isinstance(m, str) else m[0] for m in extract_messages()}
     folder = LOCALE_DIR / "fr" / "LC_MESSAGES"
     with (folder / "reqdsl.po").open("rb") as handle:
         po = read_po(handle, locale="fr")
@@ -264,6 +256,7 @@ def test_the_committed_catalogue_is_complete_and_compiled() -> None:
         if m.id and all(m.string if isinstance(m.string, tuple) else (m.string,))
     }
     assert marked - translated == set()
+
     def pairs(catalog: object) -> dict[object, object]:
         def plain(x: object) -> object:
             return tuple(x) if isinstance(x, list | tuple) else x
@@ -271,3 +264,87 @@ def test_the_committed_catalogue_is_complete_and_compiled() -> None:
         return {plain(m.id): plain(m.string) for m in catalog if m.id}  # type: ignore[attr-defined]
 
     assert pairs(po) == pairs(mo)
+
+
+# ---------------------------------------------------------------------- 4, 5. site, sample
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "mairie"
+INTERFACE_PAGES = ("index.html", "traceability.html", "gdpr.html", "iso27001.html", "threats.html")
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees as interface: every text node outside scripts, styles, SVG
+    and `<code>` (the language's own words and IDs, such as the field `compliance`)."""
+
+    HIDDEN = frozenset({"script", "style", "svg", "template", "code"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.nodes: list[str] = []
+        self.lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.lang = dict(attrs).get("lang")
+        if tag in self.HIDDEN:
+            self.hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if text and not self.hidden:
+            self.nodes.append(text)
+
+
+def _english_labels() -> tuple[set[str], list[str]]:
+    """The English interface labels: every message of the catalogue that French writes
+    differently. Whole labels (no placeholder), and the literal runs of the others that
+    are long enough to be recognised inside a text node."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from reqdsl.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "fr" / "LC_MESSAGES" / "reqdsl.po").open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    whole: set[str] = set()
+    pieces: list[str] = []
+    for message in catalog:
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for english in ids:
+            if not english or english in strings:
+                continue
+            plain = re.sub(r"<[^>]+>", "", english)
+            if "{" not in plain:
+                whole.add(" ".join(plain.split()))
+            # Runs of two words or more: a single word may be part of a catalogue title.
+            pieces += [
+                p.strip() for p in re.split(r"\{\w+\}", plain) if len(p.strip().split()) >= 2
+            ]
+    return whole, pieces
+
+
+@pytest.mark.slow
+@pytest.mark.build
+def test_the_french_sample_site_shows_no_english_interface_label(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = _run("build", "--no-cache", str(SAMPLE), "-o", str(out), lang="en_US.UTF-8")
+    assert result.returncode == 0, result.stdout + result.stderr
+    whole, pieces = _english_labels()
+    for page in INTERFACE_PAGES:
+        parser = _VisibleText()
+        parser.feed((out / page).read_text(encoding="utf-8"))
+        assert parser.lang == "fr", page  # Material's own labels are French
+        english = [node for node in parser.nodes if node in whole]
+        english += [piece for piece in pieces if any(piece in node for node in parser.nodes)]
+        assert english == [], (page, english)
+    # The labels the issue names, in French.
+    text = (out / "gdpr.html").read_text(encoding="utf-8")
+    assert "Registre des activités de traitement (art. 30 RGPD)" in text
+    assert "Déclaration d'applicabilité" in (out / "iso27001.html").read_text(encoding="utf-8")
+    assert "Registre des menaces" in (out / "threats.html").read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import Iso27001Catalog, builtin_catalogs
+from ..i18n import N_
 from ..model.project import Project
 from .base import (
     Block,
@@ -30,7 +31,11 @@ from .base import (
 
 Status = Literal["addressed", "not-addressed", "excluded"]
 STATUSES: tuple[Status, ...] = ("addressed", "not-addressed", "excluded")
-STATUS_LABELS = {"addressed": "addressed", "not-addressed": "not addressed", "excluded": "excluded"}
+STATUS_LABELS = {
+    "addressed": N_("addressed"),
+    "not-addressed": N_("not addressed"),
+    "excluded": N_("excluded"),
+}
 
 
 class ControlRow(ReportModel):
@@ -141,7 +146,7 @@ def _summaries(catalog: Iso27001Catalog, controls: list[ControlRow]) -> list[The
         _summary(theme_id, theme, [row for row in controls if row.theme_id == theme_id])
         for theme_id, theme in catalog.themes().items()
     ]
-    summaries.append(_summary("all", "all themes", controls))
+    summaries.append(_summary("all", N_("all themes"), controls))
     return summaries
 
 

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Literal
 
 from ..catalogs import stride_linddun_table
+from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.facts.data import is_personal
 from ..model.project import Project
@@ -28,10 +29,10 @@ from .base import ElementRef, ReportModel, element_ref
 
 Family = Literal["STRIDE", "LINDDUN"]
 ELEMENT_TYPES = {
-    "actor": "external entity",
-    "process": "process",
-    "datastore": "data store",
-    "flow": "data flow",
+    "actor": N_("external entity"),
+    "process": N_("process"),
+    "datastore": N_("data store"),
+    "flow": N_("data flow"),
 }
 _COLUMNS = {
     "external entity": "external_entity",

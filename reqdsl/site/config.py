@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..i18n import _
 from .assets import SCRIPT, SHIM, STYLES
 from .html import esc
 from .pages import decisions, diagnostics, diagrams, glossary, home, matrix, threats, validation
@@ -26,11 +27,16 @@ NAV_DOCUMENT_LIMIT = 20
 
 
 def mkdocs_config(
-    site_name: str, document_pages: list[tuple[str, str]], changes: tuple[str, str] | None = None
+    site_name: str,
+    document_pages: list[tuple[str, str]],
+    changes: tuple[str, str] | None = None,
+    language: str = "en",
 ) -> str:
     """`document_pages` are (page path, title) in navigation order; `changes` is the
-    (title, page) of the "Changes since REV" page when there is one."""
-    documents: list[Any] = [{"Documents": "documents/index.md"}]
+    (title, page) of the "Changes since REV" page when there is one. `language` is the
+    project's: Material's own labels ("Search", "Table of contents") and the search
+    index's stemming follow it; the navigation's labels are in the current language."""
+    documents: list[Any] = [{_("Documents"): "documents/index.md"}]
     not_in_nav = ""
     if len(document_pages) <= NAV_DOCUMENT_LIMIT:
         documents += [{esc(title): page} for page, title in document_pages]
@@ -45,27 +51,27 @@ def mkdocs_config(
         "theme": {
             "name": "material",
             "font": False,
-            "language": "en",
+            "language": language,
             "features": ["navigation.top", "search.highlight", "toc.follow"],
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
-        "plugins": ["search", "offline"],
+        "plugins": [{"search": {"lang": [language]}}, "offline"],
         "markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "tables"],
         "extra": {"polyfills": [SHIM], "generator": False},
         "extra_css": [STYLES],
         "extra_javascript": [SCRIPT],
         "validation": {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}},
         "nav": [
-            {home.TITLE: "index.md"},
-            {"Documents": documents},
-            {matrix.TITLE: "traceability.md"},
-            {"Compliance": [{GDPR_TITLE: "gdpr.md"}, {SOA_TITLE: "iso27001.md"}]},
-            {threats.TITLE: "threats.md"},
-            {decisions.TITLE: "decisions.md"},
-            {validation.TITLE: "validation.md"},
-            {diagrams.TITLE: "diagrams.md"},
-            {glossary.TITLE: "glossary.md"},
-            {diagnostics.TITLE: "diagnostics.md"},
+            {_(home.TITLE): "index.md"},
+            {_("Documents"): documents},
+            {_(matrix.TITLE): "traceability.md"},
+            {_("Compliance"): [{_(GDPR_TITLE): "gdpr.md"}, {_(SOA_TITLE): "iso27001.md"}]},
+            {_(threats.TITLE): "threats.md"},
+            {_(decisions.TITLE): "decisions.md"},
+            {_(validation.TITLE): "validation.md"},
+            {_(diagrams.TITLE): "diagrams.md"},
+            {_(glossary.TITLE): "glossary.md"},
+            {_(diagnostics.TITLE): "diagnostics.md"},
         ],
     }
     if changes is not None:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity, Summary
+from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .diagrams import SiteDiagrams
@@ -28,14 +29,14 @@ if TYPE_CHECKING:
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 FAMILIES = {
-    "SY": "syntax",
-    "SM": "semantics",
-    "QU": "quality",
-    "TR": "traceability",
-    "GD": "GDPR",
-    "TM": "threat model",
-    "DE": "decisions",
-    "RV": "reviews",
+    "SY": N_("syntax"),
+    "SM": N_("semantics"),
+    "QU": N_("quality"),
+    "TR": N_("traceability"),
+    "GD": N_("GDPR"),
+    "TM": N_("threat model"),
+    "DE": N_("decisions"),
+    "RV": N_("reviews"),
 }
 
 

@@ -17,19 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ..i18n import N_, _
 from ..model.project import Project
 from .html import esc, relative_url
 
 FOLDER = "diagrams"
 _TITLES = {
-    "use-cases": "Use cases",
-    "data-model": "Data model",
-    "components": "Components",
-    "data-flow": "Data flow",
-    "goals": "Goals",
-    "sequence": "Sequence",
-    "activity": "Activity",
-    "traceability": "Traceability",
+    "use-cases": N_("Use cases"),
+    "data-model": N_("Data model"),
+    "components": N_("Components"),
+    "data-flow": N_("Data flow"),
+    "goals": N_("Goals"),
+    "sequence": N_("Sequence"),
+    "activity": N_("Activity"),
+    "traceability": N_("Traceability"),
 }
 
 
@@ -57,7 +58,7 @@ class SiteDiagrams:
 
     def title(self, source: str) -> str:
         stem = PurePosixPath(source).with_suffix("")
-        group = _TITLES.get(stem.parts[0], stem.parts[0])
+        group = _(_TITLES[stem.parts[0]]) if stem.parts[0] in _TITLES else stem.parts[0]
         return f"{group}: {stem.name}" if len(stem.parts) > 1 else group
 
     def figure(self, page: str, source: str, *, caption: str | None = None) -> str:

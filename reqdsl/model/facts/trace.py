@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from ...i18n import N_
 from ..config_schema import COVERAGE_KEYS
 from ..elements import ModelElement
 from ..project import Project
@@ -32,11 +33,11 @@ _STATUS_GAP = {"failed": "failed", "skipped": "skipped", "not-run": "not run"}
 
 # Why a figure is n/a (the home page; TR005's message).
 NOTHING_TO_MEASURE = {
-    "verification": "no requirement is to be verified by test",
-    "derivation": "there is no system- or software-level requirement",
-    "satisfaction": "there is no stakeholder-level requirement or goal",
-    "mitigation": "there is no threat",
-    "evidence": "no JUnit report was read, or no automated test verifies a requirement",
+    "verification": N_("no requirement is to be verified by test"),
+    "derivation": N_("there is no system- or software-level requirement"),
+    "satisfaction": N_("there is no stakeholder-level requirement or goal"),
+    "mitigation": N_("there is no threat"),
+    "evidence": N_("no JUnit report was read, or no automated test verifies a requirement"),
 }
 
 
@@ -87,13 +88,13 @@ class TraceFacts:
         key = id(requirement)
         found = []
         if key in upward and not upward[key]:
-            found.append("no upward link")
+            found.append(N_("no upward link"))
         if key in needs and requirement.id not in self.needed:
-            found.append("nothing links to it")
+            found.append(N_("nothing links to it"))
         if key in tested and requirement.id not in self.verified:
-            found.append("no test")
+            found.append(N_("no test"))
         if key in other and requirement.id not in self.verified:
-            found.append("no test element")
+            found.append(N_("no test element"))
         if not requirement.broken and requirement.id is not None:
             for test_id, status in self.evidence.get(requirement.id, ()):
                 if status in _STATUS_GAP:

@@ -4,19 +4,20 @@ rationale, consequences, and the decisions it supersedes or is superseded by."""
 
 from __future__ import annotations
 
+from ...i18n import N_, _
 from ...model.elements import ModelElement
 from ..context import SiteContext
 from ..decision_view import decision_matrix
 from ..html import block, esc, field_table, front_matter, heading, md_text
 
 PAGE = "decisions.md"
-TITLE = "Decisions"
+TITLE = N_("Decisions")
 _STATUS_CSS = {"accepted": "ok", "proposed": "warning", "rejected": "muted", "superseded": "muted"}
 
 
 def decisions_page(ctx: SiteContext) -> dict[str, str]:
     decisions = ctx.project.of_kind("decision")
-    parts = [front_matter(TITLE), f"# {TITLE}"]
+    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
     if not decisions:
         parts.append(block('<p class="rq-muted">No decisions are recorded.</p>'))
         return {PAGE: "\n\n".join(parts) + "\n"}

@@ -4,15 +4,16 @@ link to the element it is about. The home page's gap lists link here."""
 from __future__ import annotations
 
 from ...diagnostics import Diagnostic
+from ...i18n import N_, _
 from ..context import SEVERITY_ORDER, SiteContext, family_of
 from ..html import block, esc, front_matter, heading, md_text
 
 PAGE = "diagnostics.md"
-TITLE = "Diagnostics"
+TITLE = N_("Diagnostics")
 
 
 def diagnostics_page(ctx: SiteContext) -> dict[str, str]:
-    parts = [front_matter(TITLE), f"# {TITLE}"]
+    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
     summary = ctx.summary
     parts.append(
         block(

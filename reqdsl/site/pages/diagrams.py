@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from ...i18n import N_, _
 from ..context import SiteContext
 from ..html import block, esc, front_matter, heading, md_text
 
 PAGE = "diagrams.md"
-TITLE = "Diagrams"
+TITLE = N_("Diagrams")
 _GROUPS = (
     ("use-cases", "Use cases"),
     ("data-model", "Data model"),
@@ -24,7 +25,7 @@ _GROUPS = (
 
 def diagrams_page(ctx: SiteContext) -> dict[str, str]:
     diagrams = ctx.diagrams
-    parts = [front_matter(TITLE), f"# {TITLE}"]
+    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
     intro = (
         "<p>Drawn locally with PlantUML from the model; nothing is sent to a server. "
         "Click a diagram to open it at full size.</p>"

@@ -3,18 +3,19 @@ defined; and the stakeholders, who are the other vocabulary reviewers look up.""
 
 from __future__ import annotations
 
+from ...i18n import N_, _
 from ..context import SiteContext
 from ..html import block, esc, front_matter, link, relative_url
 
 PAGE = "glossary.md"
-TITLE = "Glossary"
+TITLE = N_("Glossary")
 
 
 def glossary_page(ctx: SiteContext) -> dict[str, str]:
     terms = sorted(
         ctx.project.of_kind("term"), key=lambda term: ((term.title or "").casefold(), term.order)
     )
-    parts = [front_matter(TITLE), f"# {TITLE}"]
+    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
     if terms:
         items = []
         for term in terms:

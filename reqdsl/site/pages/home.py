@@ -5,6 +5,8 @@ figure that falls short, and the Diagnostics page for the full lists)."""
 from __future__ import annotations
 
 from ...diagnostics import Severity
+from ...i18n import N_, _, plural
+from ...labels import word_label
 from ...model.config_schema import COVERAGE_KEYS
 from ...model.elements import ModelElement
 from ...model.facts.trace import NOTHING_TO_MEASURE, coverage_counts, trace_facts
@@ -14,44 +16,72 @@ from ..html import block, esc, front_matter, link, relative_url, table
 from ..pages.documents import INDEX as DOCUMENTS_PAGE
 
 PAGE = "index.md"
-TITLE = "Home"
+TITLE = N_("Home")
 GAP_LIST_LIMIT = 25  # links shown per gap here; the Diagnostics page lists them all
 _FIGURES = {
-    "verification": ("Verification", "requirements to be tested that a test verifies", "TR003"),
-    "derivation": ("Derivation", "system and software requirements with an upward link", "TR001"),
-    "satisfaction": ("Satisfaction", "stakeholder needs and goals something links to", "TR002"),
-    "mitigation": ("Mitigation", "threats mitigated, or accepted with a justification", "TM003"),
+    "verification": (
+        N_("Verification"),
+        N_("requirements to be tested that a test verifies"),
+        "TR003",
+    ),
+    "derivation": (
+        N_("Derivation"),
+        N_("system and software requirements with an upward link"),
+        "TR001",
+    ),
+    "satisfaction": (
+        N_("Satisfaction"),
+        N_("stakeholder needs and goals something links to"),
+        "TR002",
+    ),
+    "mitigation": (
+        N_("Mitigation"),
+        N_("threats mitigated, or accepted with a justification"),
+        "TM003",
+    ),
     "evidence": (
-        "Evidence",
-        "requirements verified by automated tests whose automated tests all passed",
+        N_("Evidence"),
+        N_("requirements verified by automated tests whose automated tests all passed"),
         "TR008",
     ),
 }
 _GAPS = {
-    "TR001": "No upward link",
-    "TR002": "Needs and goals nothing links to",
-    "TR003": "Requirements to be tested with no test",
-    "TR006": "Requirements to be inspected, analysed or demonstrated with no test element",
-    "TR007": "Tests whose method is not the one asked for",
-    "TR008": "Failed tests",
-    "TR009": "Skipped tests",
-    "TR010": "Automated tests in no report",
-    "TM003": "Threats no requirement mitigates",
-    "TM004": "Threats accepted without justification",
-    "DE004": "Decisions that address nothing",
-    "RV001": "Approved documents without a review of their version",
+    "TR001": N_("No upward link"),
+    "TR002": N_("Needs and goals nothing links to"),
+    "TR003": N_("Requirements to be tested with no test"),
+    "TR006": N_("Requirements to be inspected, analysed or demonstrated with no test element"),
+    "TR007": N_("Tests whose method is not the one asked for"),
+    "TR008": N_("Failed tests"),
+    "TR009": N_("Skipped tests"),
+    "TR010": N_("Automated tests in no report"),
+    "TM003": N_("Threats no requirement mitigates"),
+    "TM004": N_("Threats accepted without justification"),
+    "DE004": N_("Decisions that address nothing"),
+    "RV001": N_("Approved documents without a review of their version"),
 }
 PAGES = (
-    ("documents/index.md", "Documents", "every document, with sections and elements"),
-    ("traceability.md", "Traceability matrix", "a row per requirement, sortable and filterable"),
-    ("gdpr.md", "GDPR", "record of processing, lawful bases, rights, DPIA indicators"),
-    ("iso27001.md", "ISO 27001", "statement of applicability of the 93 Annex A controls"),
-    ("threats.md", "Threat model", "data-flow diagram, register, risk matrix, STRIDE/LINDDUN"),
-    ("decisions.md", "Decisions", "weighted decision matrices and their outcome"),
-    ("validation.md", "Validation", "document versions, reviews and stale approvals"),
-    ("diagrams.md", "Diagrams", "every diagram of the model"),
-    ("glossary.md", "Glossary", "terms and stakeholders"),
-    ("diagnostics.md", "Diagnostics", "every problem the checks found"),
+    ("documents/index.md", N_("Documents"), N_("every document, with sections and elements")),
+    (
+        "traceability.md",
+        N_("Traceability matrix"),
+        N_("a row per requirement, sortable and filterable"),
+    ),
+    ("gdpr.md", N_("GDPR"), N_("record of processing, lawful bases, rights, DPIA indicators")),
+    (
+        "iso27001.md",
+        N_("ISO 27001"),
+        N_("statement of applicability of the 93 Annex A controls"),
+    ),
+    (
+        "threats.md",
+        N_("Threat model"),
+        N_("data-flow diagram, register, risk matrix, STRIDE/LINDDUN"),
+    ),
+    ("decisions.md", N_("Decisions"), N_("weighted decision matrices and their outcome")),
+    ("validation.md", N_("Validation"), N_("document versions, reviews and stale approvals")),
+    ("diagrams.md", N_("Diagrams"), N_("every diagram of the model")),
+    ("glossary.md", N_("Glossary"), N_("terms and stakeholders")),
+    ("diagnostics.md", N_("Diagnostics"), N_("every problem the checks found")),
 )
 
 
@@ -60,40 +90,48 @@ def home_page(ctx: SiteContext) -> dict[str, str]:
     name = project.config.name or project.root.resolve().name or "project"
     version = f" {project.config.version}" if project.config.version else ""
     summary = ctx.summary
+    errors = plural("{n} error", "{n} errors", summary.errors)
     status = (
-        f'<span class="rq-badge rq-error">{summary.errors} errors</span>'
+        f'<span class="rq-badge rq-error">{errors}</span>'
         if summary.errors
-        else '<span class="rq-badge rq-ok">no errors</span>'
+        else f'<span class="rq-badge rq-ok">{_("no errors")}</span>'
     )
+    files = plural("{n} file", "{n} files", summary.files)
+    elements = plural("{n} element", "{n} elements", summary.elements)
     intro = (
-        f"<p><strong>{esc(name)}{esc(version)}</strong>: {summary.files} files, "
-        f"{summary.elements} elements. {status} "
+        f"<p><strong>{esc(name)}{esc(version)}</strong>: {files}, "
+        f"{elements}. {status} "
         f'<span class="rq-badge rq-{"warning" if summary.warnings else "ok"}">'
-        f"{summary.warnings} warnings</span> "
-        f'<span class="rq-badge rq-muted">{summary.infos} infos</span>'
+        f"{plural('{n} warning', '{n} warnings', summary.warnings)}</span> "
+        f'<span class="rq-badge rq-muted">{plural("{n} info", "{n} infos", summary.infos)}</span>'
         + (
-            f' <span class="rq-badge rq-muted">{summary.withheld} findings withheld until '
-            "the syntax errors are fixed</span>"
+            ' <span class="rq-badge rq-muted">'
+            + plural(
+                "{n} finding withheld until the syntax errors are fixed",
+                "{n} findings withheld until the syntax errors are fixed",
+                summary.withheld,
+            )
+            + "</span>"
             if summary.withheld
             else ""
         )
         + "</p>"
     )
     pages = "".join(
-        f"<li>{link(relative_url(PAGE, page), esc(label))}: {esc(text)}</li>"
+        f"<li>{link(relative_url(PAGE, page), esc(_(label)))}: {esc(_(text))}</li>"
         for page, label, text in PAGES
     )
     parts = [
-        front_matter(TITLE),
-        "# Specification dashboard",
+        front_matter(_(TITLE)),
+        "# " + _("Specification dashboard"),
         block(intro, f'<ul class="rq-pages">{pages}</ul>'),
-        "## Coverage",
+        "## " + _("Coverage"),
         block(_coverage(ctx)),
-        "## Contents",
+        "## " + _("Contents"),
         block(_counts(ctx)),
-        "## Diagnostics per family",
+        "## " + _("Diagnostics per family"),
         block(_families(ctx)),
-        "## Gaps",
+        "## " + _("Gaps"),
         block(_gaps(ctx)),
     ]
     return {PAGE: "\n\n".join(parts) + "\n"}
@@ -105,18 +143,24 @@ def _coverage(ctx: SiteContext) -> str:
     thresholds = ctx.project.config.coverage
     rows = []
     for key in COVERAGE_KEYS:
-        label, meaning, _ = _FIGURES[key]
+        label, meaning, _code = _FIGURES[key]
+        label, meaning = _(label), _(meaning)
         covered, total = counts[key]
         value = figures.get(key)
         threshold = thresholds.get(key)
-        goal = f" (threshold {threshold:g} %)" if threshold is not None else ""
+        goal = (
+            _(" (threshold {value} %)").format(value=f"{threshold:g}")
+            if threshold is not None
+            else ""
+        )
         if value is None or total == 0:
             # 0 of 0 is no coverage at all: "n/a", explained, never a green 100 %.
             css = "rq-gap" if threshold is not None else "rq-muted"
             rows.append(
                 f"<tr><th>{esc(label)}</th><td></td>"
-                f'<td><span class="rq-badge {css}">n/a</span></td>'
-                f"<td>nothing to measure: {esc(NOTHING_TO_MEASURE[key])}{esc(goal)}</td></tr>"
+                f'<td><span class="rq-badge {css}">{_("n/a")}</span></td>'
+                f"<td>{_('nothing to measure: {why}').format(why=esc(_(NOTHING_TO_MEASURE[key])))}"
+                f"{esc(goal)}</td></tr>"
             )
             continue
         below = threshold is not None and value < threshold
@@ -125,7 +169,8 @@ def _coverage(ctx: SiteContext) -> str:
             f'<tr><th>{esc(label)}</th><td><meter class="rq-meter" min="0" max="100" '
             f'low="60" high="99.9" optimum="100" value="{value:g}">{value:g} %</meter></td>'
             f'<td><span class="rq-badge {css}">{value:g} %</span></td>'
-            f"<td>{covered} of {total} {esc(meaning)}{esc(goal)}</td></tr>"
+            f"<td>{_('{covered} of {total}').format(covered=covered, total=total)} "
+            f"{esc(meaning)}{esc(goal)}</td></tr>"
         )
     return f'<table class="rq-coverage"><tbody>{"".join(rows)}</tbody></table>'
 
@@ -138,16 +183,22 @@ def _counts(ctx: SiteContext) -> str:
             continue
         kinds[element.kind] = kinds.get(element.kind, 0) + 1
         if element.kind == "requirement":
-            levels[element.level or "no level"] = levels.get(element.level or "no level", 0) + 1
-    kind_table = table(["kind", "count"], [[esc(k), str(n)] for k, n in sorted(kinds.items())])
+            level = element.level or _("no level")
+            levels[level] = levels.get(level, 0) + 1
+    kind_table = table(
+        [_("kind"), _("count")],
+        [[esc(word_label(k)), str(n)] for k, n in sorted(kinds.items())],
+    )
     order = [*LEVELS, *sorted(set(levels) - set(LEVELS))]
     level_table = table(
-        ["requirement level", "count"], [[esc(lv), str(levels[lv])] for lv in order if lv in levels]
+        [_("requirement level"), _("count")],
+        [[esc(word_label(lv)), str(levels[lv])] for lv in order if lv in levels],
     )
-    documents = link(relative_url(PAGE, DOCUMENTS_PAGE), "all documents")
+    documents = link(relative_url(PAGE, DOCUMENTS_PAGE), _("all documents"))
+    count = plural("{n} document", "{n} documents", len(ctx.index.documents))
     return (
         f'<div class="rq-columns">{kind_table}{level_table}</div>'
-        f"<p>{len(ctx.index.documents)} documents: see {documents}.</p>"
+        f"<p>{_('{count}: see {link}.').format(count=count, link=documents)}</p>"
     )
 
 
@@ -157,16 +208,20 @@ def _families(ctx: SiteContext) -> str:
         family = diagnostic.code[:2]
         counts.setdefault(family, {s: 0 for s in Severity})[diagnostic.severity] += 1
     if not counts:
-        return '<p><span class="rq-badge rq-ok">clean</span> The checks found nothing.</p>'
+        return (
+            f'<p><span class="rq-badge rq-ok">{_("clean")}</span> '
+            f"{_('The checks found nothing.')}</p>"
+        )
     order = [*FAMILIES, *sorted(set(counts) - set(FAMILIES))]
     rows = [
-        [esc(f"{family} ({family_of(family)})")]
+        [esc(f"{family} ({_(family_of(family))})")]
         + [str(counts[family][s] or "") for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
         for family in order
         if family in counts
     ]
-    link_all = link(relative_url(PAGE, "diagnostics.md"), "Diagnostics page")
-    return table(["family", "errors", "warnings", "infos"], rows) + f"<p>Details: {link_all}.</p>"
+    link_all = link(relative_url(PAGE, "diagnostics.md"), _("Diagnostics page"))
+    columns = [_("family"), _("errors"), _("warnings"), _("infos")]
+    return table(columns, rows) + f"<p>{_('Details: {link}.').format(link=link_all)}</p>"
 
 
 def _gaps(ctx: SiteContext) -> str:
@@ -185,13 +240,15 @@ def _gaps(ctx: SiteContext) -> str:
         more = ""
         if len(elements) > GAP_LIST_LIMIT:
             rest = link(
-                relative_url(PAGE, "diagnostics.md", code), f"{len(elements) - GAP_LIST_LIMIT} more"
+                relative_url(PAGE, "diagnostics.md", code),
+                _("{n} more").format(n=len(elements) - GAP_LIST_LIMIT),
             )
-            more = f" and {rest}"
-        label = f"<strong>{esc(title)}</strong> (<code>{code}</code>, {len(elements)})"
+            more = _(" and {rest}").format(rest=rest)
+        label = f"<strong>{esc(_(title))}</strong> (<code>{code}</code>, {len(elements)})"
         sections.append(f"<p>{label}: {shown}{more}</p>")
     if not sections:
         return (
-            '<p><span class="rq-badge rq-ok">none</span> No traceability, threat or review gap.</p>'
+            f'<p><span class="rq-badge rq-ok">{_("none")}</span> '
+            f"{_('No traceability, threat or review gap.')}</p>"
         )
     return "".join(sections)

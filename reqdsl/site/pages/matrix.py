@@ -9,6 +9,8 @@ to (TR002), verification by test with no test (TR003).
 
 from __future__ import annotations
 
+from ...i18n import N_, _, ngettext
+from ...labels import word_label
 from ...model.elements import ModelElement
 from ...model.facts.trace import trace_facts
 from ..context import SiteContext
@@ -16,9 +18,10 @@ from ..elements import compliance_html, result_badge
 from ..html import block, esc, front_matter, link, relative_url
 
 PAGE = "traceability.md"
-TITLE = "Traceability matrix"
-COLUMNS = ("requirement", "title", "level", "document", "parents", "children", "satisfies",
-           "tests", "threats mitigated", "compliance", "gaps")  # fmt: skip
+TITLE = N_("Traceability matrix")
+COLUMNS = (N_("requirement"), N_("title"), N_("level"), N_("document"), N_("parents"),
+           N_("children"), N_("satisfies"), N_("tests"), N_("threats mitigated"),
+           N_("compliance"), N_("gaps"))  # fmt: skip
 _PARENT_FIELDS = ("derives-from", "refines")
 _CHILD_FIELDS = ("derives-from", "refines")
 
@@ -32,21 +35,26 @@ def matrix_page(ctx: SiteContext) -> dict[str, str]:
         gaps = facts.gaps(requirement)
         gaps_total += bool(gaps)
         rows.append(_row(ctx, requirement, gaps))
-    head = "".join(f"<th>{esc(column)}</th>" for column in COLUMNS)
+    head = "".join(f"<th>{esc(_(column))}</th>" for column in COLUMNS)
     table = (
         f'<table data-rq="matrix sortable filterable"><thead><tr>{head}</tr></thead>'
         f"<tbody>\n{''.join(rows)}</tbody></table>"
     )
     css = "gap" if gaps_total else "ok"
+    count = ngettext("{n} requirement", "{n} requirements", len(requirements))
     intro = (
-        f'<p>{len(requirements)} requirements; <span class="rq-badge rq-{css}">'
-        f"{gaps_total} with gaps</span>. Click a column heading to sort; type in the "
-        "filter box to keep the rows that contain the text (all words must match); tick "
-        "<em>gaps only</em> to keep the rows with a gap.</p>"
+        f"<p>{count.format(n=len(requirements))}; "
+        f'<span class="rq-badge rq-{css}">{_("{n} with gaps").format(n=gaps_total)}</span>. '
+        + _(
+            "Click a column heading to sort; type in the filter box to keep the rows that "
+            "contain the text (all words must match); tick <em>gaps only</em> to keep the "
+            "rows with a gap."
+        )
+        + "</p>"
     )
     parts = [
-        front_matter(TITLE, hide=("navigation", "toc")),  # the table needs the width
-        f"# {TITLE}",
+        front_matter(_(TITLE), hide=("navigation", "toc")),  # the table needs the width
+        f"# {_(TITLE)}",
         block(intro),
         block(table, search=False),
     ]
@@ -85,11 +93,11 @@ def _row(ctx: SiteContext, requirement: ModelElement, gaps: list[str]) -> str:
         if requirement.id and ctx.index.anchor_of(requirement) == requirement.id
         else link(ctx.index.href(PAGE, requirement), esc(requirement.id or "?"))
     )
-    gap_cell = "".join(f'<span class="rq-badge rq-gap">{esc(gap)}</span> ' for gap in gaps)
+    gap_cell = "".join(f'<span class="rq-badge rq-gap">{esc(_(gap))}</span> ' for gap in gaps)
     cells = [
         anchor_link,
         esc(requirement.title or ""),
-        esc(requirement.level or ""),
+        esc(word_label(requirement.level or "")),
         document,
         _refs(ctx, parents),
         ", ".join(children),

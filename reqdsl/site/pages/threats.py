@@ -3,19 +3,22 @@ matrix and the STRIDE/LINDDUN-per-element suggestions (`reqdsl.reports.threats`)
 
 from __future__ import annotations
 
+from ...i18n import N_, _, ngettext
+from ...labels import word_label
 from ...reports.threats import ThreatRow
 from ..context import SiteContext
 from ..html import block, esc, front_matter, table
 
 PAGE = "threats.md"
-TITLE = "Threat model"
+TITLE = N_("Threat model")
 _RISK_CSS = {"low": "ok", "medium": "warning", "high": "error", "critical": "critical"}
 
 
 def _risk(level: str | None) -> str:
     if level is None:
-        return '<span class="rq-badge rq-muted">unrated</span>'
-    return f'<span class="rq-badge rq-{_RISK_CSS.get(level, "muted")}">{esc(level)}</span>'
+        return f'<span class="rq-badge rq-muted">{_("unrated")}</span>'
+    css = _RISK_CSS.get(level, "muted")
+    return f'<span class="rq-badge rq-{css}">{esc(word_label(level))}</span>'
 
 
 def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
@@ -26,23 +29,23 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
     if row.target is not None:
         target = ctx.index.ref(PAGE, row.target.id)
         if row.target_type:
-            target += f' <span class="rq-muted">({esc(row.target_type)})</span>'
+            target += f' <span class="rq-muted">({esc(_(row.target_type))})</span>'
     attack = "<br>".join(
         f"<code>{esc(t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠") for t in row.attack
     )
     mitigations = "<br>".join(
         ctx.index.ref(PAGE, m.requirement.id)
         + (
-            ' <span class="rq-badge rq-ok">verified</span>'
+            f' <span class="rq-badge rq-ok">{_("verified")}</span>'
             if m.verified
-            else ' <span class="rq-badge rq-warning">not verified</span>'
+            else f' <span class="rq-badge rq-warning">{_("not verified")}</span>'
         )
         for m in row.mitigations
     )
     handled = (
-        '<span class="rq-badge rq-ok">handled</span>'
+        f'<span class="rq-badge rq-ok">{_("handled")}</span>'
         if row.handled
-        else '<span class="rq-badge rq-gap">open</span>'
+        else f'<span class="rq-badge rq-gap">{_("open")}</span>'
     )
     return [
         ctx.index.ref(PAGE, row.threat.id),
@@ -50,10 +53,10 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         category,
         target,
         attack,
-        f"{esc(row.likelihood or '?')} × {esc(row.impact or '?')}",
+        f"{esc(word_label(row.likelihood or '?'))} × {esc(word_label(row.impact or '?'))}",
         _risk(row.risk),
-        esc(row.status or "unset"),
-        mitigations or '<span class="rq-muted">none</span>',
+        esc(word_label(row.status or "unset")),
+        mitigations or f'<span class="rq-muted">{_("none")}</span>',
         esc(row.justification or ""),
         handled,
     ]
@@ -61,31 +64,40 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
 
 def threat_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.threats
-    parts = [front_matter(TITLE), f"# {TITLE}"]
-    counts = ", ".join(f"{count} {level}" for level, count in report.risk_counts.items())
-    parts.append(block(f"<p>{len(report.threats)} threats: {esc(counts)}.</p>"))
-    parts.append("## Data-flow diagram")
+    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
+    counts = ", ".join(
+        f"{count} {word_label(level)}" for level, count in report.risk_counts.items()
+    )
+    threats = ngettext("{n} threat", "{n} threats", len(report.threats))
+    parts.append(block(f"<p>{threats.format(n=len(report.threats))}: {esc(counts)}.</p>"))
+    parts.append("## " + _("Data-flow diagram"))
     figure = ctx.diagrams.figure(PAGE, "data-flow.puml")
     if not figure:
         figure = (
             f'<p class="rq-note">{esc(ctx.diagrams.note)}</p>'
             if ctx.diagrams.note
-            else '<p class="rq-muted">No data flows are declared, so there is no diagram.</p>'
+            else '<p class="rq-muted">'
+            + _("No data flows are declared, so there is no diagram.")
+            + "</p>"
         )
     parts.append(block(figure))
-    parts.append("## Threat register")
-    columns = ["threat", "title", "category", "target", "ATT&CK", "likelihood × impact", "risk",
-               "status", "mitigated by", "justification", "handled"]  # fmt: skip
+    parts.append("## " + _("Threat register"))
+    columns = [_("threat"), _("title"), _("category"), _("target"), "ATT&CK",
+               _("likelihood × impact"), _("risk"), _("status"), _("mitigated by"),
+               _("justification"), _("handled")]  # fmt: skip
     rows = [_register_row(ctx, row) for row in report.threats]
     parts.append(
         block(
             table([esc(c) for c in columns], rows, css="sortable filterable")
             if rows
-            else '<p class="rq-muted">No threats are declared.</p>'
+            else f'<p class="rq-muted">{_("No threats are declared.")}</p>'
         )
     )
-    parts.append("## Risk matrix")
-    header = "".join(f"<th>impact: {esc(cell.impact)}</th>" for cell in report.matrix[0].cells)
+    parts.append("## " + _("Risk matrix"))
+    header = "".join(
+        f"<th>{esc(_('impact: {level}').format(level=word_label(cell.impact)))}</th>"
+        for cell in report.matrix[0].cells
+    )
     body = []
     for matrix_row in report.matrix:
         cells = []
@@ -93,24 +105,34 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
             threats = ", ".join(ctx.index.ref(PAGE, threat) for threat in cell.threats)
             css = _RISK_CSS.get(cell.risk, "muted")
             cells.append(
-                f'<td class="rq-risk rq-risk-{css}"><span class="rq-muted">{esc(cell.risk)}</span>'
+                f'<td class="rq-risk rq-risk-{css}">'
+                f'<span class="rq-muted">{esc(word_label(cell.risk))}</span>'
                 f"{'<br>' + threats if threats else ''}</td>"
             )
-        body.append(f"<tr><th>likelihood: {esc(matrix_row.likelihood)}</th>{''.join(cells)}</tr>")
+        likelihood = _("likelihood: {level}").format(level=word_label(matrix_row.likelihood))
+        body.append(f"<tr><th>{esc(likelihood)}</th>{''.join(cells)}</tr>")
     parts.append(
         block(
             f'<table data-rq="risk-matrix"><thead><tr><th></th>{header}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>",
-            '<p class="rq-muted">Risk = likelihood × impact (each low = 1 to critical = 4): '
-            "1-2 low, 3-4 medium, 6-9 high, 12-16 critical.</p>",
+            '<p class="rq-muted">'
+            + _(
+                "Risk = likelihood × impact (each low = 1 to critical = 4): "
+                "1-2 low, 3-4 medium, 6-9 high, 12-16 critical."
+            )
+            + "</p>",
         )
     )
-    parts.append("## STRIDE and LINDDUN per element")
+    parts.append("## " + _("STRIDE and LINDDUN per element"))
     parts.append(
         block(
-            "<p>The categories that apply to each element of the data-flow model (LINDDUN "
-            "only where personal data is involved) and the declared threats covering each. "
-            "Suggestions, not findings.</p>"
+            "<p>"
+            + _(
+                "The categories that apply to each element of the data-flow model (LINDDUN "
+                "only where personal data is involved) and the declared threats covering "
+                "each. Suggestions, not findings."
+            )
+            + "</p>"
         )
     )
     for suggestion in report.suggestions:
@@ -119,17 +141,20 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
                 esc(c.label)
                 + (f' <span class="rq-muted">({esc(c.condition)})</span>' if c.condition else ""),
                 esc(c.family),
-                '<span class="rq-badge rq-ok">covered</span>'
+                f'<span class="rq-badge rq-ok">{_("covered")}</span>'
                 if c.covered
-                else '<span class="rq-badge rq-gap">no threat</span>',
+                else f'<span class="rq-badge rq-gap">{_("no threat")}</span>',
                 ", ".join(ctx.index.ref(PAGE, t.id) for t in c.threats),
             ]
             for c in suggestion.categories
         ]
+        covered = _("{covered} of {total} categories covered").format(
+            covered=suggestion.covered, total=suggestion.applicable
+        )
         summary = (
             f"<p>{ctx.index.ref(PAGE, suggestion.element.id, with_title=True)}: "
-            f"{esc(suggestion.element_type)}; {suggestion.covered} of {suggestion.applicable} "
-            "categories covered.</p>"
+            f"{esc(_(suggestion.element_type))}; {covered}.</p>"
         )
-        parts.append(block(summary, table(["category", "family", "covered", "threats"], rows)))
+        columns = [_("category"), _("family"), _("covered"), _("threats")]
+        parts.append(block(summary, table(columns, rows)))
     return {PAGE: "\n\n".join(parts) + "\n"}

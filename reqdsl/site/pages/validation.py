@@ -9,13 +9,14 @@ rule, as RV001 reads it).
 
 from __future__ import annotations
 
+from ...i18n import N_, _
 from ...model.elements import ModelElement
 from ...model.facts.reviews import APPROVING_OUTCOMES
 from ..context import SiteContext
 from ..html import block, esc, field_table, front_matter, heading, md_text, table
 
 PAGE = "validation.md"
-TITLE = "Validation"
+TITLE = N_("Validation")
 _OUTCOME_CSS = {"approved": "ok", "approved-with-changes": "warning", "rejected": "error"}
 
 
@@ -36,7 +37,7 @@ def validation_page(ctx: SiteContext) -> dict[str, str]:
     for review in reviews:
         for covered in review.refs("covers"):
             covering.setdefault(covered.raw, []).append(review)
-    parts = [front_matter(TITLE), f"# {TITLE}"]
+    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
     parts.append(
         block(
             "<p>Stakeholder validation of each document version (ISO/IEC/IEEE 29148, 6.2.5). "
