@@ -348,3 +348,23 @@ def test_the_french_sample_site_shows_no_english_interface_label(tmp_path: Path)
     assert "Registre des activités de traitement (art. 30 RGPD)" in text
     assert "Déclaration d'applicabilité" in (out / "iso27001.html").read_text(encoding="utf-8")
     assert "Registre des menaces" in (out / "threats.html").read_text(encoding="utf-8")
+
+
+def test_reports_are_in_the_project_language_and_json_keeps_its_keys() -> None:
+    def report(name: str, output: str, lang: str = "en_US.UTF-8") -> str:
+        result = _run("report", name, str(SAMPLE), "--format", output, "--no-cache", lang=lang)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    gdpr = report("gdpr", "markdown")
+    assert "## Registre des activités de traitement (art. 30 RGPD)" in gdpr
+    assert "| champ | valeur |" in gdpr and "field" not in gdpr
+    soa = report("soa", "text")
+    assert "Déclaration d'applicabilité ISO/IEC 27001:2022" in soa
+    assert "statement of applicability" not in soa
+    threats = report("threats", "text")
+    assert "Registre des menaces" in threats and "Threat register" not in threats
+    # JSON is data: the same keys and values whatever the language or the locale.
+    for name in ("gdpr", "soa", "threats"):
+        assert report(name, "json") == report(name, "json", lang="fr_FR.UTF-8")
+    assert '"lawful_basis"' in report("gdpr", "json")

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     args.path = root
     from ..cli import EXIT_FAILURE, EXIT_OK, emit
+    from ..i18n import language
     from ..model.sources import ProjectError
     from ..pipeline import Session
     from ..reports import REPORT_NAMES, build_report, render_report
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE
-    report = build_report(args.name, project)
-    emit(render_report(report, args.format), args.output)
+    report = build_report(args.name, project)  # data: its JSON keys and values never change
+    with language(project.config.language):  # a report is in its project's language
+        emit(render_report(report, args.format), args.output)
     return EXIT_OK

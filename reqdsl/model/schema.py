@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_
 
 if TYPE_CHECKING:
     from .value_kinds import FieldKind
@@ -303,34 +303,34 @@ TRACE_FIELDS = ("derives-from", "satisfies", "refines", "mitigates", "verifies",
 # back-links, the hover's **Linked from**). Every `ref` and `pairs` field has one (a
 # test says which is missing); `type` is a data attribute's type, a link too.
 INVERSE_LABELS: dict[str, str] = {
-    "derives-from": "derived by",
-    "satisfies": "satisfied by",
-    "refines": "refined by",
-    "mitigates": "mitigated by",
-    "verifies": "verified by",
-    "depends-on": "needed by",
-    "conflicts-with": "in conflict with",
-    "realizes": "realized by",
-    "addresses": "addressed by",
-    "supersedes": "superseded by",
-    "chosen": "chosen in",
-    "covers": "reviewed in",
-    "reviewers": "reviewer in",
-    "target": "targeted by",
-    "carries": "carried by",
-    "stores": "stored in",
-    "from": "source of flow",
-    "to": "target of flow",
-    "zone": "zone of",
-    "inside": "contains",
-    "actors": "actor in",
-    "subject": "subject of",
-    "includes": "included by",
-    "extends": "extended by",
-    "stakeholder": "stakeholder of",
-    "source": "source of",
-    "scores": "scored in",
-    "type": "type of attribute in",
+    "derives-from": N_("derived by"),
+    "satisfies": N_("satisfied by"),
+    "refines": N_("refined by"),
+    "mitigates": N_("mitigated by"),
+    "verifies": N_("verified by"),
+    "depends-on": N_("needed by"),
+    "conflicts-with": N_("in conflict with"),
+    "realizes": N_("realized by"),
+    "addresses": N_("addressed by"),
+    "supersedes": N_("superseded by"),
+    "chosen": N_("chosen in"),
+    "covers": N_("reviewed in"),
+    "reviewers": N_("reviewer in"),
+    "target": N_("targeted by"),
+    "carries": N_("carried by"),
+    "stores": N_("stored in"),
+    "from": N_("source of flow"),
+    "to": N_("target of flow"),
+    "zone": N_("zone of"),
+    "inside": N_("contains"),
+    "actors": N_("actor in"),
+    "subject": N_("subject of"),
+    "includes": N_("included by"),
+    "extends": N_("extended by"),
+    "stakeholder": N_("stakeholder of"),
+    "source": N_("source of"),
+    "scores": N_("scored in"),
+    "type": N_("type of attribute in"),
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ..i18n import N_, _
 from ..model.elements import ModelElement
 from ..model.project import Project
 
@@ -128,7 +129,7 @@ class Block(ReportModel):
     level: int = 2
     text: str | None = None
     table: Table | None = None
-    empty: str = "None."
+    empty: str = N_("None.")  # translated where it is shown
 
 
 class Document(ReportModel):
@@ -138,4 +139,5 @@ class Document(ReportModel):
 
 def fields_table(pairs: Iterable[tuple[str, str | None]]) -> Table:
     """A two-column field/value table, for one record."""
-    return Table(columns=["field", "value"], rows=[[name, value or ""] for name, value in pairs])
+    columns = [_("field"), _("value")]
+    return Table(columns=columns, rows=[[name, value or ""] for name, value in pairs])

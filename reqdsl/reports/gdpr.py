@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import Catalog, gdpr_article_titles
+from ..i18n import _, plural
+from ..labels import word_label
 from ..model.elements import ModelElement, Val
 from ..model.facts.data import (
     CONSENT,
-    PERSONAL_CATEGORIES,
     TRANSFER_ARTICLES,
     is_personal,
     is_transferred,
@@ -319,27 +320,35 @@ def _rights(citations: Citations) -> list[RightCoverage]:
 
 
 def _record_block(record: ProcessingRecord) -> Block:
-    items = [f"{item.name} ({item.sensitivity})" for item in record.data_items if item.sensitivity]
-    recipients = [f"{r.element.label} via {', '.join(r.flows)}" for r in record.recipients]
+    items = [
+        f"{item.name} ({word_label(item.sensitivity)})"
+        for item in record.data_items
+        if item.sensitivity
+    ]
+    recipients = [
+        _("{recipient} via {flows}").format(recipient=r.element.label, flows=", ".join(r.flows))
+        for r in record.recipients
+    ]
+    lawful = record.lawful_basis.label if record.lawful_basis else ""
     return Block(
-        title=f"Record: {record.data.label}",
+        title=_("Record: {data}").format(data=record.data.label),
         level=3,
         table=fields_table(
             [
-                ("category", record.category),
-                ("purpose (Art. 30(1)(b))", record.purpose),
-                ("data subjects (Art. 30(1)(c))", record.subjects),
-                ("personal data items (Art. 30(1)(c))", "; ".join(items)),
-                ("lawful basis (Art. 6)", record.lawful_basis.label if record.lawful_basis else ""),
+                (_("category"), word_label(record.category)),
+                (_("purpose (Art. 30(1)(b))"), record.purpose),
+                (_("data subjects (Art. 30(1)(c))"), record.subjects),
+                (_("personal data items (Art. 30(1)(c))"), "; ".join(items)),
+                (_("lawful basis (Art. 6)"), lawful),
                 (
-                    "special-category condition (Art. 9(2))",
+                    _("special-category condition (Art. 9(2))"),
                     record.special_condition.label if record.special_condition else "",
                 ),
-                ("recipients (Art. 30(1)(d))", "; ".join(recipients)),
-                ("stored in", ids(record.stored_in)),
-                ("transfer (Art. 30(1)(e))", record.transfer),
-                ("retention (Art. 30(1)(f))", record.retention),
-                ("security measures (Art. 30(1)(g), Art. 32)", ids(record.security_measures)),
+                (_("recipients (Art. 30(1)(d))"), "; ".join(recipients)),
+                (_("stored in"), ids(record.stored_in)),
+                (_("transfer (Art. 30(1)(e))"), record.transfer),
+                (_("retention (Art. 30(1)(f))"), record.retention),
+                (_("security measures (Art. 30(1)(g), Art. 32)"), ids(record.security_measures)),
             ]
         ),
     )
@@ -349,40 +358,41 @@ def _document(report: GdprReport) -> Document:
     name = report.project.name
     blocks = [
         Block(
-            title="Record of processing activities (Art. 30(1))",
-            text=(
-                "1 data element holds"
-                if len(report.records) == 1
-                else f"{len(report.records)} data elements hold"
-            )
-            + f" personal data (categories {' and '.join(PERSONAL_CATEGORIES)}).",
+            title=_("Record of processing activities (Art. 30(1))"),
+            text=plural(
+                "{n} data element holds personal data (categories personal and special).",
+                "{n} data elements hold personal data (categories personal and special).",
+                len(report.records),
+            ),
         ),
         *(_record_block(record) for record in report.records),
         Block(
-            title="Other data",
-            text="Data elements not of category personal or special: no record.",
+            title=_("Other data"),
+            text=_("Data elements not of category personal or special: no record."),
             table=Table(
-                columns=["data", "category"],
-                rows=[[o.data.label, o.category or ""] for o in report.other_data],
+                columns=[_("data"), _("category")],
+                rows=[[o.data.label, word_label(o.category or "")] for o in report.other_data],
             ),
         ),
         Block(
-            title="DPIA indicators",
-            text="Requirements citing Art. 35: " + (ids(report.dpia.requirements) or "none"),
+            title=_("DPIA indicators"),
+            text=_("Requirements citing Art. 35: {refs}").format(
+                refs=ids(report.dpia.requirements) or _("none")
+            ),
             table=Table(
-                columns=["indicator", "data", "detail"],
+                columns=[_("indicator"), _("data"), _("detail")],
                 rows=[[i.indicator, i.data.id, i.detail] for i in report.dpia.indicators],
             ),
         ),
         Block(
-            title="Data-subject rights (Art. 15 to 22)",
+            title=_("Data-subject rights (Art. 15 to 22)"),
             table=Table(
-                columns=["article", "right", "covered", "requirements"],
+                columns=[_("article"), _("right"), _("covered"), _("requirements")],
                 rows=[
                     [
                         f"Art. {r.article}",
                         r.title,
-                        "yes" if r.covered else "no",
+                        _("yes") if r.covered else _("no"),
                         ids(r.requirements),
                     ]
                     for r in report.rights
@@ -390,4 +400,4 @@ def _document(report: GdprReport) -> Document:
             ),
         ),
     ]
-    return Document(title=f"GDPR record of processing: {name}", blocks=blocks)
+    return Document(title=_("GDPR record of processing: {name}").format(name=name), blocks=blocks)

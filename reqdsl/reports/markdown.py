@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from .base import Block, Document, Table
 
 # CommonMark allows a backslash before any ASCII punctuation, and Python-Markdown and GFM
@@ -64,7 +65,7 @@ def _block(block: Block) -> str:
         parts.append(escape_markdown(block.text))
     if block.table is not None:
         rows = block.table.rows
-        parts.append(table_markdown(block.table) if rows else escape_markdown(block.empty))
+        parts.append(table_markdown(block.table) if rows else escape_markdown(_(block.empty)))
     return "\n\n".join(parts)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import Iso27001Catalog, builtin_catalogs
-from ..i18n import N_
+from ..i18n import N_, _
 from ..model.project import Project
 from .base import (
     Block,
@@ -154,12 +154,18 @@ def _document(report: SoaReport) -> Document:
     name = report.project.name
     blocks = [
         Block(
-            title="Summary",
+            title=_("Summary"),
             table=Table(
-                columns=["theme", "controls", "addressed", "not addressed", "excluded"],
+                columns=[
+                    _("theme"),
+                    _("controls"),
+                    _("addressed"),
+                    _("not addressed"),
+                    _("excluded"),
+                ],
                 rows=[
                     [
-                        s.theme if s.theme_id == "all" else f"{s.theme_id} {s.theme}",
+                        _(s.theme) if s.theme_id == "all" else f"{s.theme_id} {s.theme}",
                         str(s.total),
                         str(s.addressed),
                         str(s.not_addressed),
@@ -173,29 +179,29 @@ def _document(report: SoaReport) -> Document:
     if report.notes:
         blocks.append(
             Block(
-                title="Notes",
-                table=Table(columns=["note"], rows=[[note] for note in report.notes]),
+                title=_("Notes"),
+                table=Table(columns=[_("note")], rows=[[note] for note in report.notes]),
             )
         )
     blocks.append(
         Block(
-            title="Controls",
+            title=_("Controls"),
             table=Table(
                 columns=[
-                    "control",
-                    "title",
-                    "theme",
-                    "status",
-                    "requirements",
-                    "components",
-                    "justification",
+                    _("control"),
+                    _("title"),
+                    _("theme"),
+                    _("status"),
+                    _("requirements"),
+                    _("components"),
+                    _("justification"),
                 ],
                 rows=[
                     [
                         c.id,
                         c.title,
                         c.theme,
-                        STATUS_LABELS[c.status],
+                        _(STATUS_LABELS[c.status]),
                         ids(c.requirements),
                         ids(c.components),
                         c.justification or "",
@@ -205,4 +211,5 @@ def _document(report: SoaReport) -> Document:
             ),
         )
     )
-    return Document(title=f"ISO/IEC 27001:2022 statement of applicability: {name}", blocks=blocks)
+    title = _("ISO/IEC 27001:2022 statement of applicability: {name}").format(name=name)
+    return Document(title=title, blocks=blocks)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..i18n import _
 from .base import Block, Document, Table
 
 _UNDERLINE = {1: "=", 2: "-", 3: "~"}
@@ -57,7 +58,7 @@ def _block(block: Block) -> str:
     if block.text:
         parts.append(clean(block.text))
     if block.table is not None:
-        parts.append(table_text(block.table) if block.table.rows else clean(block.empty))
+        parts.append(table_text(block.table) if block.table.rows else clean(_(block.empty)))
     return "\n\n".join(parts)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import AttackCatalog, attack_catalog
+from ..i18n import _, plural
+from ..labels import word_label
 from ..model.elements import ModelElement
 from ..model.facts.trace import threat_handled
 from ..model.project import Project
@@ -200,9 +202,9 @@ def _mitigation_cell(row: ThreatRow) -> str:
     parts = []
     for mitigation in row.mitigations:
         state = (
-            f"{inverse_label('verifies')} {ids(mitigation.tests)}"
+            f"{_(inverse_label('verifies'))} {ids(mitigation.tests)}"
             if mitigation.verified
-            else "not verified"
+            else _("not verified")
         )
         parts.append(f"{mitigation.requirement.id} ({state})")
     return "; ".join(parts)
@@ -216,9 +218,9 @@ def _register_table(report: ThreatReport) -> Table:
             category += f" ({row.family})"
         target = ""
         if row.target is not None:
-            target = row.target.id + (f" ({row.target_type})" if row.target_type else "")
+            target = row.target.id + (f" ({_(row.target_type)})" if row.target_type else "")
         attack = "; ".join(f"{t.id} {t.name}".strip() for t in row.attack)
-        rating = f"{row.likelihood or '?'} x {row.impact or '?'}"
+        rating = f"{word_label(row.likelihood or '?')} x {word_label(row.impact or '?')}"
         rows.append(
             [
                 row.threat.id,
@@ -227,14 +229,15 @@ def _register_table(report: ThreatReport) -> Table:
                 target,
                 attack,
                 rating,
-                row.risk or "unrated",
-                row.status or "unset",
+                word_label(row.risk or "unrated"),
+                word_label(row.status or "unset"),
                 _mitigation_cell(row),
                 row.justification or "",
             ]
         )
-    columns = ["threat", "title", "category", "target", "ATT&CK", "likelihood x impact",
-               "risk", "status", inverse_label("mitigates"), "justification"]  # fmt: skip
+    columns = [_("threat"), _("title"), _("category"), _("target"), "ATT&CK",
+               _("likelihood x impact"), _("risk"), _("status"), _(inverse_label("mitigates")),
+               _("justification")]  # fmt: skip
     return Table(columns=columns, rows=rows)
 
 
@@ -242,25 +245,33 @@ def _matrix_table(report: ThreatReport) -> Table:
     rows = []
     for matrix_row in report.matrix:
         cells = [
-            f"{cell.risk}: {', '.join(cell.threats)}" if cell.threats else cell.risk
+            f"{word_label(cell.risk)}: {', '.join(cell.threats)}"
+            if cell.threats
+            else word_label(cell.risk)
             for cell in matrix_row.cells
         ]
-        rows.append([matrix_row.likelihood, *cells])
-    return Table(columns=["likelihood \\ impact", *RATINGS], rows=rows)
+        rows.append([word_label(matrix_row.likelihood), *cells])
+    columns = [_("likelihood \\ impact"), *(word_label(rating) for rating in RATINGS)]
+    return Table(columns=columns, rows=rows)
 
 
 def _suggestion_block(suggestion: ElementSuggestions) -> Block:
     personal = ", ".join(suggestion.personal_data)
-    text = f"{suggestion.element_type}; {suggestion.covered} of {suggestion.applicable} "
-    text += "categories covered by a declared threat"
-    text += f"; personal data: {personal}" if personal else "; no personal data (STRIDE only)"
+    text = _("{type}; {covered} of {total} categories covered by a declared threat").format(
+        type=_(suggestion.element_type), covered=suggestion.covered, total=suggestion.applicable
+    )
+    text += (
+        _("; personal data: {data}").format(data=personal)
+        if personal
+        else _("; no personal data (STRIDE only)")
+    )
     if suggestion.other_threats:
-        text += f"; threats in other categories: {ids(suggestion.other_threats)}"
+        text += _("; threats in other categories: {ids}").format(ids=ids(suggestion.other_threats))
     rows = [
         [
             c.label + (f" ({c.condition})" if c.condition else ""),
             c.family,
-            "yes" if c.covered else "no",
+            _("yes") if c.covered else _("no"),
             ids(c.threats),
         ]
         for c in suggestion.categories
@@ -269,42 +280,49 @@ def _suggestion_block(suggestion: ElementSuggestions) -> Block:
         title=suggestion.element.label,
         level=3,
         text=text,
-        table=Table(columns=["category", "family", "covered", "threats"], rows=rows),
+        table=Table(columns=[_("category"), _("family"), _("covered"), _("threats")], rows=rows),
     )
 
 
 def _document(report: ThreatReport) -> Document:
     name = report.project.name
-    counts = ", ".join(f"{count} {level}" for level, count in report.risk_counts.items())
+    counts = ", ".join(
+        f"{count} {word_label(level)}" for level, count in report.risk_counts.items()
+    )
+    threats = plural("{n} threat", "{n} threats", len(report.threats))
     blocks = [
         Block(
-            title="Threat register",
-            text=f"{len(report.threats)} threats: {counts}.",
+            title=_("Threat register"),
+            text=f"{threats}: {counts}.",
             table=_register_table(report),
         ),
         Block(
-            title="Risk matrix",
-            text="Risk = likelihood x impact (each low=1 to critical=4): 1-2 low, 3-4 medium, "
-            "6-9 high, 12-16 critical.",
+            title=_("Risk matrix"),
+            text=_(
+                "Risk = likelihood x impact (each low=1 to critical=4): 1-2 low, 3-4 medium, "
+                "6-9 high, 12-16 critical."
+            ),
             table=_matrix_table(report),
         ),
         Block(
-            title="STRIDE and LINDDUN per element",
-            text="Categories that apply to each element's type (LINDDUN only where personal "
-            "data is involved), and the declared threats covering each. Suggestions, "
-            "not findings.",
+            title=_("STRIDE and LINDDUN per element"),
+            text=_(
+                "Categories that apply to each element's type (LINDDUN only where personal "
+                "data is involved), and the declared threats covering each. Suggestions, "
+                "not findings."
+            ),
         ),
         *(_suggestion_block(s) for s in report.suggestions),
         Block(
-            title="Threat categories per element type",
+            title=_("Threat categories per element type"),
             table=Table(
-                columns=["category", "family", "applies to", "definition"],
+                columns=[_("category"), _("family"), _("applies to"), _("definition")],
                 rows=[
                     [
                         c.label,
                         c.family,
                         ", ".join(
-                            kind + (f" ({c.conditions[kind]})" if kind in c.conditions else "")
+                            _(kind) + (f" ({c.conditions[kind]})" if kind in c.conditions else "")
                             for kind in c.applies_to
                         ),
                         c.definition,
@@ -314,4 +332,4 @@ def _document(report: ThreatReport) -> Document:
             ),
         ),
     ]
-    return Document(title=f"Threat model: {name}", blocks=blocks)
+    return Document(title=_("Threat model: {name}").format(name=name), blocks=blocks)
