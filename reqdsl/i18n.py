@@ -130,10 +130,13 @@ def extract_messages(package: Path | None = None) -> dict[str | tuple[str, str],
             count = _MARKERS.get(node.func.id)
             if count is None or len(node.args) < count:
                 continue
-            args = node.args[:count]
-            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+            values = [
+                a.value
+                for a in node.args[:count]
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if len(values) < count:  # a message in a variable: marked where it is defined
                 continue
-            values = [a.value for a in args if isinstance(a, ast.Constant)]
             key: str | tuple[str, str] = values[0] if count == 1 else (values[0], values[1])
             where = f"reqdsl/{path.relative_to(root).as_posix()}:{node.lineno}"
             found.setdefault(key, []).append(where)
