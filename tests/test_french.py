@@ -368,3 +368,21 @@ def test_reports_are_in_the_project_language_and_json_keeps_its_keys() -> None:
     for name in ("gdpr", "soa", "threats"):
         assert report(name, "json") == report(name, "json", lang="fr_FR.UTF-8")
     assert '"lawful_basis"' in report("gdpr", "json")
+
+
+def test_gdpr_and_threat_findings_speak_french_with_the_same_codes(tmp_path: Path) -> None:
+    text = (
+        'document M "Modèle" {}\n'
+        'data D-1 "Dossier" { category: personal }\n'
+        'zone Z-A "Internet" { trust: untrusted }\nzone Z-B "Mairie" { trust: trusted }\n'
+        'actor A "Usager" { kind: human zone: Z-A }\n'
+        'component C "Guichet" { kind: process zone: Z-B }\n'
+        'flow F "Envoi" { from: A to: C carries: D-1 }\n'
+    )
+    project = _project(tmp_path, text)
+    english = _diagnostics(project)
+    french = _diagnostics(project, lang="fr_FR.UTF-8")
+    assert [d["code"] for d in english] == [d["code"] for d in french]
+    messages = {str(d["code"]): str(d["message"]) for d in french}
+    assert messages["GD001"] == "la donnée personal `D-1` n'a pas de `lawful-basis`"
+    assert messages["TM001"].startswith("le flux `F` transporte des données personnelles")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
+from ..i18n import _
 from ..model.facts.data import CONSENT, TRANSFER_ARTICLES, is_personal, is_transferred
 from ..model.facts.fields import is_written
 from .registry import CheckContext, Finding, rule
@@ -50,8 +51,10 @@ def no_lawful_basis(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 element,
                 None,
-                f"{element.word('category')} data `{element.id}` has no `lawful-basis`",
-                hint="add `lawful-basis:` with an Art. 6(1) point, e.g. `gdpr:6(1)(b)`",
+                _("{category} data `{id}` has no `lawful-basis`").format(
+                    category=element.word("category"), id=element.id
+                ),
+                hint=_("add `lawful-basis:` with an Art. 6(1) point, e.g. `gdpr:6(1)(b)`"),
             )
 
 
@@ -100,8 +103,8 @@ def no_special_condition(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 element,
                 None,
-                f"special-category data `{element.id}` has no `special-condition`",
-                hint="add `special-condition:` with an Art. 9(2) point, e.g. `gdpr:9(2)(h)`",
+                _("special-category data `{id}` has no `special-condition`").format(id=element.id),
+                hint=_("add `special-condition:` with an Art. 9(2) point, e.g. `gdpr:9(2)(h)`"),
             )
             continue
         value = element.value("special-condition")
@@ -114,8 +117,10 @@ def no_special_condition(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             element,
             value.span,
-            f"special-condition `{value.raw}` of `{element.id}` is not under Art. 9(2)",
-            hint="use one of the exceptions gdpr:9(2)(a) to gdpr:9(2)(j)",
+            _("special-condition `{value}` of `{id}` is not under Art. 9(2)").format(
+                value=value.raw, id=element.id
+            ),
+            hint=_("use one of the exceptions gdpr:9(2)(a) to gdpr:9(2)(j)"),
         )
 
 
@@ -152,8 +157,10 @@ def no_retention(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 element,
                 None,
-                f"{element.word('category')} data `{element.id}` has no `retention`",
-                hint='add `retention:` with a period or an end event, e.g. "2 years"',
+                _("{category} data `{id}` has no `retention`").format(
+                    category=element.word("category"), id=element.id
+                ),
+                hint=_('add `retention:` with a period or an end event, e.g. "2 years"'),
             )
 
 
@@ -200,9 +207,11 @@ def consent_without_withdrawal(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 element,
                 value.span,
-                f"`{element.id}` rests on consent (`{value.raw}`) but no requirement cites "
-                "`gdpr:7(3)` (withdrawal of consent)",
-                hint="add a requirement for withdrawing consent with `compliance: gdpr:7(3)`",
+                _(
+                    "`{id}` rests on consent (`{value}`) but no requirement cites "
+                    "`gdpr:7(3)` (withdrawal of consent)"
+                ).format(id=element.id, value=value.raw),
+                hint=_("add a requirement for withdrawing consent with `compliance: gdpr:7(3)`"),
             )
 
 
@@ -244,7 +253,7 @@ def stored_without_rights(context: CheckContext) -> Iterator[Finding]:
     cited = context.cited()
     missing = [
         label
-        for ref, label in (("gdpr:15", "Art. 15 (access)"), ("gdpr:17", "Art. 17 (erasure)"))
+        for ref, label in (("gdpr:15", _("Art. 15 (access)")), ("gdpr:17", _("Art. 17 (erasure)")))
         if ref not in cited
     ]
     if not missing:
@@ -261,11 +270,16 @@ def stored_without_rights(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             element,
             stored[0].span,
-            f"`{element.id}` stores personal data ({names}) but no requirement cites "
-            + " or ".join(missing),
-            hint="add requirements for access and erasure with `compliance: gdpr:15` and "
-            "`compliance: gdpr:17` (or a paragraph of them)",
-            related=[Related(f"`{first.id}` is defined here", first.path, first.anchor)],
+            _("`{id}` stores personal data ({names}) but no requirement cites {missing}").format(
+                id=element.id, names=names, missing=_(" or ").join(missing)
+            ),
+            hint=_(
+                "add requirements for access and erasure with `compliance: gdpr:15` and "
+                "`compliance: gdpr:17` (or a paragraph of them)"
+            ),
+            related=[
+                Related(_("`{id}` is defined here").format(id=first.id), first.path, first.anchor)
+            ],
         )
 
 
@@ -321,17 +335,23 @@ def no_dpia_or_transfer_safeguard(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 element,
                 None,
-                f"special-category data `{element.id}` but no requirement cites `gdpr:35` "
-                "(data protection impact assessment)",
-                hint="add a requirement to carry out a DPIA with `compliance: gdpr:35(1)`",
+                _(
+                    "special-category data `{id}` but no requirement cites `gdpr:35` "
+                    "(data protection impact assessment)"
+                ).format(id=element.id),
+                hint=_("add a requirement to carry out a DPIA with `compliance: gdpr:35(1)`"),
             )
         transfer = element.value("transfer")
         if needs_safeguard and transfer is not None and is_transferred(element):
             yield Finding.at(
                 element,
                 transfer.span,
-                f"`{element.id}` is transferred (`{transfer.raw}`) but no requirement cites "
-                "Art. 44 to 49 (transfers to third countries)",
-                hint="add a requirement for the transfer's safeguard, e.g. with "
-                "`compliance: gdpr:46(2)(c)`, or write `transfer: none`",
+                _(
+                    "`{id}` is transferred (`{transfer}`) but no requirement cites "
+                    "Art. 44 to 49 (transfers to third countries)"
+                ).format(id=element.id, transfer=transfer.raw),
+                hint=_(
+                    "add a requirement for the transfer's safeguard, e.g. with "
+                    "`compliance: gdpr:46(2)(c)`, or write `transfer: none`"
+                ),
             )

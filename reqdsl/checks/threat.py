@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
+from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.facts.data import is_personal
 from ..model.facts.fields import is_written
@@ -33,7 +34,9 @@ def _flow_related(project: Project, flow: ModelElement) -> list[Related]:
         if element is not None:
             related.append(
                 Related(
-                    f"`{element.id}` is in zone `{element.word('zone')}`",
+                    _("`{id}` is in zone `{zone}`").format(
+                        id=element.id, zone=element.word("zone")
+                    ),
                     element.path,
                     element.anchor,
                 )
@@ -90,9 +93,11 @@ def unencrypted_personal_flow(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             flow,
             None,
-            f"flow `{flow.id}` carries personal data ({names}) from zone `{zones[0]}` to zone "
-            f"`{zones[1]}` without encryption",
-            hint="encrypt the flow and add `encrypted: true`",
+            _(
+                "flow `{id}` carries personal data ({names}) from zone `{source}` to zone "
+                "`{target}` without encryption"
+            ).format(id=flow.id, names=names, source=zones[0], target=zones[1]),
+            hint=_("encrypt the flow and add `encrypted: true`"),
             related=_flow_related(project, flow),
         )
 
@@ -146,9 +151,17 @@ def unauthenticated_trust_crossing(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             flow,
             None,
-            f"flow `{flow.id}` enters zone `{zones[1]}` ({target_trust}) from zone "
-            f"`{zones[0]}` ({source_trust}) without authentication",
-            hint="authenticate the sender at the boundary and add `authenticated: true`",
+            _(
+                "flow `{id}` enters zone `{target}` ({target_trust}) from zone "
+                "`{source}` ({source_trust}) without authentication"
+            ).format(
+                id=flow.id,
+                target=zones[1],
+                target_trust=target_trust,
+                source=zones[0],
+                source_trust=source_trust,
+            ),
+            hint=_("authenticate the sender at the boundary and add `authenticated: true`"),
             related=_flow_related(project, flow),
         )
 
@@ -195,13 +208,17 @@ def unmitigated(context: CheckContext) -> Iterator[Finding]:
         status = threat.word("status")
         if status in ANSWERED_STATUSES or threat.id in mitigated:
             continue
-        shown = status or ("no valid status" if threat.has("status") else "no status")
+        shown = status or (_("no valid status") if threat.has("status") else _("no status"))
         yield Finding.at(
             threat,
             None,
-            f"threat `{threat.id}` ({shown}) is not mitigated by any requirement",
-            hint=f"add a requirement with `mitigates: {threat.id}`, or set `status: accepted` "
-            "with a `justification`",
+            _("threat `{id}` ({status}) is not mitigated by any requirement").format(
+                id=threat.id, status=shown
+            ),
+            hint=_(
+                "add a requirement with `mitigates: {id}`, or set `status: accepted` "
+                "with a `justification`"
+            ).format(id=threat.id),
         )
 
 
@@ -247,8 +264,10 @@ def unjustified_acceptance(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 threat,
                 None,
-                f"threat `{threat.id}` is {status} without a `justification`",
-                hint="add `justification:` saying why, and who decided",
+                _("threat `{id}` is {status} without a `justification`").format(
+                    id=threat.id, status=status
+                ),
+                hint=_("add `justification:` saying why, and who decided"),
             )
 
 
@@ -307,10 +326,21 @@ def via_mismatch(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 scenario,
                 message.via_span,
-                f"message `{message.source}` {arrow} `{message.target}` goes via `{flow.id}`, "
-                f"which joins `{source}` and `{target}`",
-                hint="name a flow between the message's two participants, or correct the ends",
-                related=[Related(f"`{flow.id}` is defined here", flow.path, flow.anchor)],
+                _(
+                    "message `{sender}` {arrow} `{receiver}` goes via `{flow}`, "
+                    "which joins `{source}` and `{target}`"
+                ).format(
+                    sender=message.source,
+                    arrow=arrow,
+                    receiver=message.target,
+                    flow=flow.id,
+                    source=source,
+                    target=target,
+                ),
+                hint=_("name a flow between the message's two participants, or correct the ends"),
+                related=[
+                    Related(_("`{id}` is defined here").format(id=flow.id), flow.path, flow.anchor)
+                ],
             )
 
 
@@ -358,7 +388,11 @@ def unmodelled_crossing(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             flow,
             None,
-            f"flow `{flow.id}` crosses from zone `{zones[0]}` to zone `{zones[1]}` and no "
-            "threat targets it",
-            hint=f"examine the flow with STRIDE and record threats with `target: {flow.id}`",
+            _(
+                "flow `{id}` crosses from zone `{source}` to zone `{target}` and no "
+                "threat targets it"
+            ).format(id=flow.id, source=zones[0], target=zones[1]),
+            hint=_("examine the flow with STRIDE and record threats with `target: {id}`").format(
+                id=flow.id
+            ),
         )
