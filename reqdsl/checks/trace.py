@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Severity
+from ..i18n import N_, _, ngettext
 from ..model.config_schema import COVERAGE_KEYS
 from ..model.elements import ModelElement
 from ..model.facts.trace import (
@@ -29,16 +30,19 @@ _MESSAGE_LIMIT = 200  # characters of a report's failure message quoted in a dia
 
 # What each figure measures, for TR004's message and hint.
 _FIGURE_TEXT = {
-    "verification": ("requirements verified by tests", "see the TR003 warnings"),
+    "verification": (N_("requirements verified by tests"), N_("see the TR003 warnings")),
     "derivation": (
-        "system and software requirements with an upward link",
-        "see the TR001 warnings",
+        N_("system and software requirements with an upward link"),
+        N_("see the TR001 warnings"),
     ),
-    "satisfaction": ("stakeholder needs and goals linked to", "see the TR002 warnings"),
-    "mitigation": ("threats mitigated or justified", "see the TM003 and TM004 warnings"),
+    "satisfaction": (N_("stakeholder needs and goals linked to"), N_("see the TR002 warnings")),
+    "mitigation": (
+        N_("threats mitigated or justified"),
+        N_("see the TM003 and TM004 warnings"),
+    ),
     "evidence": (
-        "requirements whose automated tests all passed",
-        "see the TR008, TR009 and TR010 diagnostics",
+        N_("requirements whose automated tests all passed"),
+        N_("see the TR008, TR009 and TR010 diagnostics"),
     ),
 }
 
@@ -85,8 +89,10 @@ def no_upward_link(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 element,
                 None,
-                f"{element.level}-level requirement `{element.id}` has no upward link",
-                hint="add `derives-from`, `satisfies`, `refines`, `mitigates` or `compliance`",
+                _("{level}-level requirement `{id}` has no upward link").format(
+                    level=element.level, id=element.id
+                ),
+                hint=_("add `derives-from`, `satisfies`, `refines`, `mitigates` or `compliance`"),
             )
 
 
@@ -126,13 +132,19 @@ def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
     facts = trace_facts(context.project)
     for element in facts.needs:
         if element.id not in facts.needed:
-            what = "goal" if element.kind == "goal" else "stakeholder requirement"
+            message = (
+                _("goal `{id}` is not linked to by any element")
+                if element.kind == "goal"
+                else _("stakeholder requirement `{id}` is not linked to by any element")
+            )
             yield Finding.at(
                 element,
                 None,
-                f"{what} `{element.id}` is not linked to by any element",
-                hint="let a requirement `derives-from` or `satisfies` it, or a use case "
-                "`satisfies` it",
+                message.format(id=element.id),
+                hint=_(
+                    "let a requirement `derives-from` or `satisfies` it, or a use case "
+                    "`satisfies` it"
+                ),
             )
 
 
@@ -176,8 +188,10 @@ def untested(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             element,
             None,
-            f"requirement `{element.id}` is to be verified by test, but no `test` verifies it",
-            hint=f"add a `test` element with `verifies: {element.id}`",
+            _("requirement `{id}` is to be verified by test, but no `test` verifies it").format(
+                id=element.id
+            ),
+            hint=_("add a `test` element with `verifies: {id}`").format(id=element.id),
         )
 
 
@@ -214,11 +228,22 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
             continue  # met, or measuring nothing (TR005)
         what, see = _FIGURE_TEXT[key]
         yield Finding(
-            f"{key} coverage is {percentage(covered, total):.1f}% ({covered} of {total} "
-            f"{what}), below the threshold of {threshold:g}%",
+            _(
+                "{key} coverage is {value}% ({covered} of {total} {what}), below the "
+                "threshold of {threshold}%"
+            ).format(
+                key=key,
+                value=f"{percentage(covered, total):.1f}",
+                covered=covered,
+                total=total,
+                what=_(what),
+                threshold=f"{threshold:g}",
+            ),
             context.config.relpath,
             span,
-            hint=f"close the gaps ({see}) or lower `{key}` in [checks] coverage",
+            hint=_("close the gaps ({see}) or lower `{key}` in [checks] coverage").format(
+                see=_(see), key=key
+            ),
         )
 
 
@@ -274,11 +299,15 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
         if total != 0:
             continue
         yield Finding(
-            f"the {key} coverage threshold of {threshold:g}% measures nothing: "
-            f"{NOTHING_TO_MEASURE[key]} (the figure is n/a, not {threshold:g}%)",
+            _(
+                "the {key} coverage threshold of {threshold}% measures nothing: {why} (the "
+                "figure is n/a, not {threshold}%)"
+            ).format(key=key, threshold=f"{threshold:g}", why=_(NOTHING_TO_MEASURE[key])),
             context.config.relpath,
             span,
-            hint=f"write what `{key}` measures, or remove the threshold until the project has it",
+            hint=_(
+                "write what `{key}` measures, or remove the threshold until the project has it"
+            ).format(key=key),
         )
 
 
@@ -331,10 +360,14 @@ def unverified_method(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             element,
             None,
-            f"requirement `{element.id}` is to be verified by {' and '.join(methods)}, but no "
-            "`test` element verifies it",
-            hint=f"add a `test` element with `verifies: {element.id}` and `method: "
-            f"{methods[0]}` recording the verification",
+            _(
+                "requirement `{id}` is to be verified by {methods}, but no `test` element "
+                "verifies it"
+            ).format(id=element.id, methods=_(" and ").join(methods)),
+            hint=_(
+                "add a `test` element with `verifies: {id}` and `method: {method}` recording "
+                "the verification"
+            ).format(id=element.id, method=methods[0]),
         )
 
 
@@ -386,10 +419,18 @@ def method_mismatch(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 test,
                 value.span,
-                f"test `{test.id}` verifies `{requirement.id}` by {method}, but "
-                f"`{requirement.id}` is to be verified by {' or '.join(asked)}",
-                hint=f"set `method` to {' or '.join(asked)}, or change the verification of "
-                f"`{requirement.id}`",
+                _(
+                    "test `{test}` verifies `{requirement}` by {method}, but `{requirement}` "
+                    "is to be verified by {asked}"
+                ).format(
+                    test=test.id,
+                    requirement=requirement.id,
+                    method=method,
+                    asked=_(" or ").join(asked),
+                ),
+                hint=_(
+                    "set `method` to {asked}, or change the verification of `{requirement}`"
+                ).format(asked=_(" or ").join(asked), requirement=requirement.id),
             )
 
 
@@ -411,7 +452,7 @@ def _automated_span(test: ModelElement) -> Span | None:
 
 def _verified_by(test: ModelElement) -> str:
     ids = [f"`{value.raw}`" for value in test.refs("verifies")]
-    return ", ".join(ids) if ids else "nothing"
+    return ", ".join(ids) if ids else _("nothing")
 
 
 @rule("TR008", "trace.failed-test", Severity.ERROR, "automated test that failed")
@@ -452,8 +493,12 @@ def failed_test(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             test,
             _automated_span(test),
-            f"automated test `{test.id}` failed in the JUnit report{_quoted(result.message)}",
-            hint=f"it verifies {_verified_by(test)}: each is a gap until the test passes",
+            _("automated test `{id}` failed in the JUnit report{detail}").format(
+                id=test.id, detail=_quoted(result.message)
+            ),
+            hint=_("it verifies {ids}: each is a gap until the test passes").format(
+                ids=_verified_by(test)
+            ),
         )
 
 
@@ -492,8 +537,12 @@ def skipped_test(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             test,
             _automated_span(test),
-            f"automated test `{test.id}` was skipped in the JUnit report{_quoted(result.message)}",
-            hint=f"it verifies {_verified_by(test)}: a skipped test is no evidence; run it",
+            _("automated test `{id}` was skipped in the JUnit report{detail}").format(
+                id=test.id, detail=_quoted(result.message)
+            ),
+            hint=_("it verifies {ids}: a skipped test is no evidence; run it").format(
+                ids=_verified_by(test)
+            ),
         )
 
 
@@ -542,14 +591,19 @@ def test_not_in_report(context: CheckContext) -> Iterator[Finding]:
         close = results.close_names(test)
         reports = len(results.reports)
         hint = (
-            "did you mean " + ", ".join(f"`{name}`" for name in close) + "?"
+            _("did you mean {names}?").format(names=", ".join(f"`{name}`" for name in close))
             if close
-            else "write the case as the report names it (`classname::name`), or run that test"
+            else _("write the case as the report names it (`classname::name`), or run that test")
         )
         yield Finding.at(
             test,
             _automated_span(test),
-            f"`automated-by` of test `{test.id}` names `{named.strip()}`, which no test case of "
-            f"the JUnit {'report' if reports == 1 else 'reports'} matches (not run)",
+            ngettext(
+                "`automated-by` of test `{id}` names `{name}`, which no test case of the JUnit "
+                "report matches (not run)",
+                "`automated-by` of test `{id}` names `{name}`, which no test case of the JUnit "
+                "reports matches (not run)",
+                reports,
+            ).format(id=test.id, name=named.strip()),
             hint=hint,
         )
