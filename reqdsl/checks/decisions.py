@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
+from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.facts.decisions import (
     decision_members,
@@ -61,8 +62,10 @@ def accepted_without_choice(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 decision,
                 None,
-                f"decision `{decision.id}` is accepted but names no `chosen` option",
-                hint="add `chosen:` with the selected option, or set `status: proposed`",
+                _("decision `{id}` is accepted but names no `chosen` option").format(
+                    id=decision.id
+                ),
+                hint=_("add `chosen:` with the selected option, or set `status: proposed`"),
             )
 
 
@@ -121,11 +124,15 @@ def missing_score(context: CheckContext) -> Iterator[Finding]:
                 yield Finding.at(
                     option,
                     None,
-                    f"option `{option.id}` has no score for criterion `{criterion.id}`",
-                    hint=f"add `{criterion.id} SCORE` (0 to 5) to its `scores`",
+                    _("option `{option}` has no score for criterion `{criterion}`").format(
+                        option=option.id, criterion=criterion.id
+                    ),
+                    hint=_("add `{criterion} SCORE` (0 to 5) to its `scores`").format(
+                        criterion=criterion.id
+                    ),
                     related=[
                         Related(
-                            f"criterion `{criterion.id}` is defined here",
+                            _("criterion `{id}` is defined here").format(id=criterion.id),
                             criterion.path,
                             criterion.anchor,
                         )
@@ -215,10 +222,17 @@ def choice_without_rationale(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             decision,
             chosen.span,
-            f"chosen option `{chosen.raw}` has a weighted total of {show_number(chosen_total)} but "
-            f"`{best}` has {show_number(best_total)}, and decision `{decision.id}` has no "
-            "`rationale`",
-            hint="add `rationale:` saying why this option was chosen, or correct the scores",
+            _(
+                "chosen option `{chosen}` has a weighted total of {total} but `{best}` has "
+                "{best_total}, and decision `{id}` has no `rationale`"
+            ).format(
+                chosen=chosen.raw,
+                total=show_number(chosen_total),
+                best=best,
+                best_total=show_number(best_total),
+                id=decision.id,
+            ),
+            hint=_("add `rationale:` saying why this option was chosen, or correct the scores"),
         )
 
 
@@ -261,6 +275,6 @@ def addresses_nothing(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 decision,
                 None,
-                f"decision `{decision.id}` addresses no requirement or goal",
-                hint="add `addresses:` with the requirements or goals the decision serves",
+                _("decision `{id}` addresses no requirement or goal").format(id=decision.id),
+                hint=_("add `addresses:` with the requirements or goals the decision serves"),
             )

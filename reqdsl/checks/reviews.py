@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterator
 
 from ..diagnostics import Severity
+from ..i18n import _, ngettext
 from ..model.elements import ModelElement
 from ..model.facts.reviews import APPROVING_OUTCOMES
 from ..model.fingerprint import (
@@ -87,14 +88,26 @@ def stale_approval(context: CheckContext) -> Iterator[Finding]:
         version = document.word("version")
         if version in approved_versions.get(document.id or "", set()):
             continue
-        shown = f"version `{version}`" if version is not None else "its current version"
+        shown = (
+            _("version `{version}`").format(version=version)
+            if version is not None
+            else _("its current version")
+        )
+        hint = (
+            _('record a `review` with `covers: {id}` and `version: "{version}"`, or set '
+              "`status: review`").format(id=document.id, version=version)
+            if version is not None
+            else _("record a `review` with `covers: {id}`, or set `status: review`").format(
+                id=document.id
+            )
+        )  # fmt: skip
         yield Finding.at(
             document,
             status.span,
-            f"document `{document.id}` is approved but no approving review covers {shown}",
-            hint=f"record a `review` with `covers: {document.id}`"
-            + (f' and `version: "{version}"`' if version is not None else "")
-            + ", or set `status: review`",
+            _("document `{id}` is approved but no approving review covers {shown}").format(
+                id=document.id, shown=shown
+            ),
+            hint=hint,
         )
 
 
@@ -137,11 +150,13 @@ def _when(review: ModelElement) -> tuple[datetime.date, int]:
 
 def _approval(review: ModelElement) -> str:
     """`review `RV-1` approved it (2026-11-20, commit abc1234)` without the verb's object."""
-    details = [review.word("date") or "undated"]
+    details = [review.word("date") or _("undated")]
     revision = review.word("revision")
     if revision:
-        details.append(f"commit {revision[:12]}")
-    return f"review `{review.id}` approved it ({', '.join(details)})"
+        details.append(_("commit {revision}").format(revision=revision[:12]))
+    return _("review `{id}` approved it ({details})").format(
+        id=review.id, details=", ".join(details)
+    )
 
 
 @rule(
@@ -214,8 +229,12 @@ def content_changed(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 review,
                 stamp.span,
-                f"the stamp of review `{review.id}` cannot be read: {error}",
-                hint=f"run `reqdsl review stamp {review.id}` after reviewing the content again",
+                _("the stamp of review `{id}` cannot be read: {error}").format(
+                    id=review.id, error=error
+                ),
+                hint=_("run `reqdsl review stamp {id}` after reviewing the content again").format(
+                    id=review.id
+                ),
             )
             continue
         if recorded is not None:
@@ -232,7 +251,7 @@ def _differences(
     if current.digest == recorded.digest:
         return
     since = _approval(review)
-    hint = f"have the change reviewed, then run `reqdsl review stamp {review.id}`"
+    hint = _("have the change reviewed, then run `reqdsl review stamp {id}`").format(id=review.id)
     found = 0
     for ident, fields in current.elements.items():
         element = current.members[ident]
@@ -242,7 +261,9 @@ def _differences(
             yield Finding.at(
                 element,
                 None,
-                f"`{ident}` was added to `{document.id}` after {since}",
+                _("`{id}` was added to `{document}` after {since}").format(
+                    id=ident, document=document.id, since=since
+                ),
                 hint=hint,
             )
             continue
@@ -256,7 +277,9 @@ def _differences(
         yield Finding.at(
             document,
             None,
-            f"`{ident}` was removed from `{document.id}` after {since}",
+            _("`{id}` was removed from `{document}` after {since}").format(
+                id=ident, document=document.id, since=since
+            ),
             hint=hint,
         )
     for kind in ANONYMOUS_KINDS:
@@ -267,7 +290,9 @@ def _differences(
             yield Finding.at(
                 element,
                 None,
-                f"a `{kind}` of `{document.id}` changed or was added after {since}",
+                _("a `{kind}` of `{document}` changed or was added after {since}").format(
+                    kind=kind, document=document.id, since=since
+                ),
                 hint=hint,
             )
         if removed:
@@ -275,8 +300,11 @@ def _differences(
             yield Finding.at(
                 document,
                 None,
-                f"{removed} `{kind}` element{'s' if removed > 1 else ''} of `{document.id}` "
-                f"removed after {since}",
+                ngettext(
+                    "{n} `{kind}` element of `{document}` removed after {since}",
+                    "{n} `{kind}` elements of `{document}` removed after {since}",
+                    removed,
+                ).format(n=removed, kind=kind, document=document.id, since=since),
                 hint=hint,
             )
     if not found and not current.broken:
@@ -284,8 +312,10 @@ def _differences(
         yield Finding.at(
             review,
             stamp.span if stamp is not None else None,
-            f"the content of `{document.id}` differs from what review `{review.id}` stamped, "
-            "but the stamp names no changed element (was it edited by hand?)",
+            _(
+                "the content of `{document}` differs from what review `{review}` stamped, "
+                "but the stamp names no changed element (was it edited by hand?)"
+            ).format(document=document.id, review=review.id),
             hint=hint,
         )
 
@@ -296,10 +326,12 @@ def _field_change(
     if before == after:
         return None
     if before is None:
-        return f"`{name}` of `{ident}` was added after {since}"
-    if after is None:
-        return f"`{name}` of `{ident}` was removed after {since}"
-    return f"`{name}` of `{ident}` changed after {since}"
+        message = _("`{name}` of `{id}` was added after {since}")
+    elif after is None:
+        message = _("`{name}` of `{id}` was removed after {since}")
+    else:
+        message = _("`{name}` of `{id}` changed after {since}")
+    return message.format(name=name, id=ident, since=since)
 
 
 def _field_span(element: ModelElement, name: str) -> Span | None:
@@ -376,7 +408,9 @@ def unstamped_approval(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             review,
             outcome.span if outcome is not None else None,
-            f"approving review `{review.id}` is not bound to the content of {names} "
-            "it approved (no stamp)",
-            hint=f"run `reqdsl review stamp {review.id}`",
+            _(
+                "approving review `{id}` is not bound to the content of {names} it approved "
+                "(no stamp)"
+            ).format(id=review.id, names=names),
+            hint=_("run `reqdsl review stamp {id}`").format(id=review.id),
         )
