@@ -22,8 +22,11 @@ def _known_codes() -> list[str]:
 
 def _code_hint(code: str) -> str:
     close = difflib.get_close_matches(code.upper(), _known_codes(), n=3, cutoff=0.5)
-    listing = "`reqdsl rules` lists every code"
-    return f"did you mean {' or '.join(f'`{c}`' for c in close)}? {listing}" if close else listing
+    listing = _("`reqdsl rules` lists every code")
+    if not close:
+        return listing
+    codes = _(" or ").join(f"`{c}`" for c in close)
+    return _("did you mean {codes}? {listing}").format(codes=codes, listing=listing)
 
 
 @rule("CF001", "config.unknown-key", Severity.ERROR, "unknown table or key in reqdsl.toml")
@@ -53,19 +56,26 @@ def unknown_key(context: CheckContext) -> Iterator[Finding]:
     config = context.config
     path = context.config.relpath
     for unknown in config.unknown:
-        what = "table" if len(unknown.path) == 1 else "key"
         if unknown.reason is not None:
-            message = f"`[{unknown.dotted}]` is not read from a project's reqdsl.toml"
-            hint = unknown.reason
+            message = _("`[{key}]` is not read from a project's reqdsl.toml").format(
+                key=unknown.dotted
+            )
+            hint = _(unknown.reason)
         else:
-            message = f"unknown {what} `{unknown.dotted}` in reqdsl.toml: it is not applied"
+            message = (
+                _("unknown table `{key}` in reqdsl.toml: it is not applied")
+                if len(unknown.path) == 1
+                else _("unknown key `{key}` in reqdsl.toml: it is not applied")
+            ).format(key=unknown.dotted)
             parent = ".".join(unknown.path[:-1])
             if unknown.suggestion is not None:
                 suggested = ".".join((*unknown.path[:-1], unknown.suggestion))
-                hint = f"did you mean `{suggested}`?"
+                hint = _("did you mean `{key}`?").format(key=suggested)
             else:
                 hint = (
-                    f"see the keys of `[{parent}]`" if parent else "see the tables of reqdsl.toml"
+                    _("see the keys of `[{table}]`").format(table=parent)
+                    if parent
+                    else _("see the tables of reqdsl.toml")
                 )
             hint += " (docs/language.md, reqdsl.toml)"
         yield Finding(message, path, config.key_span(unknown.path), hint=hint)
@@ -101,8 +111,10 @@ def unknown_severity_code(context: CheckContext) -> Iterator[Finding]:
     for code in config.severity:
         if code not in known:
             yield Finding(
-                f"`[checks] severity` names `{code}`, which is not a rule code: nothing is "
-                "re-graded",
+                _(
+                    "`[checks] severity` names `{code}`, which is not a rule code: nothing is "
+                    "re-graded"
+                ).format(code=code),
                 path,
                 config.key_span(("checks", "severity", code)),
                 hint=_code_hint(code),
@@ -140,7 +152,10 @@ def unknown_silenced_code(context: CheckContext) -> Iterator[Finding]:
     for code in sorted(config.disable):
         if code not in known:
             yield Finding(
-                f"`[checks] disable` names `{code}`, which is not a rule code: nothing is disabled",
+                _(
+                    "`[checks] disable` names `{code}`, which is not a rule code: nothing is "
+                    "disabled"
+                ).format(code=code),
                 path,
                 _list_item_span(context, ("checks", "disable"), code),
                 hint=_code_hint(code),
@@ -153,7 +168,9 @@ def unknown_silenced_code(context: CheckContext) -> Iterator[Finding]:
                 yield Finding.at(
                     element,
                     value.span,
-                    f"`ignore:` names `{value.raw}`, which is not a rule code: nothing is silenced",
+                    _(
+                        "`ignore:` names `{code}`, which is not a rule code: nothing is silenced"
+                    ).format(code=value.raw),
                     hint=_code_hint(value.raw),
                 )
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from ..diagnostics import Related, Severity
+from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.schema import LEVEL_RANK
 from .registry import CheckContext, Finding, rule
@@ -164,8 +165,8 @@ def missing_field(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 document,
                 None,
-                f"document `{document.id}` holds requirements but has no `level`",
-                hint="add `level: stakeholder`, `level: system` or `level: software`",
+                _("document `{id}` holds requirements but has no `level`").format(id=document.id),
+                hint=_("add `level: stakeholder`, `level: system` or `level: software`"),
             )
 
 
@@ -229,10 +230,11 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
             yield Finding.at(
                 first,
                 None,
-                f"`{relation}` cycle: {' -> '.join(path)}",
-                hint="remove the link that closes the cycle",
+                _("`{relation}` cycle: {path}").format(relation=relation, path=" -> ".join(path)),
+                hint=_("remove the link that closes the cycle"),
                 related=[
-                    Related(f"`{m.id}` is in the cycle", m.path, m.anchor) for m in members[1:]
+                    Related(_("`{id}` is in the cycle").format(id=m.id), m.path, m.anchor)
+                    for m in members[1:]
                 ],
             )
 
@@ -314,11 +316,26 @@ def derivation_level(context: CheckContext) -> Iterator[Finding]:
                 yield Finding.at(
                     element,
                     value.span,
-                    f"`{element.id}` ({element.level}) derives from `{target.id}` "
-                    f"({target.level}), which is not of a higher level",
-                    hint="derive from a requirement of a higher level (stakeholder > system > "
-                    "software), or use `refines` or `depends-on`",
-                    related=[Related(f"`{target.id}` is defined here", target.path, target.anchor)],
+                    _(
+                        "`{id}` ({level}) derives from `{target}` ({target_level}), which is "
+                        "not of a higher level"
+                    ).format(
+                        id=element.id,
+                        level=element.level,
+                        target=target.id,
+                        target_level=target.level,
+                    ),
+                    hint=_(
+                        "derive from a requirement of a higher level (stakeholder > system > "
+                        "software), or use `refines` or `depends-on`"
+                    ),
+                    related=[
+                        Related(
+                            _("`{id}` is defined here").format(id=target.id),
+                            target.path,
+                            target.anchor,
+                        )
+                    ],
                 )
 
 
@@ -369,8 +386,12 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
                     yield Finding.at(
                         element,
                         value.span,
-                        f"unknown catalogue `{scheme}` in `{value.raw}`",
-                        hint=f"use one of: {known}, or declare it under [catalogs] in reqdsl.toml",
+                        _("unknown catalogue `{scheme}` in `{value}`").format(
+                            scheme=scheme, value=value.raw
+                        ),
+                        hint=_(
+                            "use one of: {known}, or declare it under [catalogs] in reqdsl.toml"
+                        ).format(known=known),
                     )
                     continue
                 problem = catalog.problem(ref)
@@ -407,7 +428,10 @@ def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:
         problem = iso.problem(control)
         if problem is not None:
             yield Finding(
-                f"reqdsl.toml excludes `{control}` from the statement of applicability: {problem}",
+                _(
+                    "reqdsl.toml excludes `{control}` from the statement of applicability: "
+                    "{problem}"
+                ).format(control=control, problem=problem),
                 path,
                 config.key_span(("compliance", "iso27001", "excluded", control)),
                 hint=_suggest(iso.suggestions(control), None),
@@ -418,7 +442,7 @@ def _suggest(suggestions: list[str], scheme: str | None) -> str | None:
     if not suggestions:
         return None
     shown = [f"`{scheme}:{s}`" if scheme else f"`{s}`" for s in suggestions]
-    return "did you mean " + " or ".join(shown) + "?"
+    return _("did you mean {names}?").format(names=_(" or ").join(shown))
 
 
 __all__ = ["ModelElement"]

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import N_
+
 # The four figures of the language reference (section 4), then reqdsl's `evidence`: of the
 # requirements automated tests verify, those whose automated tests all passed in the
 # JUnit reports (docs/language.md, extensions).
@@ -46,8 +48,10 @@ SCHEMA: dict[str, Any] = {
 }
 # Tables a project may not set: read only from the user's own configuration.
 USER_ONLY = {
-    "render": "a project never chooses the programs reqdsl runs; set `[render]` in your own "
-    "~/.config/reqdsl/config.toml"
+    "render": N_(
+        "a project never chooses the programs reqdsl runs; set `[render]` in your own "
+        "~/.config/reqdsl/config.toml"
+    )
 }
 
 
