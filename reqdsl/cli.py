@@ -12,6 +12,7 @@ Exit codes (as ruff and black): 0 no error, 1 errors found (or warnings with --s
 from __future__ import annotations
 
 import argparse
+import contextvars
 import importlib
 import json
 import pkgutil
@@ -51,6 +52,14 @@ def _parser(modules: list[ModuleType]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # One command, one context: the language it chooses (reqdsl/i18n.py) ends with it.
+    return contextvars.copy_context().run(_main, argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .i18n import follow_projects
+
+    follow_projects()
     parser = _parser(_command_modules())
     try:
         args = parser.parse_args(argv)

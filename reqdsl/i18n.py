@@ -33,6 +33,10 @@ DEFAULT_LANGUAGE = LANGUAGES[0]
 LANGUAGE_NAMES = {"en": "English", "fr": "français"}
 
 _current: ContextVar[str] = ContextVar("reqdsl_language", default=DEFAULT_LANGUAGE)
+# Whether a project's language may choose the language of diagnostics: set by the CLI,
+# inside the context of one command (cli.main), so that a library caller or a test that
+# loads a French project in-process keeps the language it chose.
+_follow_projects: ContextVar[bool] = ContextVar("reqdsl_follow_projects", default=False)
 
 
 @cache
@@ -99,6 +103,18 @@ def locale_language(environ: dict[str, str] | None = None) -> str | None:
                 return code
         return None
     return None
+
+
+def follow_projects() -> None:
+    """From now on (in this context), a loaded project's language chooses the language of
+    diagnostics unless the user's locale names one (the CLI's behaviour)."""
+    _follow_projects.set(True)
+
+
+def adopt_project_language(project_language: str) -> None:
+    """Called when a project's configuration is read: see `follow_projects`."""
+    if _follow_projects.get():
+        set_language(interface_language(project_language))
 
 
 def interface_language(project_language: str, environ: dict[str, str] | None = None) -> str:

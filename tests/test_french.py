@@ -386,3 +386,20 @@ def test_gdpr_and_threat_findings_speak_french_with_the_same_codes(tmp_path: Pat
     messages = {str(d["code"]): str(d["message"]) for d in french}
     assert messages["GD001"] == "la donnée personal `D-1` n'a pas de `lawful-basis`"
     assert messages["TM001"].startswith("le flux `F` transporte des données personnelles")
+
+
+def test_loading_a_french_project_in_process_leaves_the_language_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A library caller (or a test) that loads a French project keeps its language; one
+    CLI command run in-process chooses French for itself only."""
+    from reqdsl import i18n
+    from reqdsl.cli import main
+    from reqdsl.model.project import load_project
+
+    load_project(SAMPLE, use_cache=False)
+    assert i18n.current() == "en"
+    main(["check", "--no-cache", str(DATA / "defects")])
+    assert i18n.current() == "en"
+    assert i18n.gettext("vague term `{term}` in the statement").startswith("vague term")
+    capsys.readouterr()

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..checks.registry import emit
 from ..diagnostics import Diagnostic
-from ..i18n import interface_language, set_language
+from ..i18n import adopt_project_language
 from ..resources import code_digest
 from ..source import DecodeProblem, SourceFile, Span, decode_source, normalise_text
 from ..util.files import read_bounded
@@ -199,7 +199,7 @@ def scan_project(
             raise ProjectError(str(error)) from error
     # The language of diagnostics is known once the project's is (every command scans
     # first): the user's locale if reqdsl speaks it, else the project's (reqdsl/i18n.py).
-    set_language(interface_language(config.language))
+    adopt_project_language(config.language)
     missing = [source for source in config.sources if not (root / source).is_dir()]
     if missing and not allow_empty:
         raise EmptyProject(
