@@ -88,6 +88,23 @@ def N_(message: str) -> str:  # gettext's name: a message marked, not translated
     return message
 
 
+def format_date(text: str) -> str:
+    """A date of the model (`2026-11-29`) as the current language writes it: unchanged in
+    English, `29 novembre 2026` in French (Babel's CLDR data, installed with
+    mkdocs-material). Text that is not an ISO date is shown as written."""
+    from datetime import date
+
+    if current() == DEFAULT_LANGUAGE:
+        return text
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return text
+    from babel.dates import format_date as babel_format_date
+
+    return str(babel_format_date(day, format="long", locale=current()))
+
+
 def locale_language(environ: dict[str, str] | None = None) -> str | None:
     """The supported language the user's locale names, as gettext reads it (the first
     of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set), or None (`C`, `POSIX`, unset or

@@ -268,7 +268,8 @@ def test_the_committed_catalogue_is_complete_and_compiled() -> None:
 
 # ---------------------------------------------------------------------- 4, 5. site, sample
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "mairie"
-INTERFACE_PAGES = ("index.html", "traceability.html", "gdpr.html", "iso27001.html", "threats.html")
+INTERFACE_PAGES = ("index.html", "traceability.html", "gdpr.html", "iso27001.html", "threats.html",
+                   "validation.html")  # fmt: skip
 
 
 class _VisibleText(HTMLParser):
@@ -348,6 +349,8 @@ def test_the_french_sample_site_shows_no_english_interface_label(tmp_path: Path)
     assert "Registre des activités de traitement (art. 30 RGPD)" in text
     assert "Déclaration d'applicabilité" in (out / "iso27001.html").read_text(encoding="utf-8")
     assert "Registre des menaces" in (out / "threats.html").read_text(encoding="utf-8")
+    # Dates in French: the review of 2026-11-29.
+    assert "29 novembre 2026" in (out / "validation.html").read_text(encoding="utf-8")
 
 
 def test_reports_are_in_the_project_language_and_json_keeps_its_keys() -> None:

@@ -9,7 +9,8 @@ rule, as RV001 reads it).
 
 from __future__ import annotations
 
-from ...i18n import N_, _
+from ...i18n import N_, _, format_date
+from ...labels import word_label
 from ...model.elements import ModelElement
 from ...model.facts.reviews import APPROVING_OUTCOMES
 from ..context import SiteContext
@@ -22,12 +23,16 @@ _OUTCOME_CSS = {"approved": "ok", "approved-with-changes": "warning", "rejected"
 
 def _outcome(outcome: str | None) -> str:
     if outcome is None:
-        return '<span class="rq-badge rq-muted">unset</span>'
-    return f'<span class="rq-badge rq-{_OUTCOME_CSS.get(outcome, "muted")}">{esc(outcome)}</span>'
+        return f'<span class="rq-badge rq-muted">{_("unset")}</span>'
+    css = _OUTCOME_CSS.get(outcome, "muted")
+    return f'<span class="rq-badge rq-{css}">{esc(word_label(outcome))}</span>'
 
 
 def _version(text: str | None) -> str:
-    return f"<code>{esc(text)}</code>" if text is not None else '<span class="rq-muted">none</span>'
+    none = _("none")
+    return (
+        f"<code>{esc(text)}</code>" if text is not None else f'<span class="rq-muted">{none}</span>'
+    )
 
 
 def validation_page(ctx: SiteContext) -> dict[str, str]:
@@ -40,12 +45,16 @@ def validation_page(ctx: SiteContext) -> dict[str, str]:
     parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
     parts.append(
         block(
-            "<p>Stakeholder validation of each document version (ISO/IEC/IEEE 29148, 6.2.5). "
-            "An approval is <em>stale</em> when the approving review was of another version "
-            "than the document's current one.</p>"
+            "<p>"
+            + _(
+                "Stakeholder validation of each document version (ISO/IEC/IEEE 29148, "
+                "6.2.5). An approval is <em>stale</em> when the approving review was of "
+                "another version than the document's current one."
+            )
+            + "</p>"
         )
     )
-    parts.append("## Documents")
+    parts.append("## " + _("Documents"))
     rows, stale_rows = [], []
     for document in documents:
         version = document.word("version")
@@ -58,48 +67,52 @@ def validation_page(ctx: SiteContext) -> dict[str, str]:
                 stale_rows.append(
                     [ctx.index.ref(PAGE, document.id or "", with_title=True), _version(version),
                      ctx.index.ref(PAGE, review.id or ""), _version(review.word("version")),
-                     esc(review.word("date") or ""), _outcome(review.word("outcome"))]
+                     esc(format_date(review.word("date") or "")), _outcome(review.word("outcome"))]
                 )  # fmt: skip
         if status == "approved" and not current:
-            state = '<span class="rq-badge rq-gap">approved, no review of this version</span>'
-        elif current:
-            state = '<span class="rq-badge rq-ok">validated</span>'
-        elif mine:
             state = (
-                '<span class="rq-badge rq-warning">reviewed, not approved at this version</span>'
+                f'<span class="rq-badge rq-gap">{_("approved, no review of this version")}</span>'
             )
+        elif current:
+            state = f'<span class="rq-badge rq-ok">{_("validated")}</span>'
+        elif mine:
+            label = _("reviewed, not approved at this version")
+            state = f'<span class="rq-badge rq-warning">{label}</span>'
         else:
-            state = '<span class="rq-badge rq-muted">not reviewed</span>'
+            state = f'<span class="rq-badge rq-muted">{_("not reviewed")}</span>'
         reviewed = "<br>".join(
             f"{ctx.index.ref(PAGE, r.id or '')} {_version(r.word('version'))} "
-            f"{esc(r.word('date') or '')} {_outcome(r.word('outcome'))}"
+            f"{esc(format_date(r.word('date') or ''))} {_outcome(r.word('outcome'))}"
             for r in mine
         )
         rows.append(
             [ctx.index.ref(PAGE, document.id or "", with_title=True), _version(version),
-             esc(status or ""), reviewed or '<span class="rq-muted">none</span>', state]
+             esc(word_label(status or "")),
+             reviewed or f'<span class="rq-muted">{_("none")}</span>', state]
         )  # fmt: skip
     parts.append(
         block(
-            table(["document", "version", "status", "reviews", "validation"], rows)
+            table([_("document"), _("version"), _("status"), _("reviews"), _("validation")], rows)
             if rows
-            else '<p class="rq-muted">No documents.</p>'
+            else f'<p class="rq-muted">{_("No documents.")}</p>'
         )
     )
-    parts.append("## Stale approvals")
+    parts.append("## " + _("Stale approvals"))
+    none_stale = _("None: every approving review is of the current version.")
     parts.append(
         block(
             table(
-                ["document", "current version", "review", "reviewed version", "date", "outcome"],
+                [_("document"), _("current version"), _("review"), _("reviewed version"),
+                 _("date"), _("outcome")],
                 stale_rows,
             )
             if stale_rows
-            else '<p class="rq-muted">None: every approving review is of the current version.</p>'
+            else f'<p class="rq-muted">{none_stale}</p>'
         )
-    )
-    parts.append("## Reviews")
+    )  # fmt: skip
+    parts.append("## " + _("Reviews"))
     if not ctx.project.of_kind("review"):
-        parts.append(block('<p class="rq-muted">No reviews are recorded.</p>'))
+        parts.append(block(f'<p class="rq-muted">{_("No reviews are recorded.")}</p>'))
     for review in ctx.project.of_kind("review"):
         parts.append(_review(ctx, review))
     return {PAGE: "\n\n".join(parts) + "\n"}
@@ -109,25 +122,32 @@ def _review(ctx: SiteContext, review: ModelElement) -> str:
     label = f"{review.id or ''} {review.title or ''}".strip()
     home = ctx.index.href(PAGE, review)
     rows = [
-        ("covers", ctx.index.refs(PAGE, [v.raw for v in review.refs("covers")], with_title=True)),
-        ("version", _version(review.word("version"))),
-        ("date", esc(review.word("date") or "")),
         (
-            "reviewers",
+            _("covers"),
+            ctx.index.refs(PAGE, [v.raw for v in review.refs("covers")], with_title=True),
+        ),
+        (_("version"), _version(review.word("version"))),
+        (_("date"), esc(format_date(review.word("date") or ""))),
+        (
+            _("reviewers"),
             ctx.index.refs(PAGE, [v.raw for v in review.refs("reviewers")], with_title=True),
         ),
-        ("outcome", _outcome(review.word("outcome"))),
-        ("defined in", f'<a href="{esc(home)}">{esc(review.path)}</a>'),
+        (_("outcome"), _outcome(review.word("outcome"))),
+        (_("defined in"), f'<a href="{esc(home)}">{esc(review.path)}</a>'),
     ]
     findings = ctx.field_text_html(PAGE, review, "findings")
     if findings:
-        rows.append(("findings", findings))
+        rows.append((_("findings"), findings))
     if review.value("stamp") is not None:  # `reqdsl review stamp`; RV002 checks it
         revision = review.word("revision")
-        at = f", at commit <code>{esc(revision[:12])}</code>" if revision else ""
-        rows.append(("content", f"bound by a stamp{at}"))
+        at = (
+            _(", at commit {commit}").format(commit=f"<code>{esc(revision[:12])}</code>")
+            if revision
+            else ""
+        )
+        rows.append((_("content"), _("bound by a stamp{at}").format(at=at)))
     if review.broken:
-        rows.append(("note", '<span class="rq-badge rq-error">syntax error</span>'))
+        rows.append((_("note"), f'<span class="rq-badge rq-error">{_("syntax error")}</span>'))
     found = ctx.by_element.get(review.order, [])
     return f"{heading(3, md_text(label))}\n\n" + block(
         field_table(rows), ctx.diagnostics_html(PAGE, found)
