@@ -29,7 +29,40 @@ WORDS = frozenset({
     # component kinds, verification methods
     N_("process"), N_("datastore"), N_("human"), N_("device"), N_("inspection"),
     N_("analysis"), N_("demonstration"),
+    # requirement types, priorities, difficulty, test kinds and results, languages
+    N_("acceptance"), N_("availability"), N_("compatibility"), N_("compliance"), N_("constraint"),
+    N_("could"), N_("difficult"), N_("easy"), N_("functional"), N_("integration"),
+    N_("interface"), N_("maintainability"), N_("must"), N_("nominal"), N_("open"),
+    N_("penetration"), N_("performance"), N_("portability"), N_("privacy"), N_("reliability"),
+    N_("safety"), N_("security"), N_("should"), N_("unit"), N_("usability"),
+    N_("vulnerability"), N_("wont"), N_("passed"), N_("failed"), N_("skipped"),
+    N_("not-run"), N_("system"), N_("en"), N_("fr"),
 })  # fmt: skip
+
+# The field names, as the element pages show them (the files keep writing them as is).
+FIELDS = frozenset({
+    N_("actors"), N_("addresses"), N_("attack"), N_("authenticated"), N_("automated-by"),
+    N_("carries"), N_("category"), N_("chosen"), N_("compliance"), N_("conflicts-with"),
+    N_("consequences"), N_("context"), N_("covers"), N_("date"), N_("definition"),
+    N_("depends-on"), N_("derives-from"), N_("description"), N_("difficulty"), N_("encrypted"),
+    N_("evidence"), N_("expected"), N_("extends"), N_("findings"), N_("from"),
+    N_("ignore"), N_("impact"), N_("includes"), N_("inside"), N_("justification"),
+    N_("kind"), N_("language"), N_("lawful-basis"), N_("level"), N_("likelihood"),
+    N_("method"), N_("mitigates"), N_("outcome"), N_("owner"), N_("preconditions"),
+    N_("priority"), N_("protocol"), N_("purpose"), N_("rationale"), N_("realizes"),
+    N_("refines"), N_("retention"), N_("reviewers"), N_("revision"), N_("risk"),
+    N_("satisfies"), N_("scope"), N_("scores"), N_("source"), N_("special-condition"),
+    N_("stakeholder"), N_("stamp"), N_("statement"), N_("status"), N_("steps"),
+    N_("stores"), N_("subject"), N_("subjects"), N_("supersedes"), N_("tags"),
+    N_("target"), N_("technology"), N_("to"), N_("transfer"), N_("trust"),
+    N_("type"), N_("verification"), N_("verifies"), N_("version"), N_("weight"),
+    N_("zone"), N_("file"), N_("result"),
+})  # fmt: skip
+
+
+def field_label(name: str) -> str:
+    """A field's name as the element pages show it, in the current language."""
+    return gettext(name) if name in FIELDS else name
 
 
 def word_label(word: str) -> str:

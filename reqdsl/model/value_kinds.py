@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from ..i18n import format_date, gettext
+from ..labels import word_label
 from ..parse.lexicon import lexicon
 from ..source import Span
 from .elements import Score, Val
@@ -143,7 +145,7 @@ class FieldKind:
         """The field's values on the element's page (the field is given)."""
         values = element.refs(spec.name)
         if not values:
-            return '<span class="rq-muted">invalid (see the diagnostics)</span>'
+            return f'<span class="rq-muted">{gettext("invalid (see the diagnostics)")}</span>'
         return ", ".join(self.value_html(spec, element, value, view) for value in values)
 
     def value_html(
@@ -211,6 +213,11 @@ class EnumKind(FieldKind):
     name = "enum"
     bare = True
     reqif_datatype = "ENUMERATION"
+
+    def value_html(
+        self, spec: FieldSpec, element: ModelElement, value: Val, view: ValueView
+    ) -> str:
+        return view.plain(word_label(value.raw))  # a model word, in the reader's language
 
     def typed(self, spec: FieldSpec, value: Value) -> object:
         text = value.text
@@ -340,7 +347,7 @@ class BoolKind(FieldKind):
         self, spec: FieldSpec, element: ModelElement, value: Val, view: ValueView
     ) -> str:
         if isinstance(value.value, bool):
-            return "yes" if value.value else "no"
+            return gettext("yes") if value.value else gettext("no")
         return view.plain(value.raw)
 
     def describe(self, spec: FieldSpec) -> str:
@@ -401,6 +408,11 @@ class DateKind(FieldKind):
 
     def restorer(self) -> Callable[[Any], Any] | None:
         return datetime.date.fromisoformat
+
+    def value_html(
+        self, spec: FieldSpec, element: ModelElement, value: Val, view: ValueView
+    ) -> str:
+        return view.plain(format_date(value.raw))  # `29 novembre 2026` on a French site
 
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind == "string" and _DATE.match(value.text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.facts.decisions import decision_members, scores_of, show_number, weight_of
 from .html import esc
@@ -42,7 +43,7 @@ def decision_matrix(ctx: SiteContext, page: str, decision: ModelElement, *, with
         id_attr, label = head(option)
         marks = []
         if option.id is not None and option.id == chosen:
-            marks.append('<span class="rq-badge rq-ok">chosen ✓</span>')
+            marks.append(f'<span class="rq-badge rq-ok">{_("chosen")} ✓</span>')
         css = ' class="rq-chosen"' if option.id == chosen else ""
         columns.append(f"<th{id_attr}{css}>{label}{'<br>' + ' '.join(marks) if marks else ''}</th>")
     rows = []
@@ -68,15 +69,19 @@ def decision_matrix(ctx: SiteContext, page: str, decision: ModelElement, *, with
         star = " ★" if total is not None and total == best and len(options) > 1 else ""
         total_cells.append(f"<td><strong>{esc(text)}</strong>{star}</td>")
     rows.append(
-        f'<tr class="rq-totals"><th>weighted total</th><td></td>{"".join(total_cells)}</tr>'
+        f'<tr class="rq-totals"><th>{_("weighted total")}</th><td></td>{"".join(total_cells)}</tr>'
     )
     evidence = [ctx.field_text_html(page, option, "evidence") for option in options]
     if any(evidence):
         shown = "".join(f"<td>{text}</td>" for text in evidence)
-        rows.append(f'<tr class="rq-evidence"><th>evidence</th><td></td>{shown}</tr>')
+        rows.append(f'<tr class="rq-evidence"><th>{_("evidence")}</th><td></td>{shown}</tr>')
     return (
-        '<table data-rq="decision"><thead><tr><th>criterion</th><th>weight</th>'
+        f'<table data-rq="decision"><thead><tr><th>{_("criterion")}</th><th>{_("weight")}</th>'
         f"{''.join(columns)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        '<p class="rq-muted">Weighted total = Σ weight × score (scores 0 to 5); '
-        "★ the highest total; – no score given.</p>"
+        '<p class="rq-muted">'
+        + _(
+            "Weighted total = Σ weight × score (scores 0 to 5); ★ the highest total; – no "
+            "score given."
+        )
+        + "</p>"
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _
+from ..labels import field_label, word_label
 from ..model.elements import ModelElement
 from ..model.facts.decisions import decision_members
 from ..model.schema import FIELD_SPECS, FieldSpec, inverse_label
@@ -39,10 +41,15 @@ def element_view(ctx: SiteContext, page: str, element: ModelElement) -> ElementV
     title = element.title or ""
     label = f"{element.id} {title}".strip() if element.id else title or element.kind
     view = ElementView(element, heading_level(element), anchor, md_text(label))
-    view.fields.append(("kind", f'<span class="rq-kind">{esc(element.kind)}</span>'))
+    kind = f'<span class="rq-kind">{esc(word_label(element.kind))}</span>'
+    view.fields.append((_("kind"), kind))
     if element.broken:
+        error = _("syntax error")
         view.fields.append(
-            ("note", '<span class="rq-badge rq-error">syntax error</span> only the ID counts')
+            (
+                _("note"),
+                f'<span class="rq-badge rq-error">{error}</span> ' + _("only the ID counts"),
+            )
         )
     else:
         view.fields.extend(field_rows(ctx, page, element))
@@ -83,21 +90,21 @@ def field_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tuple
     for name, spec in specs.items():
         if not element.has(name) or (element.kind == "decision" and name == "chosen"):
             continue
-        rows.append((name, value_html(ctx, page, element, spec)))
+        rows.append((field_label(name), value_html(ctx, page, element, spec)))
     for name, values in element.custom.items():
         rows.append((name, ", ".join(esc(value.raw) for value in values)))
     if element.kind == "decision" and element.has("chosen"):
-        rows.append(("chosen", value_html(ctx, page, element, specs["chosen"])))
+        rows.append((field_label("chosen"), value_html(ctx, page, element, specs["chosen"])))
     if element.kind == "test":
         result = ctx.tests.result_of(element)
         if result is not None:
-            rows.append(("result", result_badge(result)))
+            rows.append((field_label("result"), result_badge(result)))
     return rows
 
 
 def result_badge(result: str) -> str:
     css = RESULT_CSS.get(result, "muted")
-    return f'<span class="rq-badge rq-{css}">{esc(result)}</span>'
+    return f'<span class="rq-badge rq-{css}">{esc(word_label(result))}</span>'
 
 
 def value_html(ctx: SiteContext, page: str, element: ModelElement, spec: FieldSpec) -> str:
@@ -153,7 +160,7 @@ def incoming_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tu
         return []
     grouped: dict[str, list[str]] = {}
     for back in ctx.index.back_links_of(element.id):
-        label = inverse_label(back.field)
+        label = _(inverse_label(back.field))
         html = ctx.index.ref(page, back.source.id or "")
         if back.field == "verifies":
             result = ctx.tests.result_of(back.source)
@@ -185,14 +192,18 @@ def _attributes(ctx: SiteContext, page: str, element: ModelElement) -> str:
             if ctx.index.exists(attribute.type)
             else esc(attribute.type)
         )
-        flags = ", ".join(esc(flag.name) for flag in attribute.flags)
+        flags = ", ".join(esc(word_label(flag.name)) for flag in attribute.flags)
         rows.append(
             f"<tr><td><code>{esc(attribute.name)}</code></td><td>{kind}</td>"
             f"<td>{esc(attribute.multiplicity or '')}</td><td>{flags}</td></tr>"
         )
     return (
-        '<table data-rq="attributes"><thead><tr><th>attribute</th><th>type</th>'
-        f"<th>multiplicity</th><th>flags</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<table data-rq="attributes"><thead><tr>'
+        + "".join(
+            f"<th>{esc(_(column))}</th>"
+            for column in (N_("attribute"), N_("type"), N_("multiplicity"), N_("flags"))
+        )
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -3,6 +3,8 @@ documents."""
 
 from __future__ import annotations
 
+from ...i18n import N_, _
+from ...labels import field_label, word_label
 from ...model.elements import ModelElement
 from ..context import SiteContext
 from ..elements import element_view, field_rows, incoming_rows, render_element
@@ -55,16 +57,21 @@ def _index(ctx: SiteContext) -> str:
         label = esc(document_label(head, page))
         cells = [link(relative_url(INDEX, page), label)]
         if head is not None:
-            cells += [esc(head.word(name) or "") for name in ("level", "version", "status")]
+            cells += [
+                esc(word_label(head.word(name) or "")) for name in ("level", "version", "status")
+            ]
         else:
             cells += ["", "", ""]
         cells.append(str(counts.get(page, 0)))
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    columns = (N_("document"), N_("level"), N_("version"), N_("status"), N_("elements"))
     table = (
-        '<table data-rq="sortable"><thead><tr><th>document</th><th>level</th><th>version</th>'
-        f"<th>status</th><th>elements</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        '<table data-rq="sortable"><thead><tr>'
+        + "".join(f"<th>{esc(_(column))}</th>" for column in columns)
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
-    return "\n\n".join([front_matter("Documents"), "# Documents", block(table)]) + "\n"
+    title = _("Documents")
+    return "\n\n".join([front_matter(title), f"# {title}", block(table)]) + "\n"
 
 
 def _document(ctx: SiteContext, page: str, path: str, elements: list[ModelElement]) -> str:
@@ -82,7 +89,7 @@ def _document(ctx: SiteContext, page: str, path: str, elements: list[ModelElemen
 
 
 def _header(ctx: SiteContext, page: str, path: str, head: ModelElement | None) -> str:
-    rows = [("file", f"<code>{esc(path)}</code>")]
+    rows = [(field_label("file"), f"<code>{esc(path)}</code>")]
     incoming: list[tuple[str, str]] = []
     diagnostics = ""
     if head is not None:
@@ -94,7 +101,7 @@ def _header(ctx: SiteContext, page: str, path: str, head: ModelElement | None) -
         source = f"traceability/{head.id}.puml"
         if ctx.diagrams.has(source):
             figure = (
-                '<details class="rq-details"><summary>Traceability diagram</summary>'
+                f'<details class="rq-details"><summary>{_("Traceability diagram")}</summary>'
                 f"{ctx.diagrams.figure(page, source)}</details>"
             )
     return block(
