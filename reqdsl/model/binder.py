@@ -9,12 +9,12 @@ from typing import Any
 
 from ..checks.registry import emit
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from ..parse.syntax import Element, Field, ParsedFile
 from ..source import Span
 from .elements import NO_SECTION, ModelElement, SectionPath, Val, construct
+from .resolve import article
 from .schema import FIELD_SPECS, FieldSpec
-
-_A_OR_AN = {kind: ("an " if kind[0] in "aeiou" else "a ") + kind for kind in FIELD_SPECS}
 
 
 class Binder:
@@ -131,8 +131,11 @@ class Binder:
                 self.diagnostics.append(
                     emit(
                         "SM005",
-                        f"{_A_OR_AN[element.kind]} needs `{spec.name}`"
-                        + (f": `{element.id}` has none" if element.id else ""),
+                        (
+                            _("{kind} needs `{field}`: `{id}` has none")
+                            if element.id
+                            else _("{kind} needs `{field}`")
+                        ).format(kind=article(element.kind), field=spec.name, id=element.id),
                         self.path,
                         element.anchor,
                         hint=_required_hint(spec),
@@ -145,16 +148,17 @@ class Binder:
     def _unknown_field(self, element: Element, field: Field, known: list[str]) -> None:
         close = difflib.get_close_matches(field.name, known, n=1, cutoff=0.7)
         hint = (
-            f"did you mean `{close[0]}`?"
+            _("did you mean `{key}`?").format(key=close[0])
             if close
-            else (
-                f"fields of {_A_OR_AN[element.kind]}: {', '.join(sorted(known))}; declare custom "
-                "fields under [fields." + element.kind + "] in reqdsl.toml"
-            )
+            else _(
+                "fields of {kind}: {fields}; declare custom fields under [fields.{name}] in "
+                "reqdsl.toml"
+            ).format(kind=article(element.kind), fields=", ".join(sorted(known)), name=element.kind)
         )
-        self._error(
-            field.name_span, f"unknown field `{field.name}` on {_A_OR_AN[element.kind]}", hint
+        message = _("unknown field `{field}` on {kind}").format(
+            field=field.name, kind=article(element.kind)
         )
+        self._error(field.name_span, message, hint)
 
     def _bind_custom(self, field: Field, allowed: tuple[str, ...] | None) -> list[Val]:
         out = []
@@ -184,8 +188,10 @@ class Binder:
 
 def _required_hint(spec: FieldSpec) -> str:
     if spec.values:
-        return f"add `{spec.name}: ` with one of: {', '.join(spec.values)}"
-    return f"add a `{spec.name}:` field"
+        return _("add `{field}: ` with one of: {values}").format(
+            field=spec.name, values=", ".join(spec.values)
+        )
+    return _("add a `{field}:` field").format(field=spec.name)
 
 
 def bind_file(

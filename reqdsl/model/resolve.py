@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from ..checks.registry import emit
 from ..diagnostics import Diagnostic, Related
+from ..i18n import N_, _
 from ..parse.syntax import ActivityStep, Branch, Fragment, Message
 from ..source import Span
 from .elements import ModelElement, Score, Val
@@ -20,11 +21,36 @@ _SMALL_PROJECT = 2000  # below this many IDs, every ID is a hint candidate
 _WINDOW = 25
 _MAX_HINTED = 300  # distinct unknown IDs that get "did you mean" hints, in project order
 
-_ARTICLE = {kind: ("an " if kind[0] in "aeiou" else "a ") + kind for kind in FIELD_SPECS}
+# Each kind with its article, as messages name it (translated as a whole: the article
+# depends on the language's gender of the word).
+_ARTICLE = {
+    "document": N_("a document"),
+    "section": N_("a section"),
+    "text": N_("a text"),
+    "term": N_("a term"),
+    "stakeholder": N_("a stakeholder"),
+    "goal": N_("a goal"),
+    "requirement": N_("a requirement"),
+    "actor": N_("an actor"),
+    "usecase": N_("an usecase"),
+    "zone": N_("a zone"),
+    "component": N_("a component"),
+    "data": N_("a data"),
+    "flow": N_("a flow"),
+    "scenario": N_("a scenario"),
+    "threat": N_("a threat"),
+    "test": N_("a test"),
+    "decision": N_("a decision"),
+    "criterion": N_("a criterion"),
+    "option": N_("an option"),
+    "activity": N_("an activity"),
+    "review": N_("a review"),
+}
 
 
-def _article(kind: str) -> str:
-    return _ARTICLE.get(kind, "a " + kind)
+def article(kind: str) -> str:
+    """`a requirement`, `an actor`: a kind with its article, in the current language."""
+    return _(_ARTICLE[kind]) if kind in _ARTICLE else "a " + kind
 
 
 def build_index(elements: list[ModelElement]) -> tuple[dict[str, ModelElement], list[Diagnostic]]:
@@ -41,11 +67,13 @@ def build_index(elements: list[ModelElement]) -> tuple[dict[str, ModelElement], 
         diagnostics.append(
             emit(
                 "SM001",
-                f"duplicate ID `{element.id}`: already defined as {_article(first.kind)}",
+                _("duplicate ID `{id}`: already defined as {kind}").format(
+                    id=element.id, kind=article(first.kind)
+                ),
                 element.path,
                 element.anchor,
-                hint="give each element its own ID",
-                related=[Related("first defined here", first.path, first.anchor)],
+                hint=_("give each element its own ID"),
+                related=[Related(_("first defined here"), first.path, first.anchor)],
             )
         )
     return index, diagnostics
@@ -106,12 +134,14 @@ class Resolver:
             self.diagnostics.append(
                 emit(
                     "SM002",
-                    f"unknown ID `{name}` in {what}",
+                    _("unknown ID `{id}` in {what}").format(id=name, what=_(what)),
                     element.path,
                     span,
-                    hint=("did you mean " + " or ".join(f"`{c}`" for c in close) + "?")
+                    hint=_("did you mean {names}?").format(
+                        names=_(" or ").join(f"`{c}`" for c in close)
+                    )
                     if close
-                    else "define the element or correct the ID",
+                    else _("define the element or correct the ID"),
                 )
             )
             return None
@@ -129,14 +159,24 @@ class Resolver:
         kinds: tuple[str, ...],
         extra: str = "",
     ) -> None:
-        wanted = " or ".join(_article(kind) for kind in kinds)
+        wanted = _(" or ").join(article(kind) for kind in kinds)
         self.diagnostics.append(
             emit(
                 "SM003",
-                f"`{target.id}` is {_article(target.kind)}{extra}; {what} takes {wanted}",
+                _("`{id}` is {kind}{extra}; {what} takes {wanted}").format(
+                    id=target.id,
+                    kind=article(target.kind),
+                    extra=extra,
+                    what=_(what),
+                    wanted=wanted,
+                ),
                 element.path,
                 span,
-                related=[Related(f"`{target.id}` is defined here", target.path, target.anchor)],
+                related=[
+                    Related(
+                        _("`{id}` is defined here").format(id=target.id), target.path, target.anchor
+                    )
+                ],
             )
         )
 
@@ -164,7 +204,7 @@ class Resolver:
                         value.span,
                         what,
                         ("goal", "stakeholder-level requirement"),
-                        extra=f" of the {target.level} level",
+                        extra=_(" of the {level} level").format(level=target.level),
                     )
             elif spec.name == "chosen" and target.parent != element.id:
                 self._wrong_kind(
@@ -173,7 +213,7 @@ class Resolver:
                     value.span,
                     what,
                     ("option of this decision",),
-                    extra=f" of decision `{target.parent}`",
+                    extra=_(" of decision `{id}`").format(id=target.parent),
                 )
 
     def _scored_criterion(self, element: ModelElement, score: Score) -> None:
@@ -187,7 +227,7 @@ class Resolver:
                 score.criterion_span,
                 "`scores`",
                 ("criterion of this option's decision",),
-                extra=f" of decision `{target.parent}`",
+                extra=_(" of decision `{id}`").format(id=target.parent),
             )
 
     def _attribute_types(self, element: ModelElement) -> None:
@@ -198,21 +238,28 @@ class Resolver:
             if target is None:
                 close = self._closest(attribute.type, ("data",))
                 hint = (
-                    ("did you mean " + " or ".join(f"`{c}`" for c in close) + "? ") if close else ""
+                    _("did you mean {names}?").format(names=_(" or ").join(f"`{c}`" for c in close))
+                    + " "
+                    if close
+                    else ""
                 )
                 self.diagnostics.append(
                     emit(
                         "SM002",
-                        f"unknown type `{attribute.type}` for attribute `{attribute.name}`",
+                        _("unknown type `{type}` for attribute `{name}`").format(
+                            type=attribute.type, name=attribute.name
+                        ),
                         element.path,
                         attribute.type_span,
-                        hint=f"{hint}use a primitive ({', '.join(PRIMITIVE_TYPES)}) or the ID "
-                        "of a data element",
+                        hint=hint
+                        + _("use a primitive ({types}) or the ID of a data element").format(
+                            types=", ".join(PRIMITIVE_TYPES)
+                        ),
                     )
                 )
             elif target.kind != "data":
                 self._wrong_kind(
-                    element, target, attribute.type_span, "an attribute type", ("data",)
+                    element, target, attribute.type_span, N_("an attribute type"), ("data",)
                 )
         for attribute in element.attributes:
             for flag in attribute.flags:
@@ -227,11 +274,13 @@ class Resolver:
                     self.diagnostics.append(
                         emit(
                             "SM004",
-                            f"unknown attribute flag `{flag.name}`",
+                            _("unknown attribute flag `{flag}`").format(flag=flag.name),
                             element.path,
                             flag.span,
-                            hint="use personal, special, unique, required, encrypted or "
-                            "pseudonymised",
+                            hint=_(
+                                "use personal, special, unique, required, encrypted or "
+                                "pseudonymised"
+                            ),
                         )
                     )
 
@@ -242,7 +291,7 @@ class Resolver:
                 (message.source, message.source_span),
                 (message.target, message.target_span),
             ):
-                self.lookup(element, name, span, "a scenario message", ("actor", "component"))
+                self.lookup(element, name, span, N_("a scenario message"), ("actor", "component"))
             if message.via is not None and message.via_span is not None:
                 self.lookup(element, message.via, message.via_span, "`via`", ("flow",))
 
