@@ -198,7 +198,11 @@ class TextKind(FieldKind):
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind in ("string", "text"):
             return value.text
-        return Problem(value.span, f"`{spec.name}` takes a string", f'write "{value.text}"')
+        return Problem(
+            value.span,
+            gettext("`{field}` takes a string").format(field=spec.name),
+            gettext('write "{text}"').format(text=value.text),
+        )
 
     def value_html(
         self, spec: FieldSpec, element: ModelElement, value: Val, view: ValueView
@@ -226,15 +230,15 @@ class EnumKind(FieldKind):
         if value.kind == "string" and text in spec.values:
             return Problem(
                 value.span,
-                f"`{spec.name}` takes a bare word, not a string",
-                f"write {text} without quotes",
+                gettext("`{field}` takes a bare word, not a string").format(field=spec.name),
+                gettext("write {text} without quotes").format(text=text),
             )
         close = difflib.get_close_matches(text, spec.values, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`? " if close else ""
+        hint = gettext("did you mean `{key}`?").format(key=close[0]) + " " if close else ""
         return Problem(
             value.span,
-            f"`{text}` is not a valid `{spec.name}`",
-            f"{hint}use one of: {', '.join(spec.values)}",
+            gettext("`{text}` is not a valid `{field}`").format(text=text, field=spec.name),
+            hint + gettext("use one of: {values}").format(values=", ".join(spec.values)),
         )
 
     def describe(self, spec: FieldSpec) -> str:
@@ -263,7 +267,9 @@ class RefKind(FieldKind):
         if value.kind == "id":
             return value.text
         return Problem(
-            value.span, f"`{spec.name}` takes element IDs", "write the ID without quotes"
+            value.span,
+            gettext("`{field}` takes element IDs").format(field=spec.name),
+            gettext("write the ID without quotes"),
         )
 
     def value_html(
@@ -305,14 +311,16 @@ class ComplianceKind(FieldKind):
             if spec.gdpr_only and scheme != "gdpr":
                 return Problem(
                     value.span,
-                    f"`{spec.name}` takes a GDPR reference",
-                    "write it as gdpr:ARTICLE(PARAGRAPH)(POINT), e.g. gdpr:6(1)(b)",
+                    gettext("`{field}` takes a GDPR reference").format(field=spec.name),
+                    gettext("write it as gdpr:ARTICLE(PARAGRAPH)(POINT), e.g. gdpr:6(1)(b)"),
                 )
             return (scheme, ref)
         return Problem(
             value.span,
-            f"`{spec.name}` takes compliance references such as gdpr:6(1)(b) or iso27001:A.8.24",
-            "write SCHEME:REF without spaces",
+            gettext(
+                "`{field}` takes compliance references such as gdpr:6(1)(b) or iso27001:A.8.24"
+            ).format(field=spec.name),
+            gettext("write SCHEME:REF without spaces"),
         )
 
     def value_html(
@@ -341,7 +349,11 @@ class BoolKind(FieldKind):
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind in ("id", "keyword") and value.text in BOOLEAN_WORDS:
             return BOOLEAN_WORDS[value.text]
-        return Problem(value.span, f"`{spec.name}` takes true or false", "use true or false")
+        return Problem(
+            value.span,
+            gettext("`{field}` takes true or false").format(field=spec.name),
+            gettext("use true or false"),
+        )
 
     def value_html(
         self, spec: FieldSpec, element: ModelElement, value: Val, view: ValueView
@@ -371,13 +383,19 @@ class NumberKind(FieldKind):
 
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind != "number":
-            return Problem(value.span, f"`{spec.name}` takes a number", "write a number such as 3")
+            return Problem(
+                value.span,
+                gettext("`{field}` takes a number").format(field=spec.name),
+                gettext("write a number such as 3"),
+            )
         number = Decimal(value.text)
         if spec.minimum is not None and number < Decimal(str(spec.minimum)):
             return Problem(
                 value.span,
-                f"`{spec.name}` must be at least {spec.minimum:g}, not {value.text}",
-                f"use a number >= {spec.minimum:g}",
+                gettext("`{field}` must be at least {minimum}, not {text}").format(
+                    field=spec.name, minimum=f"{spec.minimum:g}", text=value.text
+                ),
+                gettext("use a number >= {minimum}").format(minimum=f"{spec.minimum:g}"),
             )
         return number
 
@@ -397,7 +415,11 @@ class VersionKind(FieldKind):
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind in ("string", "number", "id"):
             return value.text
-        return Problem(value.span, f"`{spec.name}` takes a version string", 'write "1.0.0"')
+        return Problem(
+            value.span,
+            gettext("`{field}` takes a version string").format(field=spec.name),
+            gettext('write "1.0.0"'),
+        )
 
     def describe(self, spec: FieldSpec) -> str:
         return "a version, compared as written"
@@ -422,8 +444,8 @@ class DateKind(FieldKind):
                 pass
         return Problem(
             value.span,
-            f"`{value.text}` is not a calendar date YYYY-MM-DD",
-            'write the date as "2026-11-20"',
+            gettext("`{text}` is not a calendar date YYYY-MM-DD").format(text=value.text),
+            gettext('write the date as "2026-11-20"'),
         )
 
     def describe(self, spec: FieldSpec) -> str:
@@ -451,8 +473,8 @@ class TransferKind(FieldKind):
             return value.text
         return Problem(
             value.span,
-            "`transfer` takes `none` or a string naming the destination and mechanism",
-            'e.g. "United States, standard contractual clauses"',
+            gettext("`transfer` takes `none` or a string naming the destination and mechanism"),
+            gettext('e.g. "United States, standard contractual clauses"'),
         )
 
     def describe(self, spec: FieldSpec) -> str:
@@ -471,7 +493,9 @@ class TechniqueKind(FieldKind):
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind in ("string", "id"):
             return value.text
-        return Problem(value.span, "`attack` takes ATT&CK technique IDs", 'write "T1110.004"')
+        return Problem(
+            value.span, gettext("`attack` takes ATT&CK technique IDs"), gettext('write "T1110.004"')
+        )
 
     def value_html(
         self, spec: FieldSpec, element: ModelElement, value: Val, view: ValueView
@@ -502,8 +526,8 @@ class PairsKind(FieldKind):
                 problems.append(
                     Problem(
                         value.span,
-                        f"criterion `{value.text}` is scored twice",
-                        "score each criterion once per option",
+                        gettext("criterion `{id}` is scored twice").format(id=value.text),
+                        gettext("score each criterion once per option"),
                     )
                 )
                 continue
@@ -518,8 +542,8 @@ class PairsKind(FieldKind):
             problems.append(
                 Problem(
                     value.span,
-                    "`scores` takes `CRITERION SCORE` pairs",
-                    "write e.g. scores: C-COST 4, C-AVAIL 3",
+                    gettext("`scores` takes `CRITERION SCORE` pairs"),
+                    gettext("write e.g. scores: C-COST 4, C-AVAIL 3"),
                 )
             )
             return None
@@ -530,8 +554,10 @@ class PairsKind(FieldKind):
             problems.append(
                 Problem(
                     value.number_span,
-                    f"score `{value.number}` is out of range",
-                    f"scores run from {low:g} to {high:g}",
+                    gettext("score `{score}` is out of range").format(score=value.number),
+                    gettext("scores run from {low} to {high}").format(
+                        low=f"{low:g}", high=f"{high:g}"
+                    ),
                 )
             )
             number = None
@@ -598,7 +624,11 @@ class WordKind(FieldKind):
     def typed(self, spec: FieldSpec, value: Value) -> object:
         if value.kind in ("id", "keyword", "string"):
             return value.text
-        return Problem(value.span, f"`{spec.name}` takes names", "write a name")
+        return Problem(
+            value.span,
+            gettext("`{field}` takes names").format(field=spec.name),
+            gettext("write a name"),
+        )
 
     def describe(self, spec: FieldSpec) -> str:
         return "names"
