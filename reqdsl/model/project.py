@@ -227,7 +227,7 @@ def load_project(
         project.parsed = SyntaxTrees(project.sources)
         order = 0
         for relpath in project.sources:
-            found = loaded.get(relpath)
+            found = loaded.pop(relpath, None)  # its values move into the elements
             if found is None:
                 continue
             for problem in found.problems:
