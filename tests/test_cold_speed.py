@@ -9,6 +9,7 @@ doubling the input must not come near quadrupling it.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tracemalloc
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from reqdsl.checks import load_rule_modules
 from reqdsl.checks.quality import _longest_first
 from reqdsl.checks.registry import CheckContext, all_rules
 from reqdsl.model.project import load_project
+from reqdsl.site.publish import site_hashes, stamped
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from gen import generate
@@ -119,3 +121,74 @@ def test_longest_first_keeps_what_the_comparison_with_every_match_kept(
 ) -> None:
     found = [(begin, begin + length) for begin, length in spans]
     assert _longest_first(found) == _longest_first_by_comparison(found)
+
+
+_OPENED: list[str] | None = None
+
+
+def _record_opens(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and _OPENED is not None and isinstance(args[0], str):
+        _OPENED.append(args[0])
+
+
+def test_a_copied_site_is_sealed_by_hashing_only_the_files_written_since(tmp_path: Path) -> None:
+    """The incremental build copies the published site, lets MkDocs rewrite a few files
+    and seals the result: the copy's unchanged files keep the hashes verified before the
+    copy (the whole site was hashed twice per build: 42 MB at 10,000 requirements)."""
+    global _OPENED
+    site = tmp_path / "site"
+    for index in range(40):
+        (site / f"d{index % 4}").mkdir(parents=True, exist_ok=True)
+        (site / f"d{index % 4}" / f"p{index}.html").write_text(f"page {index}\n" * 50)
+    sealed = site_hashes(site)
+    assert sealed is not None
+    staging = tmp_path / "staging"
+    shutil.copytree(site, staging, copy_function=shutil.copy2, symlinks=True)
+    known = stamped(staging, sealed)
+    (staging / "d1" / "p5.html").write_text("page 5, edited\n")  # what MkDocs rewrote
+    (staging / "d2" / "new.html").write_text("a new page\n")
+    (staging / "d3" / "p3.html").unlink()
+    sys.addaudithook(_record_opens)
+    _OPENED = []
+    try:
+        resealed = site_hashes(staging, known)
+        opened = sorted(Path(name).relative_to(staging).as_posix() for name in _OPENED)
+    finally:
+        _OPENED = None
+    assert resealed == site_hashes(staging)
+    assert opened == ["d1/p5.html", "d2/new.html"]
+
+
+def test_a_sealed_hash_is_not_reused_for_a_file_replaced_by_a_link(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("a\n")
+    (tmp_path / "secret").write_text("not the site's\n")
+    sealed = site_hashes(site)
+    assert sealed is not None
+    known = stamped(site, sealed)
+    (site / "a.html").unlink()
+    (site / "a.html").symlink_to(tmp_path / "secret")
+    assert site_hashes(site, known) is None
+
+
+@pytest.mark.build
+def test_an_incremental_build_seals_the_site_it_publishes(tmp_path: Path) -> None:
+    """After an edit the copied site is sealed with the verified hashes of the files
+    MkDocs left alone and fresh ones for those it wrote: the next build trusts it."""
+    from reqdsl.site.builder import BuildOptions, build_site
+    from reqdsl.site.publish import read_trusted_marker
+    from tests.test_site_generate import copy_project
+
+    project = copy_project("valid", tmp_path)
+    out = tmp_path / "site"
+    options = BuildOptions(project=project, output=out, allow_errors=True, diagrams=False)
+    build_site(options, stream=None)
+    srs = project / "srs.req"
+    srs.write_text(srs.read_text().replace("shall reserve that slot", "shall quickly reserve it"))
+    result = build_site(options, stream=None)
+    assert result.state == "built" and result.rendered is not None  # incremental
+    marker = read_trusted_marker(out)
+    assert marker is not None
+    assert marker["site"] == site_hashes(out)
+    assert build_site(options, stream=None).state == "up to date"
