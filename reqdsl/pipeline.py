@@ -44,6 +44,7 @@ from .util.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from .catalogs import Catalog
+    from .checks.incremental import FileFacts
     from .model.elements import ModelElement
     from .model.project import Project
     from .parse.syntax import ParsedFile
@@ -59,6 +60,19 @@ class FileState:
     source: SourceFile
     parsed: ParsedFile | None
     load_problems: list[Diagnostic] = field(default_factory=list)
+    facts: FileFacts | None = None  # for incremental checking, once bound
+
+
+@dataclass
+class _LastCheck:
+    """The last check of the file-at-a-time way: its inputs besides the files (the
+    configuration, catalogues, JUnit reports), the files' states and facts, and each
+    rule's diagnostics."""
+
+    inputs: tuple[object, ...]
+    files: dict[str, FileState]
+    facts: dict[str, FileFacts]
+    by_rule: dict[str, list[Diagnostic]]
 
 
 # relpath -> (the syntax tree it was bound from, its elements, the binder's diagnostics)
@@ -123,6 +137,7 @@ class Session:
         self._scan: Scan | None = None
         self._project: Project | None = None
         self.checked: Checked | None = None
+        self._last: _LastCheck | None = None  # what the next recheck can start from
 
     @property
     def project(self) -> Project:
@@ -247,13 +262,47 @@ class Session:
             self.files[relpath] = FileState(relpath, scanned.source, parsed, read_problems(scanned))
 
     def recheck(self) -> Checked:
-        """Re-bind the files whose syntax tree changed, resolve, run the checks."""
+        """Re-bind the files whose syntax tree changed, resolve, and run the checks:
+        after a check of the same configuration, incrementally (only the rules, and the
+        files, the changed files can affect: reqdsl.checks.incremental)."""
+        from .checks.incremental import linked_files, run_incremental
+        from .checks.registry import enabled_rules, finish, run_rules
+
         for relpath in set(self.bound) - set(self.files):
             del self.bound[relpath]
-        checked = self._run_checks(self._build())
+        project = self._build()
+        facts = self._file_facts()
+        last = self._last
+        inputs = (self.config, self.catalogs, self._scan and self._scan.reports)
+        if last is not None and all(a is b for a, b in zip(last.inputs, inputs, strict=True)):
+            changed = {
+                r
+                for r in set(last.files) | set(self.files)
+                if last.files.get(r) is not self.files.get(r)
+            }
+            linked = linked_files(changed, last.facts, facts)
+            by_rule = run_incremental(project, last.by_rule, changed, linked)
+        else:
+            by_rule = run_rules(project, enabled_rules(project))
+        self._last = _LastCheck(inputs, dict(self.files), facts, by_rule)
+        checked = self._withheld(project, finish(project, by_rule))
         if self.config_problem is not None:
             checked.diagnostics.append(self.config_problem)
         return checked
+
+    def _file_facts(self) -> dict[str, FileFacts]:
+        """Each file's defined IDs and mentioned words (kept with its state)."""
+        from .checks.incremental import FileFacts, mentioned
+
+        found: dict[str, FileFacts] = {}
+        for relpath, state in self.files.items():
+            if state.facts is None:
+                cached = self.bound.get(relpath)
+                bound = cached[1] if cached is not None and cached[0] is state.parsed else []
+                defines = frozenset(e.id for e in bound if e.id is not None)
+                state.facts = FileFacts(defines, mentioned(state.source.text))
+            found[relpath] = state.facts
+        return found
 
     def _build(self) -> Project:
         """The model from the files' syntax trees (no file is read): each file bound, or
@@ -306,9 +355,13 @@ class Session:
     # ------------------------------------------------------------------ checks
     def _run_checks(self, project: Project) -> Checked:
         from .checks.registry import run_checks
+
+        return self._withheld(project, run_checks(project))
+
+    def _withheld(self, project: Project, diagnostics: list[Diagnostic]) -> Checked:
         from .checks.withheld import withhold_syntax_caused
 
-        diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
+        diagnostics, withheld = withhold_syntax_caused(project, diagnostics)
         self.checked = Checked(project, diagnostics, withheld)
         return self.checked
 

@@ -277,6 +277,7 @@ def _cycle_path(graph: nx.DiGraph, start: str | None, members: set[str]) -> list
     "semantic.derivation-level",
     Severity.ERROR,
     "derives-from a requirement of the same or a lower level",
+    scope="links",
 )
 def derivation_level(context: CheckContext) -> Iterator[Finding]:
     """
@@ -322,7 +323,13 @@ def derivation_level(context: CheckContext) -> Iterator[Finding]:
                 )
 
 
-@rule("SM008", "semantic.unknown-catalog-reference", Severity.ERROR, "unknown catalogue reference")
+@rule(
+    "SM008",
+    "semantic.unknown-catalog-reference",
+    Severity.ERROR,
+    "unknown catalogue reference",
+    scope="file",
+)
 def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:

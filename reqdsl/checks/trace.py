@@ -49,6 +49,7 @@ _FIGURE_TEXT = {
     "trace.no-upward-link",
     Severity.WARNING,
     "system or software requirement with no upward link",
+    scope="file",
 )
 def no_upward_link(context: CheckContext) -> Iterator[Finding]:
     """
@@ -343,6 +344,7 @@ def unverified_method(context: CheckContext) -> Iterator[Finding]:
     "trace.method-mismatch",
     Severity.WARNING,
     "test whose method is not one the requirement it verifies asks for",
+    scope="links",
 )
 def method_mismatch(context: CheckContext) -> Iterator[Finding]:
     """
@@ -414,7 +416,7 @@ def _verified_by(test: ModelElement) -> str:
     return ", ".join(ids) if ids else "nothing"
 
 
-@rule("TR008", "trace.failed-test", Severity.ERROR, "automated test that failed")
+@rule("TR008", "trace.failed-test", Severity.ERROR, "automated test that failed", scope="file")
 def failed_test(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -457,7 +459,9 @@ def failed_test(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("TR009", "trace.skipped-test", Severity.WARNING, "automated test that was skipped")
+@rule(
+    "TR009", "trace.skipped-test", Severity.WARNING, "automated test that was skipped", scope="file"
+)
 def skipped_test(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -502,6 +506,7 @@ def skipped_test(context: CheckContext) -> Iterator[Finding]:
     "trace.test-not-in-report",
     Severity.WARNING,
     "automated-by names no test case of the JUnit reports",
+    scope="file",
 )
 def test_not_in_report(context: CheckContext) -> Iterator[Finding]:
     """
