@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .catalogs import Catalog
     from .checks.incremental import FileFacts
     from .model.elements import ModelElement
-    from .model.project import Project
+    from .model.project import Linking, Project
     from .parse.syntax import ParsedFile
 
 
@@ -72,6 +72,7 @@ class _LastCheck:
     inputs: tuple[object, ...]
     files: dict[str, FileState]
     facts: dict[str, FileFacts]
+    linking: Linking
     by_rule: dict[str, list[Diagnostic]]
 
 
@@ -263,28 +264,32 @@ class Session:
 
     def recheck(self) -> Checked:
         """Re-bind the files whose syntax tree changed, resolve, and run the checks:
-        after a check of the same configuration, incrementally (only the rules, and the
-        files, the changed files can affect: reqdsl.checks.incremental)."""
+        after a check of the same configuration, incrementally (the references of, and
+        the rules over, only the files the changed files can affect:
+        reqdsl.checks.incremental)."""
         from .checks.incremental import linked_files, run_incremental
         from .checks.registry import enabled_rules, finish, run_rules
+        from .model.project import link_files
 
         for relpath in set(self.bound) - set(self.files):
             del self.bound[relpath]
-        project = self._build()
+        project = self._bind_all()
         facts = self._file_facts()
         last = self._last
         inputs = (self.config, self.catalogs, self._scan and self._scan.reports)
         if last is not None and all(a is b for a, b in zip(last.inputs, inputs, strict=True)):
             changed = {
-                r
-                for r in set(last.files) | set(self.files)
-                if last.files.get(r) is not self.files.get(r)
+                relpath
+                for relpath in set(last.files) | set(self.files)
+                if last.files.get(relpath) is not self.files.get(relpath)
             }
             linked = linked_files(changed, last.facts, facts)
+            linking = link_files(project, last.linking, linked)
             by_rule = run_incremental(project, last.by_rule, changed, linked)
         else:
+            linking = link_files(project, None, set())
             by_rule = run_rules(project, enabled_rules(project))
-        self._last = _LastCheck(inputs, dict(self.files), facts, by_rule)
+        self._last = _LastCheck(inputs, dict(self.files), facts, linking, by_rule)
         checked = self._withheld(project, finish(project, by_rule))
         if self.config_problem is not None:
             checked.diagnostics.append(self.config_problem)
@@ -304,11 +309,12 @@ class Session:
             found[relpath] = state.facts
         return found
 
-    def _build(self) -> Project:
-        """The model from the files' syntax trees (no file is read): each file bound, or
-        its elements reused when its tree is the one bound last time."""
+    def _bind_all(self) -> Project:
+        """The model's elements from the files' syntax trees (no file is read), not yet
+        linked: each file bound, or its elements reused when its tree is the one bound
+        last time."""
         from .catalogs import builtin_catalogs
-        from .model.project import Project, _junit_results, link_project, syntax_diagnostic
+        from .model.project import Project, _junit_results, syntax_diagnostic
 
         if not self.catalogs:  # a file at a time, without open_files (an unsaved buffer)
             self.catalogs = dict(builtin_catalogs())
@@ -332,7 +338,6 @@ class Session:
             project.elements.extend(bound)
             for diagnostic in diagnostics:
                 project.report(diagnostic)
-        link_project(project)
         self._project = project
         return project
 

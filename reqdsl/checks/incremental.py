@@ -84,11 +84,16 @@ class ScopedProject:
 
     def __init__(self, project: Project, files: set[str]) -> None:
         self._whole = project
+        self.scope_files = files
         self.elements: list[ModelElement] = [e for e in project.elements if e.path in files]
         by_kind: dict[str, list[ModelElement]] = {}
         for element in self.elements:
             by_kind.setdefault(element.kind, []).append(element)
         self._by_kind = by_kind
+
+    @property
+    def whole(self) -> Project:
+        return self._whole
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._whole, name)

@@ -96,6 +96,7 @@ def no_upward_link(context: CheckContext) -> Iterator[Finding]:
     "trace.unreferenced-need",
     Severity.WARNING,
     "stakeholder requirement or goal that nothing links to",
+    scope="links",
 )
 def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
     """
@@ -142,6 +143,7 @@ def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
     "trace.untested",
     Severity.WARNING,
     "requirement to be verified by test that no test verifies",
+    scope="links",
 )
 def untested(context: CheckContext) -> Iterator[Finding]:
     """
@@ -289,6 +291,7 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
     "trace.unverified-method",
     Severity.INFO,
     "requirement to be verified by inspection, analysis or demonstration that no test verifies",
+    scope="links",
 )
 def unverified_method(context: CheckContext) -> Iterator[Finding]:
     """

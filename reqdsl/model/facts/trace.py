@@ -11,9 +11,10 @@ thousands of requirements costs a few milliseconds.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..config_schema import COVERAGE_KEYS
 from ..elements import ModelElement
@@ -110,12 +111,22 @@ class TraceFacts:
 
 
 _last: tuple[weakref.ref[Project], int, TraceFacts] | None = None
+# The facts of each file's elements, by the first element (kept, so its id is not
+# reused): an edit re-collects the edited file only (the language server's recheck).
+_parts: dict[int, tuple[ModelElement, int, object, bool, TraceFacts]] = {}
+_LIST_FIELDS = ("requirements", "tested", "lower", "needs", "threats", "other_methods", "automated")
 
 
 def trace_facts(project: Project) -> TraceFacts:
     """The facts of a project, computed once: the TR rules and `compute_coverage` of
-    one check run share them (the project is held weakly, so nothing is kept alive)."""
+    one check run share them (the project is held weakly, so nothing is kept alive).
+    For a project seen through some of its files (incremental checking), the whole
+    project's facts with the element lists cut to those files."""
     global _last
+    from ...checks.incremental import ScopedProject
+
+    if isinstance(project, ScopedProject):
+        return _scoped(trace_facts(project.whole), project.scope_files)
     if _last is not None:
         reference, count, facts = _last
         if reference() is project and count == len(project.elements):
@@ -125,11 +136,60 @@ def trace_facts(project: Project) -> TraceFacts:
     return facts
 
 
+def _scoped(whole: TraceFacts, files: set[str]) -> TraceFacts:
+    facts = TraceFacts(whole.verified, whole.needed, whole.mitigated, evidence=whole.evidence)
+    for name in _LIST_FIELDS:
+        items: list[Any] = getattr(whole, name)
+        setattr(facts, name, [i for i in items if (i[0] if type(i) is tuple else i).path in files])
+    return facts
+
+
 def _collect(project: Project) -> TraceFacts:
-    facts = TraceFacts()
+    """The facts of each run of one file's elements (kept from the last time when its
+    elements are the same objects), merged in project order."""
+    global _parts
     results = project.junit if project.junit is not None and project.junit.reports else None
     tr006 = "TR006" not in project.config.disable
-    for element in project.elements:
+    parts: dict[int, tuple[ModelElement, int, object, bool, TraceFacts]] = {}
+    facts = TraceFacts()
+    for run in _runs(project.elements):
+        first = run[0]
+        kept = _parts.get(id(first))
+        if kept is not None and kept[0] is first and kept[1:4] == (len(run), results, tr006):
+            part = kept[4]
+        else:
+            part = _collect_run(run, results, tr006)
+        parts[id(first)] = (first, len(run), results, tr006, part)
+        _merge(facts, part)
+    _parts = parts
+    return facts
+
+
+def _runs(elements: list[ModelElement]) -> Iterator[list[ModelElement]]:
+    """The elements in runs of one file each."""
+    start = 0
+    for index in range(1, len(elements) + 1):
+        if index == len(elements) or elements[index].path != elements[start].path:
+            yield elements[start:index]
+            start = index
+
+
+def _merge(facts: TraceFacts, part: TraceFacts) -> None:
+    facts.verified |= part.verified
+    facts.needed |= part.needed
+    facts.mitigated |= part.mitigated
+    for name in _LIST_FIELDS:
+        getattr(facts, name).extend(getattr(part, name))
+    for requirement_id, statuses in part.evidence.items():
+        merged = facts.evidence.setdefault(requirement_id, [])
+        merged.extend(status for status in statuses if status not in merged)
+
+
+def _collect_run(
+    elements: list[ModelElement], results: JunitResults | None, tr006: bool
+) -> TraceFacts:
+    facts = TraceFacts()
+    for element in elements:
         if element.broken:
             continue
         kind = element.kind
