@@ -85,6 +85,7 @@ class ScopedProject:
     def __init__(self, project: Project, files: set[str]) -> None:
         self._whole = project
         self.scope_files = files
+        self.memo: dict[str, Any] = {}  # facts of this view, computed once (trace facts)
         self.elements: list[ModelElement] = [e for e in project.elements if e.path in files]
         by_kind: dict[str, list[ModelElement]] = {}
         for element in self.elements:

@@ -13,6 +13,7 @@ import networkx as nx
 
 from ..diagnostics import Related, Severity
 from ..model.elements import ModelElement
+from ..model.runs import PerFile
 from ..model.schema import LEVEL_RANK
 from .registry import CheckContext, Finding, rule
 
@@ -206,16 +207,14 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
         ISO/IEC/IEEE 29148:2018 (bidirectional traceability).
     """
     project = context.project
+    written = _RELATION_LINKS.parts(project.elements)
     for relation, kinds in _CYCLE_FIELDS.items():
         edges: dict[str, list[str]] = {}
-        for kind in kinds:
-            for element in project.live(kind):
-                if element.id is None or not element.has(relation):
-                    continue
-                for value in element.refs(relation):
-                    target = project.index.get(value.raw)
-                    if target is not None and target.kind in kinds:
-                        edges.setdefault(element.id, []).append(value.raw)
+        for part in written:
+            for source, raw in part.get(relation, ()):
+                target = project.index.get(raw)
+                if target is not None and target.kind in kinds:
+                    edges.setdefault(source, []).append(raw)
         graph = nx.DiGraph()
         graph.add_edges_from(_on_or_after_cycles(edges))
         for component in nx.strongly_connected_components(graph):
@@ -235,6 +234,23 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
                     Related(f"`{m.id}` is in the cycle", m.path, m.anchor) for m in members[1:]
                 ],
             )
+
+
+def _relation_links(elements: list[ModelElement]) -> dict[str, list[tuple[str, str]]]:
+    """The links of one file's live elements in each cycle relation, (source ID, target
+    as written), in order (kept per file: an edit reads the edited file's again)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for element in elements:
+        if element.broken or element.id is None:
+            continue
+        for relation, kinds in _CYCLE_FIELDS.items():
+            if element.kind in kinds and element.has(relation):
+                links = found.setdefault(relation, [])
+                links.extend((element.id, value.raw) for value in element.refs(relation))
+    return found
+
+
+_RELATION_LINKS: PerFile[dict[str, list[tuple[str, str]]]] = PerFile(_relation_links)
 
 
 def _on_or_after_cycles(edges: dict[str, list[str]]) -> list[tuple[str, str]]:

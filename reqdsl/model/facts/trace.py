@@ -11,7 +11,6 @@ thousands of requirements costs a few milliseconds.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..config_schema import COVERAGE_KEYS
 from ..elements import ModelElement
 from ..project import Project
+from ..runs import PerFile
 
 if TYPE_CHECKING:
     from ...interop.junit import CaseResult, JunitResults
@@ -111,9 +111,6 @@ class TraceFacts:
 
 
 _last: tuple[weakref.ref[Project], int, TraceFacts] | None = None
-# The facts of each file's elements, by the first element (kept, so its id is not
-# reused): an edit re-collects the edited file only (the language server's recheck).
-_parts: dict[int, tuple[ModelElement, int, object, bool, TraceFacts]] = {}
 _LIST_FIELDS = ("requirements", "tested", "lower", "needs", "threats", "other_methods", "automated")
 
 
@@ -126,7 +123,12 @@ def trace_facts(project: Project) -> TraceFacts:
     from ...checks.incremental import ScopedProject
 
     if isinstance(project, ScopedProject):
-        return _scoped(trace_facts(project.whole), project.scope_files)
+        scoped = project.memo.get("trace-facts")
+        if scoped is None:
+            scoped = project.memo["trace-facts"] = _scoped(
+                trace_facts(project.whole), project.scope_files
+            )
+        return scoped
     if _last is not None:
         reference, count, facts = _last
         if reference() is project and count == len(project.elements):
@@ -145,33 +147,14 @@ def _scoped(whole: TraceFacts, files: set[str]) -> TraceFacts:
 
 
 def _collect(project: Project) -> TraceFacts:
-    """The facts of each run of one file's elements (kept from the last time when its
-    elements are the same objects), merged in project order."""
-    global _parts
+    """The facts of each file's elements (kept while they are the same: an edit
+    collects the edited file's again), merged in project order."""
     results = project.junit if project.junit is not None and project.junit.reports else None
     tr006 = "TR006" not in project.config.disable
-    parts: dict[int, tuple[ModelElement, int, object, bool, TraceFacts]] = {}
     facts = TraceFacts()
-    for run in _runs(project.elements):
-        first = run[0]
-        kept = _parts.get(id(first))
-        if kept is not None and kept[0] is first and kept[1:4] == (len(run), results, tr006):
-            part = kept[4]
-        else:
-            part = _collect_run(run, results, tr006)
-        parts[id(first)] = (first, len(run), results, tr006, part)
+    for part in _PARTS.parts(project.elements, results, tr006):
         _merge(facts, part)
-    _parts = parts
     return facts
-
-
-def _runs(elements: list[ModelElement]) -> Iterator[list[ModelElement]]:
-    """The elements in runs of one file each."""
-    start = 0
-    for index in range(1, len(elements) + 1):
-        if index == len(elements) or elements[index].path != elements[start].path:
-            yield elements[start:index]
-            start = index
 
 
 def _merge(facts: TraceFacts, part: TraceFacts) -> None:
@@ -188,6 +171,7 @@ def _merge(facts: TraceFacts, part: TraceFacts) -> None:
 def _collect_run(
     elements: list[ModelElement], results: JunitResults | None, tr006: bool
 ) -> TraceFacts:
+    """The facts of one file's elements."""
     facts = TraceFacts()
     for element in elements:
         if element.broken:
@@ -221,6 +205,9 @@ def _collect_run(
         elif kind == "threat":
             facts.threats.append(element)
     return facts
+
+
+_PARTS: PerFile[TraceFacts] = PerFile(_collect_run)
 
 
 def _weigh(facts: TraceFacts, test: ModelElement, results: JunitResults) -> None:
