@@ -45,6 +45,7 @@ from .util.gc_pause import paused_gc
 if TYPE_CHECKING:
     from .catalogs import Catalog
     from .checks.incremental import FileFacts
+    from .interop.junit import JunitResults
     from .model.elements import ModelElement
     from .model.project import Linking, Project
     from .parse.syntax import ParsedFile
@@ -139,6 +140,7 @@ class Session:
         self._project: Project | None = None
         self.checked: Checked | None = None
         self._last: _LastCheck | None = None  # what the next recheck can start from
+        self._junit: tuple[object, JunitResults] | None = None  # the reports, parsed
 
     @property
     def project(self) -> Project:
@@ -227,6 +229,42 @@ class Session:
                 hint="reqdsl.toml is ignored until this is fixed",
             )
         return scan
+
+    def refresh(self) -> None:
+        """Read the project from disk again, a file at a time (`reqdsl serve` after a
+        save): one scan (every file's bytes), then only the files whose text changed are
+        parsed again, so that `recheck` is incremental. A changed configuration,
+        catalogue or JUnit report reads everything again (`open_files`). ProjectError
+        as `open_files`."""
+        from .parse.parser import parse_text
+
+        before = self._scan
+        if before is None or not self.files or self.tolerant:
+            self.open_files()
+            return
+        self._scan = None
+        config, catalogs = self.config, self.catalogs
+        scan = self.scan()
+        if _settings(scan) != _settings(before):
+            self.open_files()
+            return
+        self.config, self.catalogs = config, catalogs  # the same: incremental recheck
+        scan.config = config
+        if scan.reports == before.reports:
+            scan.reports = before.reports
+        current = {s.relpath: s for s in scan.files}
+        for relpath in set(self.files) - set(current) - self.overlays:
+            del self.files[relpath]
+        for relpath, scanned in current.items():
+            state = self.files.get(relpath)
+            if relpath in self.overlays or (
+                state is not None
+                and state.source.text == scanned.source.text
+                and state.load_problems == read_problems(scanned)
+            ):
+                continue
+            parsed = None if scanned.unreadable else parse_text(scanned.source.text, relpath)
+            self.files[relpath] = FileState(relpath, scanned.source, parsed, read_problems(scanned))
 
     def edit(self, relpath: str, text: str, path: Path | None) -> None:
         """The editor's text of a file (an overlay) changed: re-parse that file only."""
@@ -320,8 +358,11 @@ class Session:
             self.catalogs = dict(builtin_catalogs())
         project = Project(root=self.root, config=self.config)
         project.catalogs = self.catalogs
-        if self._scan is not None and self._scan.reports is not None:
-            project.junit = _junit_results(self._scan)  # as load_project: the same TR rules
+        reports = self._scan.reports if self._scan is not None else None
+        if reports is not None:  # as load_project: the same TR rules
+            if self._junit is None or self._junit[0] is not reports:
+                self._junit = (reports, _junit_results(self._scan))  # type: ignore[arg-type]
+            project.junit = self._junit[1]
         order = 0
         for relpath in sorted(self.files):
             state = self.files[relpath]
@@ -369,6 +410,19 @@ class Session:
         diagnostics, withheld = withhold_syntax_caused(project, diagnostics)
         self.checked = Checked(project, diagnostics, withheld)
         return self.checked
+
+
+def _settings(scan: Scan) -> tuple[str, list[tuple[str, bytes]]]:
+    """What of a scan, besides the `.req` files, the model depends on: reqdsl.toml's
+    text and the custom catalogues' bytes."""
+    config = scan.config
+    catalogs = []
+    for scheme, path in sorted(config.catalogs.items()):
+        try:
+            catalogs.append((scheme, path.read_bytes()))
+        except OSError:
+            catalogs.append((scheme, b""))
+    return (config.source.text if config.source is not None else "", catalogs)
 
 
 def check_project(

@@ -178,3 +178,37 @@ async def test_completion_right_after_a_keystroke_answers_without_waiting_for_th
     assert isinstance(found, types.CompletionList)
     assert {"A-1", "A-2"} <= {item.label for item in found.items}
     await wait_for(client, uri, lambda ds: "SM002" in codes(ds))  # the recheck still comes
+
+
+# ---------------------------------------------------------------- reqdsl serve
+def test_serve_keeps_the_session_and_reads_again_only_the_changed_file(tmp_path: Path) -> None:
+    """`reqdsl serve` builds with one session kept in memory: a saved edit re-parses the
+    edited file only (the other files keep their states) and the site shows what a
+    fresh check finds."""
+    from reqdsl.site.builder import BuildOptions, build_site
+
+    root = tmp_path / "quickstart"
+    shutil.copytree(SAMPLES / "quickstart", root)
+    session = Session(root)
+    options = BuildOptions(
+        project=root,
+        output=tmp_path / "site",
+        allow_errors=True,
+        diagrams=False,
+        sources=tmp_path / "sources",
+        session=session,
+    )
+    build_site(options, stream=None)
+    before = dict(session.files)
+    edited = sorted(before)[0]
+    with (root / edited).open("a", encoding="utf-8") as out:
+        out.write('\nrequirement SRV-NEW "Added" {\n    statement: "It shall be fast."\n}\n')
+    build_site(options, stream=None)
+    assert session.files[edited] is not before[edited]
+    assert all(session.files[r] is before[r] for r in before if r != edited)
+    assert session.checked is not None
+    fresh = Session(root).check()
+    assert [d.to_json() for d in session.checked.diagnostics] == [
+        d.to_json() for d in fresh.diagnostics
+    ]
+    assert any("SRV-NEW" in page.read_text("utf-8") for page in (tmp_path / "site").rglob("*.html"))
