@@ -23,9 +23,9 @@ an unchanged project answers from its result cache after `scan` alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .checks.registry import emit
 from .diagnostics import Diagnostic, Summary
@@ -47,21 +47,66 @@ if TYPE_CHECKING:
     from .checks.incremental import FileFacts
     from .interop.junit import JunitResults
     from .model.elements import ModelElement
+    from .model.loaded import LoadedFile
     from .model.project import Linking, Project
-    from .parse.syntax import ParsedFile
+    from .parse.syntax import ParsedFile, SyntaxProblem
 
 
-@dataclass
 class FileState:
-    """One `.req` file kept with its syntax tree: its text (the editor's when overlaid),
-    the tree (None when the file could not be read), and the problems found while
-    reading it (unreadable, not UTF-8)."""
+    """One `.req` file of the file-at-a-time way: its text (the editor's when overlaid),
+    the problems found while reading it (unreadable, not UTF-8), and its syntax tree.
+    A file read through the parse cache comes with its bound elements (`loaded`) and
+    no tree: the tree is parsed when first asked for (`parsed`; few files ever are:
+    the one being navigated, a file with a syntax error)."""
 
-    relpath: str
-    source: SourceFile
-    parsed: ParsedFile | None
-    load_problems: list[Diagnostic] = field(default_factory=list)
-    facts: FileFacts | None = None  # for incremental checking, once bound
+    def __init__(
+        self,
+        relpath: str,
+        source: SourceFile,
+        parsed: ParsedFile | None,
+        load_problems: list[Diagnostic] | None = None,
+        loaded: LoadedFile | None = None,
+    ) -> None:
+        self.relpath = relpath
+        self.source = source
+        self._parsed = parsed
+        self.load_problems = load_problems or []
+        self.loaded = loaded  # bound elements from the cache, until bound (used once)
+        self.problems = loaded.problems if loaded is not None else None  # its SY001s
+        self._lazy = loaded is not None
+        self.facts: FileFacts | None = None  # for incremental checking, once bound
+
+    @property
+    def readable(self) -> bool:
+        return self._parsed is not None or self._lazy
+
+    @property
+    def parsed(self) -> ParsedFile | None:
+        """The syntax tree (None when the file could not be read), parsed on first use
+        for a file read through the cache."""
+        if self._parsed is None and self._lazy:
+            from .parse.parser import parse_text
+
+            self._parsed = parse_text(self.source.text, self.relpath)
+        return self._parsed
+
+    def syntax_problems(self) -> list[SyntaxProblem]:
+        if self.problems is not None:
+            return self.problems
+        return list(self._parsed.problems) if self._parsed is not None else []
+
+
+class _StateTrees(dict[str, "ParsedFile"]):
+    """`Project.parsed` of the file-at-a-time way: the files' trees, parsed when asked."""
+
+    def __init__(self, files: dict[str, FileState]) -> None:
+        super().__init__()
+        self._files = files
+
+    def get(self, relpath: str, default: Any = None) -> Any:  # type: ignore[override]
+        state = self._files.get(relpath)
+        parsed = state.parsed if state is not None else None
+        return default if parsed is None else parsed
 
 
 @dataclass
@@ -77,8 +122,8 @@ class _LastCheck:
     by_rule: dict[str, list[Diagnostic]]
 
 
-# relpath -> (the syntax tree it was bound from, its elements, the binder's diagnostics)
-BindCache = dict[str, tuple["ParsedFile", list["ModelElement"], list[Diagnostic]]]
+# relpath -> (the file's state it was bound from, its elements, the binder's diagnostics)
+BindCache = dict[str, tuple["FileState", list["ModelElement"], list[Diagnostic]]]
 
 
 @dataclass
@@ -175,19 +220,39 @@ class Session:
 
     # ------------------------------------------------------------ file at a time
     def open_files(self) -> None:
-        """(Re)read the configuration and every file from disk, keeping syntax trees;
-        overlaid files keep the editor's text. Tolerant of a broken configuration when
+        """(Re)read the configuration and every file from disk, bound through the parse
+        cache (with `use_cache`; a file not in it is parsed, on every core when there is
+        enough text, and written to it); overlaid files keep the editor's text. Syntax
+        trees are parsed when first asked for. Tolerant of a broken configuration when
         the session is (else ProjectError)."""
-        from .model.project import parse_all
+        from .model.loaded import custom_fields_key
+        from .model.project import _load_all
+        from .parse.cache import ParseCache
 
         kept = {relpath: self.files[relpath] for relpath in self.overlays if relpath in self.files}
         self.bound = {}
         scan = self._tolerant_scan() if self.tolerant else self._strict_scan()
-        readable = [(s.relpath, s.source.text) for s in scan.files if s.unreadable is None]
+        cache = ParseCache(self.root, enabled=self.use_cache)
+        custom_fields = self.config.custom_fields
+        fields_key = custom_fields_key(custom_fields)
+        loaded: dict[str, LoadedFile] = {}
+        jobs: list[tuple[str, str, str]] = []
+        for scanned in scan.files:
+            if scanned.unreadable is not None or scanned.relpath in kept:
+                continue
+            key = f"{scanned.key}-{fields_key}"
+            found = cache.get(scanned.relpath, key)
+            if found is not None:
+                loaded[scanned.relpath] = found
+            else:
+                jobs.append((scanned.relpath, key, scanned.source.text))
         with paused_gc(freeze=True):
-            trees = parse_all(readable)
+            for found in _load_all(jobs, cache, custom_fields):
+                loaded[found.relpath] = found
         self.files = {
-            s.relpath: FileState(s.relpath, s.source, trees.get(s.relpath), read_problems(s))
+            s.relpath: FileState(
+                s.relpath, s.source, None, read_problems(s), loaded=loaded.get(s.relpath)
+            )
             for s in scan.files
         }
         self.files.update(kept)
@@ -341,7 +406,7 @@ class Session:
         for relpath, state in self.files.items():
             if state.facts is None:
                 cached = self.bound.get(relpath)
-                bound = cached[1] if cached is not None and cached[0] is state.parsed else []
+                bound = cached[1] if cached is not None and cached[0] is state else []
                 defines = frozenset(e.id for e in bound if e.id is not None)
                 state.facts = FileFacts(defines, mentioned(state.source.text))
             found[relpath] = state.facts
@@ -358,6 +423,7 @@ class Session:
             self.catalogs = dict(builtin_catalogs())
         project = Project(root=self.root, config=self.config)
         project.catalogs = self.catalogs
+        project.parsed = _StateTrees(self.files)
         reports = self._scan.reports if self._scan is not None else None
         if reports is not None:  # as load_project: the same TR rules
             if self._junit is None or self._junit[0] is not reports:
@@ -369,10 +435,9 @@ class Session:
             project.sources[relpath] = state.source
             for problem in state.load_problems:
                 project.report(problem)
-            if state.parsed is None:
+            if not state.readable:
                 continue
-            project.parsed[relpath] = state.parsed
-            for syntax in state.parsed.problems:
+            for syntax in state.syntax_problems():
                 project.report(syntax_diagnostic(relpath, syntax))
             bound, diagnostics = self._bind(state, order)
             order += len(bound)
@@ -383,19 +448,25 @@ class Session:
         return project
 
     def _bind(self, state: FileState, order: int) -> tuple[list[ModelElement], list[Diagnostic]]:
-        """Bind one file, or reuse its elements when its syntax has not changed (only
-        their place in project order is updated)."""
+        """Bind one file (or take its elements from the parse cache), or reuse its
+        elements when it has not changed since (only their place in project order is
+        updated)."""
         from .model.binder import bind_file
+        from .model.loaded import elements_of
 
-        assert state.parsed is not None
         cached = self.bound.get(state.relpath)
-        if cached is not None and cached[0] is state.parsed:
+        if cached is not None and cached[0] is state:
             _, bound, diagnostics = cached
             for index, element in enumerate(bound):
                 element.order = order + index
             return bound, diagnostics
-        bound, diagnostics = bind_file(state.parsed, self.config.custom_fields, order)
-        self.bound[state.relpath] = (state.parsed, bound, diagnostics)
+        if state.loaded is not None:
+            bound, diagnostics = elements_of(state.loaded, order), state.loaded.diagnostics
+            state.loaded = None  # elements_of takes its values over: used once
+        else:
+            assert state.parsed is not None
+            bound, diagnostics = bind_file(state.parsed, self.config.custom_fields, order)
+        self.bound[state.relpath] = (state, bound, diagnostics)
         return bound, diagnostics
 
     # ------------------------------------------------------------------ checks
