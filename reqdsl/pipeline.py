@@ -185,6 +185,7 @@ class Session:
         self._project: Project | None = None
         self.checked: Checked | None = None
         self._last: _LastCheck | None = None  # what the next recheck can start from
+        self.checked_files: dict[str, FileState] = {}  # the files' states last rechecked
         self._junit: tuple[object, JunitResults] | None = None  # the reports, parsed
 
     @property
@@ -393,6 +394,7 @@ class Session:
             linking = link_files(project, None, set())
             by_rule = run_rules(project, enabled_rules(project))
         self._last = _LastCheck(inputs, dict(self.files), facts, linking, by_rule)
+        self.checked_files = self._last.files
         checked = self._withheld(project, finish(project, by_rule))
         if self.config_problem is not None:
             checked.diagnostics.append(self.config_problem)

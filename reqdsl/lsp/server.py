@@ -97,7 +97,16 @@ class ReqdslServer(LanguageServer):
             state = ProjectState(root)
             self.projects[root] = state
             state.load()
+            self.when_idle(_warm_parser)
         return Doc(state, state.relpath(path), uri)
+
+    def when_idle(self, work: Callable[[], None]) -> None:
+        """Run `work` a moment from now, after the pending recheck and its publication
+        (at once without a running loop)."""
+        try:
+            asyncio.get_running_loop().call_later(4 * REBUILD_DELAY, work)
+        except RuntimeError:
+            work()
 
     def edited(self, uri: str) -> None:
         """An open document changed: re-parse it soon."""
@@ -133,6 +142,7 @@ class ReqdslServer(LanguageServer):
         dirty = self.dirty.pop(state.root, set())
         if not dirty:
             return
+        stale = state.checked is None
         for relpath in dirty:
             uri = self.uris.get((state.root, relpath))
             if uri is None:
@@ -140,7 +150,12 @@ class ReqdslServer(LanguageServer):
             document = self.workspace.get_text_document(uri)
             if not _holds(state, relpath, document.source):  # parse_pending may have
                 state.edit(relpath, document.source, Path(document.path))
-        self.rebuild(state)
+            if state.files.get(relpath) is not state.checked_files.get(relpath):
+                stale = True
+        if stale:
+            self.rebuild(state)
+        else:  # opened as it is on disk (or parsed by parse_pending and checked since)
+            self.publish(state)
 
     def parse_pending(self, state: ProjectState) -> None:
         """Re-parse the files edited since the last rebuild, so that their syntax trees
@@ -232,7 +247,11 @@ class ReqdslServer(LanguageServer):
         retexted = {r for r, s in state.files.items() if before.get(r) is not s}
         retexted |= set(before) - set(state.files)
         self.sent_states[state.root] = dict(state.files)
-        order = sorted(state.diagnostics, key=lambda relpath: relpath not in retexted)
+        # The open documents first (the editor shows them), then those whose text changed.
+        order = sorted(
+            state.diagnostics,
+            key=lambda r: ((state.root, r) not in self.uris, r not in retexted),
+        )
         for relpath in order:
             diagnostics = state.diagnostics[relpath]
             uri = self.uri_of(state, relpath)
@@ -297,6 +316,15 @@ def project_files_changed(server: ReqdslServer, paths: list[Path]) -> None:
         else:
             state.reread(*(state.relpath(path) for path in mine if path.suffix == ".req"))
         server.rebuild(state)
+
+
+def _warm_parser() -> None:
+    """Build the parser while the editor is idle: a project read from the parse cache
+    parsed nothing, and the first keystroke would pay for building it."""
+    from ..parse.parser import parse_text
+
+    parse_text("", "<warm>")
+    parse_text("}", "<warm>")  # the error path's parser too
 
 
 def _refers_to(diagnostics: list[Diagnostic], relpaths: set[str]) -> bool:
