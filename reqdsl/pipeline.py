@@ -45,6 +45,7 @@ from .util.gc_pause import paused_gc
 if TYPE_CHECKING:
     from .catalogs import Catalog
     from .checks.incremental import FileFacts
+    from .checks.withheld import SecondRun
     from .interop.junit import JunitResults
     from .model.elements import ModelElement
     from .model.loaded import LoadedFile
@@ -120,6 +121,21 @@ class _LastCheck:
     facts: dict[str, FileFacts]
     linking: Linking
     by_rule: dict[str, list[Diagnostic]]
+
+    def second_run(self, other: Project, rebound: set[str]) -> list[Diagnostic]:
+        """The checks of the model as if its broken elements parsed (withheld.py),
+        incrementally from this check: it differs only in the `rebound` files."""
+        from .checks.incremental import FileFacts, linked_files, run_incremental
+        from .checks.registry import finish
+        from .model.project import link_files
+
+        facts = dict(self.facts)
+        for relpath in rebound:
+            ids = frozenset(e.id for e in other.elements if e.path == relpath and e.id)
+            facts[relpath] = FileFacts(ids, self.facts[relpath].mentions)
+        linked = linked_files(rebound, self.facts, facts)
+        link_files(other, self.linking, linked)
+        return finish(other, run_incremental(other, self.by_rule, rebound, linked))
 
 
 # relpath -> (the file's state it was bound from, its elements, the binder's diagnostics)
@@ -395,7 +411,10 @@ class Session:
             by_rule = run_rules(project, enabled_rules(project))
         self._last = _LastCheck(inputs, dict(self.files), facts, linking, by_rule)
         self.checked_files = self._last.files
-        checked = self._withheld(project, finish(project, by_rule))
+        # The model as if its broken elements parsed is checked from this check, but in
+        # full on a first check (what the incremental one is proven equal to).
+        second_run = self._last.second_run if last is not None else None
+        checked = self._withheld(project, finish(project, by_rule), second_run)
         if self.config_problem is not None:
             checked.diagnostics.append(self.config_problem)
         return checked
@@ -477,10 +496,18 @@ class Session:
 
         return self._withheld(project, run_checks(project))
 
-    def _withheld(self, project: Project, diagnostics: list[Diagnostic]) -> Checked:
+    def _withheld(
+        self,
+        project: Project,
+        diagnostics: list[Diagnostic],
+        second_run: SecondRun | None = None,
+    ) -> Checked:
         from .checks.withheld import withhold_syntax_caused
 
-        diagnostics, withheld = withhold_syntax_caused(project, diagnostics)
+        if second_run is None:
+            diagnostics, withheld = withhold_syntax_caused(project, diagnostics)
+        else:
+            diagnostics, withheld = withhold_syntax_caused(project, diagnostics, second_run)
         self.checked = Checked(project, diagnostics, withheld)
         return self.checked
 

@@ -70,7 +70,12 @@ def _ids(session: Session) -> list[str]:
 
 def _edited(data: st.DataObject, text: str, ids: list[str]) -> str:
     """One random edit of a file's text."""
-    action = data.draw(st.sampled_from(["word", "phrase", "line", "snippet", "char"]))
+    action = data.draw(st.sampled_from(["word", "phrase", "line", "snippet", "colon", "char"]))
+    if action == "colon":  # a field without its colon: its element is broken, the rest
+        colons = [m.start() for m in re.finditer(r"(?<=[a-z]):(?= )", text)]  # parsed
+        if colons:
+            at = data.draw(st.sampled_from(colons))
+            return text[:at] + text[at + 1 :]
     if action == "word":  # rename or duplicate an ID, break or fix a link
         found = [m for m in WORD.finditer(text) if any(c.isdigit() for c in m.group())]
         if found:

@@ -255,7 +255,7 @@ class ReqdslServer(LanguageServer):
         for relpath in order:
             diagnostics = state.diagnostics[relpath]
             uri = self.uri_of(state, relpath)
-            if self.sent.get(uri) == diagnostics and not _refers_to(diagnostics, retexted):
+            if self.sent.get(uri) == diagnostics and not _refers_to(relpath, diagnostics, retexted):
                 continue
             self.sent[uri] = diagnostics
             converted = [self.lsp_diagnostic(state, d, positions) for d in diagnostics]
@@ -327,12 +327,14 @@ def _warm_parser() -> None:
     parse_text("}", "<warm>")  # the error path's parser too
 
 
-def _refers_to(diagnostics: list[Diagnostic], relpaths: set[str]) -> bool:
-    """Whether a diagnostic, or one of its related places, is in one of `relpaths`
-    (whose text changed: its positions must be converted again)."""
-    return bool(relpaths) and any(
-        d.path in relpaths or any(r.path in relpaths for r in d.related) for d in diagnostics
-    )
+def _refers_to(relpath: str, diagnostics: list[Diagnostic], relpaths: set[str]) -> bool:
+    """Whether the diagnostics of `relpath`, or one of their related places, lie in one
+    of `relpaths` (whose text changed: their positions must be converted again)."""
+    if not relpaths:
+        return False
+    if relpath in relpaths:
+        return bool(diagnostics)
+    return any(r.path in relpaths for d in diagnostics if d.related for r in d.related)
 
 
 def _holds(state: ProjectState, relpath: str, text: str) -> bool:
