@@ -202,6 +202,7 @@ class Session:
         self.checked: Checked | None = None
         self._last: _LastCheck | None = None  # what the next recheck can start from
         self.checked_files: dict[str, FileState] = {}  # the files' states last rechecked
+        self._store: dict[str, Any] = {}  # what rules keep between rechecks (CheckContext)
         self._junit: tuple[object, JunitResults] | None = None  # the reports, parsed
 
     @property
@@ -405,10 +406,10 @@ class Session:
             }
             linked = linked_files(changed, last.facts, facts)
             linking = link_files(project, last.linking, linked)
-            by_rule = run_incremental(project, last.by_rule, changed, linked)
+            by_rule = run_incremental(project, last.by_rule, changed, linked, self._store)
         else:
             linking = link_files(project, None, set())
-            by_rule = run_rules(project, enabled_rules(project))
+            by_rule = run_rules(project, enabled_rules(project), kept=self._store)
         self._last = _LastCheck(inputs, dict(self.files), facts, linking, by_rule)
         self.checked_files = self._last.files
         # The model as if its broken elements parsed is checked from this check, but in

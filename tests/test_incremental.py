@@ -43,6 +43,10 @@ SNIPPETS = (
     'requirement NEW-2 "Added" {\n    statement: "The system shall be fast and/or TBD."\n'
     "    derives-from: NEW-1\n    verification: test\n}\n",
     'test TC-NEW "Added test" {\n    verifies: NEW-1\n    method: test\n}\n',
+    'requirement CYC-1 "Loop" {\n    statement: "The system shall log."\n    refines: CYC-2\n}\n'
+    'requirement CYC-2 "Loop" {\n    statement: "The system shall log."\n    refines: CYC-1\n}\n',
+    'requirement CYC-1 "Loop" {\n    statement: "The system shall log."\n    refines: CYC-2\n}\n',
+    'requirement CYC-2 "Loop" {\n    statement: "The system shall log."\n    refines: CYC-1\n}\n',
     "}\n",
     "requirement {\n",
 )
@@ -62,7 +66,7 @@ def _full(root: Path, overlays: dict[str, str]) -> Checked:
 
 
 def _ids(session: Session) -> list[str]:
-    words = {"NEW-1", "NEW-2", "TC-NEW", "MISSING-9"}
+    words = {"NEW-1", "NEW-2", "TC-NEW", "MISSING-9", "CYC-1", "CYC-2"}
     for state in session.files.values():
         words.update(w for w in WORD.findall(state.source.text) if any(c.isdigit() for c in w))
     return sorted(words)
@@ -106,7 +110,7 @@ def _edited(data: st.DataObject, text: str, ids: list[str]) -> str:
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_incremental_check_equals_a_full_check_after_every_edit(
     project: Path, data: st.DataObject

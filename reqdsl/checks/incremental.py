@@ -120,12 +120,19 @@ class _ScopedContext(CheckContext):
         return self._cited
 
 
-def run_incremental(project: Project, kept: ByRule, changed: set[str], linked: set[str]) -> ByRule:
+def run_incremental(
+    project: Project,
+    kept: ByRule,
+    changed: set[str],
+    linked: set[str],
+    store: dict[str, Any] | None = None,
+) -> ByRule:
     """Every enabled rule's diagnostics, as `run_rules` over the whole project gives
-    them, from those `kept` of the last run: "project" rules run in full, "file" rules
-    over the `changed` files, "links" rules over the `linked` ones."""
+    them, from those `kept` of the last run: "project" rules run in full (with the
+    session's `store`, where a rule may keep what spares it work), "file" rules over the
+    `changed` files, "links" rules over the `linked` ones."""
     rules = enabled_rules(project)
-    whole = run_rules(project, [r for r in rules if r.scope == "project"])
+    whole = run_rules(project, [r for r in rules if r.scope == "project"], kept=store)
     partial: dict[str, ByRule] = {}
     for scope, files in (("file", changed), ("links", linked)):
         scoped = [r for r in rules if r.scope == scope]

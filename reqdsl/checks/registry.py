@@ -163,11 +163,14 @@ class CheckContext:
     """What rules read: the project, its configuration, and shared derived facts
     (computed once, so no rule repeats another's walk)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, kept: dict[str, Any] | None = None) -> None:
         self.project = project
         self.config = project.config
         self._cited: set[str] | None = None
         self.memo: dict[str, Any] = {}  # facts rules share, by name (computed once)
+        # What a rule keeps from one run to the next of the same session (the language
+        # server's rechecks), by the rule's code; empty for a one-off check.
+        self.kept: dict[str, Any] = {} if kept is None else kept
 
     def cited(self) -> set[str]:
         """Every compliance reference some requirement cites, as `scheme:ref`, parents
@@ -211,11 +214,15 @@ def enabled_rules(project: Project) -> list[Rule]:
 
 
 def run_rules(
-    project: Project, rules: Iterable[Rule], context: CheckContext | None = None
+    project: Project,
+    rules: Iterable[Rule],
+    context: CheckContext | None = None,
+    kept: dict[str, Any] | None = None,
 ) -> dict[str, list[Diagnostic]]:
     """Each rule's diagnostics over the project (with what loading found under its
-    code, for an at-load rule), graded as configured; not yet filtered by `ignore:`."""
-    context = context or CheckContext(project)
+    code, for an at-load rule), graded as configured; not yet filtered by `ignore:`.
+    `kept`: the session's store the rules keep things in between runs."""
+    context = context or CheckContext(project, kept)
     by_rule: dict[str, list[Diagnostic]] = {}
     for current in rules:
         severity = project.config.severity.get(current.code, current.severity)
