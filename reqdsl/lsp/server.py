@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 # Seconds of quiet after an edit before the project is rechecked: the recheck is
 # incremental (tens of milliseconds), so a short pause only merges a burst of keys.
-REBUILD_DELAY = 0.05
+REBUILD_DELAY = 0.02
 # What the client's file watcher reports: files changed by git, a generator or another
 # editor. Neovim, Emacs and Helix watch only when the server asks (dynamic registration).
 WATCHED = ("**/*.req", f"**/{CONFIG_NAME}")
