@@ -16,7 +16,13 @@ from ..model.facts.fields import is_written
 from .registry import CheckContext, Finding, rule
 
 
-@rule("GD001", "gdpr.no-lawful-basis", Severity.ERROR, "personal data without a lawful basis")
+@rule(
+    "GD001",
+    "gdpr.no-lawful-basis",
+    Severity.ERROR,
+    "personal data without a lawful basis",
+    scope="file",
+)
 def no_lawful_basis(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -60,6 +66,7 @@ def no_lawful_basis(context: CheckContext) -> Iterator[Finding]:
     "gdpr.no-special-condition",
     Severity.ERROR,
     "special-category data without an Art. 9(2) condition",
+    scope="file",
 )
 def no_special_condition(context: CheckContext) -> Iterator[Finding]:
     """
@@ -119,7 +126,13 @@ def no_special_condition(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("GD003", "gdpr.no-retention", Severity.WARNING, "personal data without a retention period")
+@rule(
+    "GD003",
+    "gdpr.no-retention",
+    Severity.WARNING,
+    "personal data without a retention period",
+    scope="file",
+)
 def no_retention(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:

@@ -343,7 +343,13 @@ def _string_token(text: str) -> str:
 
 
 # ---------------------------------------------------------------------- rules
-@rule("QU001", "quality.vague-term", Severity.WARNING, "vague or unbounded term in a statement")
+@rule(
+    "QU001",
+    "quality.vague-term",
+    Severity.WARNING,
+    "vague or unbounded term in a statement",
+    scope="file",
+)
 def vague_term(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -388,7 +394,13 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("QU002", "quality.no-shall", Severity.WARNING, 'statement has no "shall" and no "must"')
+@rule(
+    "QU002",
+    "quality.no-shall",
+    Severity.WARNING,
+    'statement has no "shall" and no "must"',
+    scope="file",
+)
 def no_shall(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -427,6 +439,7 @@ def no_shall(context: CheckContext) -> Iterator[Finding]:
     "quality.not-singular",
     Severity.WARNING,
     'not singular: more than one "shall"/"must", or "and/or"',
+    scope="file",
 )
 def not_singular(context: CheckContext) -> Iterator[Finding]:
     """
@@ -471,7 +484,13 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("QU004", "quality.open-placeholder", Severity.WARNING, "TBD, TBC, TBR or TBS left open")
+@rule(
+    "QU004",
+    "quality.open-placeholder",
+    Severity.WARNING,
+    "TBD, TBC, TBR or TBS left open",
+    scope="file",
+)
 def open_placeholder(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -507,7 +526,13 @@ def open_placeholder(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("QU005", "quality.not-ears", Severity.INFO, "statement does not follow an EARS pattern")
+@rule(
+    "QU005",
+    "quality.not-ears",
+    Severity.INFO,
+    "statement does not follow an EARS pattern",
+    scope="file",
+)
 def not_ears(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -570,6 +595,7 @@ def not_ears(context: CheckContext) -> Iterator[Finding]:
     "quality.negative-without-rationale",
     Severity.WARNING,
     'negative requirement ("shall not") without a rationale',
+    scope="file",
 )
 def negative_without_rationale(context: CheckContext) -> Iterator[Finding]:
     """
@@ -620,7 +646,13 @@ def _has_rationale(element: ModelElement) -> bool:
     return rationale is None or bool(rationale.raw.strip())
 
 
-@rule("QU007", "quality.no-verification", Severity.WARNING, "requirement with no verification")
+@rule(
+    "QU007",
+    "quality.no-verification",
+    Severity.WARNING,
+    "requirement with no verification",
+    scope="file",
+)
 def no_verification(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:

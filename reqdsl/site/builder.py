@@ -71,6 +71,9 @@ class BuildOptions:
     force: bool = False  # build even when the site looks up to date
     sources: Path | None = None  # where the MkDocs project is written (default: the cache)
     baseline: str | None = None  # git revision: add a "Changes since REV" page
+    # A session kept between builds (`reqdsl serve`): each build refreshes it from disk
+    # and rechecks incrementally, instead of loading the project again.
+    session: Session | None = None
 
 
 @dataclass
@@ -124,10 +127,12 @@ def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> Bui
         with output_lock(out, waiting):
             recover(out)
             check_output(out, options.project)  # again: it may have changed meanwhile
-            session = Session(
+            session = options.session or Session(
                 options.project, use_cache=options.use_cache, junit=list(options.junit)
             )
             try:
+                if options.session is not None:
+                    session.refresh()
                 session.scan()
             except ProjectError as error:
                 raise SiteError(str(error)) from error
@@ -171,7 +176,7 @@ def _build_locked(
         code = 1 if _failing(summary, options.strict) else 0
         return BuildResult(code, "up to date", summary, timings=progress.timings)
 
-    checked = session.check()
+    checked = session.recheck() if options.session is not None else session.check()
     project, diagnostics, summary = checked.project, checked.diagnostics, checked.summary()
     tests = test_results(project.junit)
     counts = f"{summary.errors} errors, {summary.warnings} warnings"
