@@ -12,6 +12,7 @@ on the site holds every single link."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,6 +34,24 @@ FIELDS = {
     "depends-on": ".right.>",
     "conflicts-with": ".right.>",
 }
+# A full graph names the field of a link by its colour, explained in a legend, not by a
+# label on every arrow: dozens of `verifies` labels side by side overlap one another
+# and widen the graph. Colours are told apart by people with red-green colour blindness
+# too (blue, orange, purple, teal, red, brown and greys), and the dashed ones stay dashed.
+COLOURS = {
+    "derives-from": "#1565C0",
+    "satisfies": "#2E7D32",
+    "refines": "#6A1B9A",
+    "verifies": "#00838F",
+    "mitigates": "#C62828",
+    "addresses": "#EF6C00",
+    "depends-on": "#616161",
+    "conflicts-with": "#AD1457",
+}
+# A level (a document's worth of elements) wider than this many boxes side by side
+# would make the graph wider than a page: the levels are then laid out as columns,
+# left to right, and the page scrolls down instead of squeezing the picture.
+WIDE_LEVEL = 4
 STYLE = [
     "skinparam rectangle {",
     "  BackgroundColor<<goal>> #E3F2FD",
@@ -94,17 +113,38 @@ def document_graph(
         groups.setdefault(element.document, []).append(element)
 
     body = [*STYLE]
+    if max(map(len, groups.values())) > WIDE_LEVEL:
+        body.insert(0, "left to right direction")
     for doc_id in sorted(groups, key=lambda d: (d != document.id, _doc_order(project, d))):
         doc = project.index.get(doc_id) if doc_id is not None else None
         heading = f"{escape(doc_id)}: {display(doc.title or '', 50)}" if doc and doc_id else "-"
         body.append(f'package "{heading}" as {ref(doc) if doc else "x_nodoc"} {{')
         body.extend("  " + _node(element) for element in groups[doc_id])
         body.append("}")
-    body.extend(
-        f"{ref(link.source)} {FIELDS[link.field]} {ref(link.target)} : {escape(link.field)}"
-        for link in shown
-    )
+    body.extend(_arrow(link) for link in shown)
+    body.extend(_legend({link.field for link in shown}))
     return frame(f"Traceability: {document.id} {document.title or ''}", body)
+
+
+def _arrow(link: Link) -> str:
+    """`a -[#1565C0]up-> b`: the field's direction and colour, no label."""
+    arrow = FIELDS[link.field]
+    body, head = arrow[:-1], arrow[-1]  # `-up-` / `.right.` and `>`
+    line = body[0]
+    return f"{ref(link.source)} {line}[{COLOURS[link.field]}]{body[1:]}{head} {ref(link.target)}"
+
+
+def _legend(fields: set[str]) -> list[str]:
+    """What each colour of arrow means, for the fields this graph draws (our own words
+    only: no user text)."""
+    if not fields:
+        return []
+    rows = [
+        f"  | <color:{COLOURS[f]}><b>{'....' if FIELDS[f][0] == '.' else '——'}</b></color> | {f} |"
+        for f in FIELDS
+        if f in fields
+    ]
+    return ["legend bottom left", "  |= arrow |= link |", *rows, "endlegend"]
 
 
 def condensed_graph(
@@ -128,27 +168,43 @@ def condensed_graph(
     counted = Counter(
         (alias_of[id(link.source)], link.field, alias_of[id(link.target)]) for link in shown
     )
-    # Left to right, sections stacked: a document's ten or more sections side by side
-    # with labelled arrows make a picture many screens wide.
-    body = ["left to right direction", *STYLE]
+    within: dict[str, list[str]] = {}  # links inside one box: said in the box, no loop
+    for (source, field, target), count in counted.items():
+        if source == target:
+            within.setdefault(source, []).append(f"{escape(field)} ×{count}")
+    # Top to bottom, each arrow pointing up toward what a box traces to, as in the full
+    # graph. Labelled arrows in a left-to-right layout (as this graph was drawn before)
+    # make Smetana place boxes above the title and draw lines through it; sections too
+    # many to stand side by side are stacked instead, by invisible links.
+    body = [*STYLE]
     body.append(f'package "{escape(document.id or "")}" {{')
+    sections = [alias for (what, _), alias in boxes.items() if what == "section"]
     for (what, name), alias in boxes.items():
         if what == "section":
-            body.append(f'  rectangle "{display(name, 30)}" as {alias}')
+            body.append(f'  rectangle "{display(name, 30)}{_within(within, alias)}" as {alias}')
+    if len(sections) > WIDE_LEVEL:
+        body.extend(f"  {a} -[hidden]down- {b}" for a, b in itertools.pairwise(sections))
     body.append("}")
     for (what, name), alias in boxes.items():
         if what == "document":
             doc = project.index.get(name)
             title = display(doc.title or "", 30) if doc is not None and doc.title else ""
             label = f"<b>{escape(name)}</b>" + (f"\\n{title}" if title else "")
-            body.append(f'rectangle "{label}" as {alias}')
+            body.append(f'rectangle "{label}{_within(within, alias)}" as {alias}')
     body.extend(
-        f"{target} <-- {source} : {escape(field)} ×{count}"
+        f"{source} {FIELDS[field]} {target} : {escape(field)} ×{count}"
         for (source, field, target), count in counted.items()
+        if source != target
     )
     title = f"Traceability: {document.id} {document.title or ''}"
     body.append(f'caption "{escape(f"{elements} elements: condensed to sections and documents")}"')
     return frame(title, body)
+
+
+def _within(within: dict[str, list[str]], alias: str) -> str:
+    """The links between elements of one box, in small type under its name."""
+    found = within.get(alias)
+    return "\\n<size:10>within: " + ", ".join(found) + "</size>" if found else ""
 
 
 def _doc_order(project: Project, doc_id: str | None) -> int:
