@@ -19,7 +19,8 @@
     bar: "position:absolute;top:8px;right:8px;display:flex;gap:6px;z-index:1",
     button: "font:14px/1 sans-serif;padding:6px 10px;border:0;border-radius:4px;" +
       "background:#fff;color:#222;cursor:pointer",
-    help: "position:absolute;left:8px;bottom:8px;color:#eee;font:12px sans-serif"
+    help: "position:absolute;left:8px;top:8px;color:#eee;background:rgba(32,32,32,.8);" +
+      "padding:4px 6px;border-radius:4px;font:12px sans-serif"
   };
 
   function button(text, title, action) {
