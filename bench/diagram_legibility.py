@@ -1,6 +1,7 @@
 """How legible the bundled samples' diagrams are on the site: size, scale, overlaps.
 
     python bench/diagram_legibility.py [--column 688] [--json] [--no-cache] [SAMPLE ...]
+    python bench/diagram_legibility.py --project DIR    # any project, e.g. bench/gen.py's
 
 For every diagram of every sample in samples/ (or those named), rendered with the
 bundled PlantUML through the usual cache, and for every traceability graph again in its
@@ -80,13 +81,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--column", type=float, default=COLUMN_PX, help="content column, px")
     parser.add_argument("--json", action="store_true", help="one JSON object per diagram")
     parser.add_argument("--no-cache", action="store_true", help="render every diagram afresh")
+    parser.add_argument("--project", type=Path, help="measure this project instead of samples")
     args = parser.parse_args(argv)
-    names = args.samples or sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
+    if args.project is not None:
+        folders = {args.project.name: args.project}
+    else:
+        names = args.samples or sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
+        folders = {name: SAMPLES / name for name in names}
     rows = []
-    for name in names:
-        folder = SAMPLES / name
+    for name, folder in folders.items():
         if not (folder / "reqdsl.toml").is_file():
-            parser.error(f"no sample `{name}` in {SAMPLES}")
+            parser.error(f"no project at {folder} (no reqdsl.toml)")
         measured = measure_sample(folder, args.column, use_cache=not args.no_cache)
         rows.extend(row(name, path, found) for path, found in measured.items())
     if args.json:

@@ -385,8 +385,9 @@ def test_large_traceability_graph_is_condensed(tmp_path: Path) -> None:
     found = generate_diagrams(_large_project(tmp_path, 50, None))
     big = found["traceability/BIG.puml"]
     assert "R-7" not in big and "condensed to sections and documents" in big
-    assert '"Power"' in big and "<b>SUB</b>" in big
-    assert "derives-from ×50" in big
+    # The counts are written in the section's box; the arrow carries the field's colour.
+    assert '"Power\\n<size:10>SUB derives-from ×50</size>" as x_box0' in big
+    assert "<b>SUB</b>" in big and "x_box1 -[#1565C0]up-> x_box0" in big
 
 
 def test_traceability_limit_can_be_raised_or_lifted(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ on the site holds every single link."""
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -128,10 +127,13 @@ def document_graph(
 
 def _arrow(link: Link) -> str:
     """`a -[#1565C0]up-> b`: the field's direction and colour, no label."""
-    arrow = FIELDS[link.field]
+    return _arrow_between(ref(link.source), link.field, ref(link.target))
+
+
+def _arrow_between(source: str, field: str, target: str) -> str:
+    arrow = FIELDS[field]
     body, head = arrow[:-1], arrow[-1]  # `-up-` / `.right.` and `>`
-    line = body[0]
-    return f"{ref(link.source)} {line}[{COLOURS[link.field]}]{body[1:]}{head} {ref(link.target)}"
+    return f"{source} {body[0]}[{COLOURS[field]}]{body[1:]}{head} {target}"
 
 
 def _legend(fields: set[str]) -> list[str]:
@@ -168,43 +170,56 @@ def condensed_graph(
     counted = Counter(
         (alias_of[id(link.source)], link.field, alias_of[id(link.target)]) for link in shown
     )
-    within: dict[str, list[str]] = {}  # links inside one box: said in the box, no loop
+    names = {alias: _box_name(what, name) for (what, name), alias in boxes.items()}
+    counts: dict[str, list[str]] = {}  # section -> its links, counted, in words
     for (source, field, target), count in counted.items():
         if source == target:
-            within.setdefault(source, []).append(f"{escape(field)} ×{count}")
-    # Top to bottom, each arrow pointing up toward what a box traces to, as in the full
-    # graph. Labelled arrows in a left-to-right layout (as this graph was drawn before)
-    # make Smetana place boxes above the title and draw lines through it; sections too
-    # many to stand side by side are stacked instead, by invisible links.
-    body = [*STYLE]
+            counts.setdefault(source, []).append(f"within: {escape(field)} ×{count}")
+        if source in names and boxes_section(boxes, source) and source != target:
+            counts.setdefault(source, []).append(f"{escape(field)} {names[target]} ×{count}")
+        if target in names and boxes_section(boxes, target) and source != target:
+            counts.setdefault(target, []).append(f"{names[source]} {escape(field)} ×{count}")
+    # Left to right, the document's sections in one column, the other documents in
+    # another; the numbers are written in the section boxes and the arrows only carry
+    # their field's colour. Labels on the arrows (as before) stood side by side in a
+    # top-to-bottom layout (thousands of px wide), and in a left-to-right one Smetana
+    # drew boxes above the title and lines through it.
+    body = ["left to right direction", *STYLE]
     body.append(f'package "{escape(document.id or "")}" {{')
-    sections = [alias for (what, _), alias in boxes.items() if what == "section"]
     for (what, name), alias in boxes.items():
         if what == "section":
-            body.append(f'  rectangle "{display(name, 30)}{_within(within, alias)}" as {alias}')
-    if len(sections) > WIDE_LEVEL:
-        body.extend(f"  {a} -[hidden]down- {b}" for a, b in itertools.pairwise(sections))
+            body.append(f'  rectangle "{display(name, 30)}{_counts(counts, alias)}" as {alias}')
     body.append("}")
     for (what, name), alias in boxes.items():
         if what == "document":
             doc = project.index.get(name)
             title = display(doc.title or "", 30) if doc is not None and doc.title else ""
             label = f"<b>{escape(name)}</b>" + (f"\\n{title}" if title else "")
-            body.append(f'rectangle "{label}{_within(within, alias)}" as {alias}')
+            body.append(f'rectangle "{label}" as {alias}')
     body.extend(
-        f"{source} {FIELDS[field]} {target} : {escape(field)} ×{count}"
-        for (source, field, target), count in counted.items()
+        _arrow_between(source, field, target)
+        for (source, field, target) in counted
         if source != target
     )
+    body.extend(_legend({field for (_, field, _) in counted}))
     title = f"Traceability: {document.id} {document.title or ''}"
     body.append(f'caption "{escape(f"{elements} elements: condensed to sections and documents")}"')
     return frame(title, body)
 
 
-def _within(within: dict[str, list[str]], alias: str) -> str:
-    """The links between elements of one box, in small type under its name."""
-    found = within.get(alias)
-    return "\\n<size:10>within: " + ", ".join(found) + "</size>" if found else ""
+def boxes_section(boxes: dict[tuple[str, str], str], alias: str) -> bool:
+    return any(a == alias and what == "section" for (what, _), a in boxes.items())
+
+
+def _box_name(what: str, name: str) -> str:
+    """How a box is named in another box's counts: a document by its ID, a section by
+    its own heading (the last part of its path)."""
+    return escape(name if what == "document" else name.rsplit(" / ", 1)[-1], 40)
+
+
+def _counts(counts: dict[str, list[str]], alias: str) -> str:
+    """A section's links, counted, one per line in small type under its name."""
+    return "".join(f"\\n<size:10>{line}</size>" for line in counts.get(alias, []))
 
 
 def _doc_order(project: Project, doc_id: str | None) -> int:
