@@ -109,3 +109,50 @@ def test_the_viewer_is_shipped_and_loaded_on_every_page() -> None:
         assert banned not in script, banned
     assert "img.rq-diagram" in script and "wheel" in script and "Escape" in script
     assert VIEWER.split("/")[-1] in mkdocs_config("x", [])
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.java
+def test_a_click_opens_the_diagram_full_size_with_pan_and_zoom_offline(tmp_path: Path) -> None:
+    """From file://: the overlay shows the SVG at 100 %, zooms, pans, fits and closes,
+    and nothing leaves the machine."""
+    from reqdsl.cli import main
+    from tests.test_site_browser import Browser, chromium_path
+
+    chromium_path()
+    site = tmp_path / "site"
+    assert main(["build", str(ROOT / "samples" / "clinic"), "-o", str(site), "-q"]) == 0
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open((site / "threats.html").as_uri())
+        browser.call("Emulation.setDeviceMetricsOverride", browser.session, width=1366,
+                     height=860, deviceScaleFactor=1, mobile=False)  # fmt: skip
+        shown = "document.querySelector('.rq-viewer img')"
+        assert browser.evaluate(
+            "(() => { document.querySelector('img.rq-diagram').click();"
+            " return !!document.querySelector('.rq-viewer'); })()"
+        )
+        browser.wait_for(f"{shown}.complete && {shown}.naturalWidth > 0")
+        natural, drawn = browser.evaluate(
+            f"[{shown}.naturalWidth, {shown}.getBoundingClientRect().width]"
+        )
+        assert natural > 1366 and drawn == pytest.approx(natural)  # full size, not squeezed
+
+        def key(name: str) -> None:
+            browser.evaluate(
+                f"document.dispatchEvent(new KeyboardEvent('keydown', {{key: '{name}'}}))"
+            )
+
+        key("+")
+        assert browser.evaluate(f"{shown}.getBoundingClientRect().width") > natural * 1.2
+        before = browser.evaluate(f"{shown}.getBoundingClientRect().left")
+        key("ArrowRight")
+        assert browser.evaluate(f"{shown}.getBoundingClientRect().left") < before
+        key("0")  # fit: the whole diagram in the window
+        assert browser.evaluate(f"{shown}.getBoundingClientRect().width") <= 1366
+        key("Escape")
+        assert browser.evaluate("document.querySelector('.rq-viewer') === null")
+        assert browser.problems(()) == []
+    finally:
+        browser.close()
