@@ -10,13 +10,22 @@ thing a reviewer of a threat model looks for.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..model.elements import ModelElement
 from ..model.facts.zones import crossing
 from ..model.project import Project
 from .escape import display, escape
-from .puml import flow_ends, frame, heading, label, live, name_of, ref, target, targets
+from .puml import (
+    direction_for,
+    flow_ends,
+    frame,
+    heading,
+    label,
+    live,
+    name_of,
+    ref,
+    target,
+    targets,
+)
 from .zones import build_zone_tree
 
 PATH = "data-flow.puml"
@@ -154,25 +163,6 @@ def _element_notes(
     return {key: [_note_colour(aimed_at[key]), *found] for key, found in texts.items()}
 
 
-def _direction(project: Project, nodes: list[ModelElement], flows: list[ModelElement]) -> list[str]:
-    """Top to bottom (PlantUML's default), unless the flows make few ranks of many
-    nodes each (one process feeding many stores): side by side, those would make a
-    picture far wider than the page, so the ranks become columns instead."""
-    rank: dict[int, int] = {id(node): 0 for node in nodes}
-    edges = [ends for flow in flows if (ends := flow_ends(project, flow)) is not None]
-    for _ in range(len(nodes)):  # longest path from a source; a cycle stops at len(nodes)
-        changed = False
-        for source, sink in edges:
-            if rank[id(sink)] < rank[id(source)] + 1 <= len(nodes):
-                rank[id(sink)] = rank[id(source)] + 1
-                changed = True
-        if not changed:
-            break
-    widths = Counter(rank.values())
-    widest, depth = max(widths.values(), default=0), len(widths)
-    return ["left to right direction"] if widest > 2 * depth + 1 else []
-
-
 def generate_data_flow(project: Project) -> dict[str, str]:
     nodes = list(live(project, "actor", "component"))
     flows = list(live(project, "flow"))
@@ -192,7 +182,7 @@ def generate_data_flow(project: Project) -> dict[str, str]:
         return lines
 
     body = [
-        *_direction(project, nodes, flows),
+        *direction_for(map(ref, nodes), _flow_pairs(project, flows)),
         "skinparam usecase {",
         "  BackgroundColor #FFFFFF",
         "}",
@@ -209,6 +199,12 @@ def generate_data_flow(project: Project) -> dict[str, str]:
             body.append(f"note on link {_note_colour(on_flow)} : {text}")
     body.extend(LEGEND)
     return {PATH: frame(heading(project, "data flows and threats"), body)}
+
+
+def _flow_pairs(project: Project, flows: list[ModelElement]) -> list[tuple[str, str]]:
+    return [
+        (ref(a), ref(b)) for flow in flows if (ends := flow_ends(project, flow)) for a, b in [ends]
+    ]
 
 
 def _stored(project: Project, component: ModelElement) -> list[ModelElement]:
