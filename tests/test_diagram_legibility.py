@@ -175,3 +175,48 @@ def test_a_click_opens_the_diagram_full_size_with_pan_and_zoom_offline(tmp_path:
         assert browser.problems(()) == []
     finally:
         browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.java
+def test_hostile_names_in_a_condensed_graph_are_drawn_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counts now written in a condensed graph's boxes name sections and documents:
+    user text that must stay text (no directive, no include, no markup)."""
+    from reqdsl.diagrams.render import render_svgs
+    from reqdsl.diagrams.traceability import generate_traceability
+    from reqdsl.model.project import load_project
+    from tests.test_diagrams_render import svg_text
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("FILE-MUST-NOT-LEAK\n", encoding="utf-8")
+    monkeypatch.setenv("REQDSL_TEST_SECRET", "ENV-MUST-NOT-LEAK")
+    hostile = f'!include {secret} @enduml <b>x</b> %getenv("REQDSL_TEST_SECRET")'
+    quoted = hostile.replace('"', '\\"')
+    (tmp_path / "reqdsl.toml").write_text("[diagrams]\ntraceability_limit = 1\n", "utf-8")
+    (tmp_path / "a.req").write_text(
+        'document UP "Needs" { level: stakeholder }\n'
+        f'section "{quoted}" {{\n'
+        '  requirement N-1 "Need" { statement: "The clinic shall book." }\n}\n',
+        "utf-8",
+    )
+    (tmp_path / "b.req").write_text(
+        f'document DOWN "{quoted}" {{ level: system }}\n'
+        f'section "{quoted} 2" {{\n'
+        '  requirement S-1 "Sys" { statement: "The system shall book." derives-from: N-1 }\n'
+        '  requirement S-2 "Sys 2" { statement: "The system shall log." depends-on: S-1 }\n}\n',
+        "utf-8",
+    )
+    project = load_project(tmp_path, use_cache=False)
+    assert not project.found, project.found
+    sources = generate_traceability(project)
+    assert all("condensed to sections" in text for text in sources.values())
+    result = render_svgs(sources)
+    assert result.failed == {} and len(result.svgs) == 2
+    for path, svg in result.svgs.items():
+        assert "MUST-NOT-LEAK" not in svg, path
+        assert hostile in svg_text(svg), path  # drawn as written
+    said = svg_text(result.svgs["traceability/UP.puml"])
+    assert "DOWN derives-from ×1" in said
+    assert "within: depends-on ×1" in svg_text(result.svgs["traceability/DOWN.puml"])
