@@ -21,6 +21,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from reqdsl.diagrams.legibility import COLUMN_PX, Legibility, measure
 from reqdsl.diagrams.render import build_diagrams
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         names = args.samples or sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
         folders = {name: SAMPLES / name for name in names}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, folder in folders.items():
         if not (folder / "reqdsl.toml").is_file():
             parser.error(f"no project at {folder} (no reqdsl.toml)")

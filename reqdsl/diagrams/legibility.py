@@ -179,8 +179,11 @@ def _points(path: str) -> list[list[tuple[float, float]]]:
     return lines
 
 
-def _segments(group: Element) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-    found = []
+Point = tuple[float, float]
+
+
+def _segments(group: Element) -> list[tuple[Point, Point]]:
+    found: list[tuple[Point, Point]] = []
     for element in group.iter():
         if element.tag == f"{_SVG}path":
             for line in _points(element.get("d", "")):
