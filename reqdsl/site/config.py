@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .assets import SCRIPT, SHIM, STYLES
+from .assets import SCRIPT, SHIM, STYLES, VIEWER
 from .html import esc
 from .pages import decisions, diagnostics, diagrams, glossary, home, matrix, threats, validation
 from .pages.compliance import GDPR_TITLE, SOA_TITLE
@@ -53,7 +53,7 @@ def mkdocs_config(
         "markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "tables"],
         "extra": {"polyfills": [SHIM], "generator": False},
         "extra_css": [STYLES],
-        "extra_javascript": [SCRIPT],
+        "extra_javascript": [SCRIPT, VIEWER],
         "validation": {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}},
         "nav": [
             {home.TITLE: "index.md"},
