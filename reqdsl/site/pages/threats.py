@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...reports.threats import ThreatRow
 from ..context import SiteContext
+from ..elements import technique_html
 from ..html import block, esc, front_matter, table
 
 PAGE = "threats.md"
@@ -28,7 +29,8 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         if row.target_type:
             target += f' <span class="rq-muted">({esc(row.target_type)})</span>'
     attack = "<br>".join(
-        f"<code>{esc(t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠") for t in row.attack
+        f"<code>{technique_html(ctx, PAGE, t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠")
+        for t in row.attack
     )
     mitigations = "<br>".join(
         ctx.index.ref(PAGE, m.requirement.id)
