@@ -172,7 +172,9 @@ def test_matrix_filters_by_level_status_document_and_gaps(
         "(() => { const s = document.querySelectorAll('.rq-filter select')[0];"
         " s.value = ''; s.dispatchEvent(new Event('change')); })()"
     )
-    gaps = browser.evaluate("document.querySelectorAll('.rq-filter > label > input[type=checkbox]').length")
+    gaps = browser.evaluate(
+        "document.querySelectorAll('.rq-filter > label > input[type=checkbox]').length"
+    )
     assert gaps == 1  # the "gaps only" tick the page text promises
     browser.evaluate("document.querySelector('.rq-filter > label > input[type=checkbox]').click()")
     kept = browser.evaluate(f"{visible}.map(r => r.classList.contains('rq-gap-row'))")
