@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from reqdsl.site.html import esc_code_spans
 from tests.test_site_browser import CHROMIUM_FLAGS, Browser, chromium_path
 from tests.test_site_generate import collect, copy_project, generate, page_html
 
@@ -298,6 +297,8 @@ def test_large_project_pages_stay_small(tmp_path: Path) -> None:
 
 
 def test_backticks_in_diagnostics_are_code_and_stay_text() -> None:
+    from reqdsl.site.html import esc_code_spans
+
     assert esc_code_spans("unknown `REQ-1` in `<b>x</b>`") == (
         "unknown <code>REQ-1</code> in <code>&lt;b&gt;x&lt;/b&gt;</code>"
     )
