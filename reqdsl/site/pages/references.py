@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from ...model.elements import ModelElement
+from ...model.schema import FIELD_SPECS
 from ..context import SiteContext
 from ..html import block, esc, front_matter, md_text
 
@@ -31,9 +32,7 @@ def _citations(ctx: SiteContext) -> dict[str, dict[str, list[ModelElement]]]:
     for element in ctx.project.elements:
         if element.broken or element.id is None:
             continue
-        raws = [v.raw for v in element.refs("compliance")]
-        raws += [f"attack:{v.raw}" for v in element.refs("attack")]
-        for raw in raws:
+        for raw in _cited_by(element):
             scheme, _, ref = raw.partition(":")
             catalog = ctx.project.catalogs.get(scheme)
             if scheme in LINKED_ELSEWHERE or catalog is None or catalog.lookup(ref) is None:
@@ -41,6 +40,20 @@ def _citations(ctx: SiteContext) -> dict[str, dict[str, list[ModelElement]]]:
             citing = found.setdefault(scheme, {}).setdefault(ref, [])
             if element not in citing:
                 citing.append(element)
+    return found
+
+
+def _cited_by(element: ModelElement) -> list[str]:
+    """`scheme:ref` of every catalogue reference the element writes: in every field of
+    the compliance kind (`compliance`, a data element's `lawful-basis`, ...) and, as
+    `attack:`, in every field of ATT&CK techniques."""
+    found = []
+    for name, spec in FIELD_SPECS.get(element.kind, {}).items():
+        kind = spec.value_kind.name
+        if kind not in ("compliance", "technique") or not element.has(name):
+            continue
+        prefix = "attack:" if kind == "technique" else ""
+        found += [prefix + value.raw for value in element.refs(name)]
     return found
 
 
