@@ -391,3 +391,30 @@ def test_csv_and_xlsx_matrix_have_statement_and_full_title(
     assert sheet["A1"].value == title and workbook.properties.title == title
     assert [c.value for c in sheet[2]][:3] == ["ID", "Title", "Statement"]
     assert [c.value for c in sheet[3]][:3] == ["R-1", "r", "R shall r."]
+
+
+def test_custom_catalogue_references_stay_inert(tmp_path: Path) -> None:
+    """A custom catalogue is a user's file: its titles are escaped, and no reference's
+    text becomes an HTML id (the anchors are digests)."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "reqdsl.toml").write_text('[catalogs]\nevil = "evil.tsv"\n', encoding="utf-8")
+    (project / "evil.tsv").write_text(
+        'id\ttitle\nA.1(x)\t<script>window.__pwned=1</script>" onmouseover="x\n',
+        encoding="utf-8",
+    )
+    (project / "d.req").write_text(
+        'document D "d" { level: software }\n'
+        'requirement R-1 "r" { statement: "R shall r."\n compliance: evil:A.1(x) }\n',
+        encoding="utf-8",
+    )
+    _, files = generate(project)
+    references = page_html(files, "references.md")
+    assert "<script>" not in references and "&lt;script&gt;" in references
+    assert 'onmouseover="' not in references
+    ids = collect(references).ids
+    assert not any("A.1" in anchor for anchor in ids)
+    document = page_html(files, "documents/d.md")
+    linked = re.findall(r'href="\.\./references\.html#(ref-[0-9a-f]+)"', document)
+    assert linked and linked[0] in ids
+    assert "<script>" not in document
