@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any
 
 from ...model.elements import ModelElement
-from ...model.facts.trace import trace_facts
+from ...model.facts.trace import TraceFacts, trace_facts
 from ...model.schema import LEVELS
 from ..context import SiteContext
 from ..elements import compliance_html, result_badge
@@ -119,7 +118,7 @@ def _gap_badge(count: int) -> str:
 
 
 def _matrix(
-    ctx: SiteContext, page: str, title: str, requirements: list[ModelElement], facts: Any
+    ctx: SiteContext, page: str, title: str, requirements: list[ModelElement], facts: TraceFacts
 ) -> str:
     rows = []
     gaps_total = 0
