@@ -19,7 +19,17 @@ from typing import Any
 
 from .assets import SCRIPT, SHIM, STYLES, VIEWER
 from .html import esc
-from .pages import decisions, diagnostics, diagrams, glossary, home, matrix, threats, validation
+from .pages import (
+    decisions,
+    diagnostics,
+    diagrams,
+    glossary,
+    home,
+    matrix,
+    references,
+    threats,
+    validation,
+)
 from .pages.compliance import GDPR_TITLE, SOA_TITLE
 
 NAV_DOCUMENT_LIMIT = 20
@@ -59,7 +69,13 @@ def mkdocs_config(
             {home.TITLE: "index.md"},
             {"Documents": documents},
             {matrix.TITLE: "traceability.md"},
-            {"Compliance": [{GDPR_TITLE: "gdpr.md"}, {SOA_TITLE: "iso27001.md"}]},
+            {
+                "Compliance": [
+                    {GDPR_TITLE: "gdpr.md"},
+                    {SOA_TITLE: "iso27001.md"},
+                    {references.TITLE: references.PAGE},
+                ]
+            },
             {threats.TITLE: "threats.md"},
             {decisions.TITLE: "decisions.md"},
             {validation.TITLE: "validation.md"},

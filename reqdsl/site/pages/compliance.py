@@ -79,12 +79,13 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
 def gdpr_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.gdpr
     page = GDPR_PAGE
-    parts = [front_matter(GDPR_TITLE), f"# {GDPR_TITLE}"]
+    parts = [front_matter(GDPR_TITLE, hide=("toc",)), f"# {GDPR_TITLE}"]  # tables need width
     count = len(report.records)
     parts.append(
         block(
             f"<p>{count} data element{'s' if count != 1 else ''} hold personal data "
-            "(category personal or special): one record of processing each (GDPR Art. 30(1)).</p>"
+            "(category personal or special): one record of processing each (GDPR Art. 30(1)).</p>",
+            css="rq-page-wide",
         )
     )
     parts.append("## Record of processing activities")
@@ -104,6 +105,8 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
                 ["data", "category", "lawful basis (Art. 6)", "condition (Art. 9(2))",
                  "retention", "transfer"],
                 bases,
+                css="sortable filterable audit",
+                filters=[1],
             )
         )
     )  # fmt: skip
@@ -150,7 +153,7 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
 def soa_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.soa
     page = SOA_PAGE
-    parts = [front_matter(SOA_TITLE), f"# {SOA_TITLE}"]
+    parts = [front_matter(SOA_TITLE, hide=("toc",)), f"# {SOA_TITLE}"]  # the table needs width
     summary = [
         [esc(s.theme if s.theme_id == "all" else f"{s.theme_id} {s.theme}"), str(s.total),
          str(s.addressed), str(s.not_addressed), str(s.excluded)]
@@ -162,6 +165,7 @@ def soa_page(ctx: SiteContext) -> dict[str, str]:
             "components citing it in <code>compliance</code>, and exclusions from "
             "<code>[compliance.iso27001] excluded</code> in reqdsl.toml.</p>",
             table(["theme", "controls", "addressed", "not addressed", "excluded"], summary),
+            css="rq-page-wide",
         )
     )
     if report.notes:
@@ -183,8 +187,9 @@ def soa_page(ctx: SiteContext) -> dict[str, str]:
         )
     parts.append(
         block(
-            '<table data-rq="sortable filterable"><thead><tr><th>control</th><th>title</th>'
-            "<th>theme</th><th>status</th><th>requirements</th><th>components</th>"
+            '<table data-rq="sortable filterable audit"><thead><tr><th>control</th><th>title</th>'
+            "<th data-rq-filter>theme</th><th data-rq-filter>status</th><th>requirements</th>"
+            "<th>components</th>"
             f"<th>justification</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...reports.threats import ThreatRow
 from ..context import SiteContext
+from ..elements import technique_html
 from ..html import block, esc, front_matter, table
 
 PAGE = "threats.md"
@@ -28,7 +29,8 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         if row.target_type:
             target += f' <span class="rq-muted">({esc(row.target_type)})</span>'
     attack = "<br>".join(
-        f"<code>{esc(t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠") for t in row.attack
+        f"<code>{technique_html(ctx, PAGE, t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠")
+        for t in row.attack
     )
     mitigations = "<br>".join(
         ctx.index.ref(PAGE, m.requirement.id)
@@ -61,9 +63,9 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
 
 def threat_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.threats
-    parts = [front_matter(TITLE), f"# {TITLE}"]
+    parts = [front_matter(TITLE, hide=("toc",)), f"# {TITLE}"]  # the register needs the width
     counts = ", ".join(f"{count} {level}" for level, count in report.risk_counts.items())
-    parts.append(block(f"<p>{len(report.threats)} threats: {esc(counts)}.</p>"))
+    parts.append(block(f"<p>{len(report.threats)} threats: {esc(counts)}.</p>", css="rq-page-wide"))
     parts.append("## Data-flow diagram")
     figure = ctx.diagrams.figure(PAGE, "data-flow.puml")
     if not figure:
@@ -79,7 +81,12 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
     rows = [_register_row(ctx, row) for row in report.threats]
     parts.append(
         block(
-            table([esc(c) for c in columns], rows, css="sortable filterable")
+            table(
+                [esc(c) for c in columns],
+                rows,
+                css="sortable filterable audit",
+                filters=[columns.index(c) for c in ("category", "risk", "status", "handled")],
+            )
             if rows
             else '<p class="rq-muted">No threats are declared.</p>'
         )
