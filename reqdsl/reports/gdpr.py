@@ -525,8 +525,8 @@ def _record_block(record: ProcessingRecord) -> Block:
     )
 
 
-def _party_cell(party: PartyInfo | None) -> str:
-    return party.label if party is not None else "not recorded"
+def _party_cell(party: PartyInfo | None, missing: str = "not recorded") -> str:
+    return party.label if party is not None else missing
 
 
 def _parties_block(parties: RecordParties) -> Block:
@@ -536,8 +536,8 @@ def _parties_block(parties: RecordParties) -> Block:
     rows += [
         ("controller (Art. 30(1)(a))", _party_cell(parties.controller)),
         ("joint controllers (Art. 26)", "; ".join(p.label for p in parties.joint_controllers)),
-        ("representative (Art. 27)", _party_cell(parties.representative)),
-        ("data protection officer (Art. 37)", _party_cell(parties.dpo)),
+        ("representative (Art. 27)", _party_cell(parties.representative, "none")),
+        ("data protection officer (Art. 37)", _party_cell(parties.dpo, "none")),
     ]
     return Block(title="Controller and contacts (Art. 30(1)(a))", table=fields_table(rows))
 
