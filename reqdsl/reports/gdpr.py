@@ -85,15 +85,15 @@ class Recipient(ReportModel):
 
     @property
     def label(self) -> str:
-        """`SMS-GW (SMS gateway), processor, contract DPA-1, United Kingdom (gdpr:45(3))
-        via F-SMS`, for the text and Markdown record."""
-        parts = [self.element.label, self.role or "role not stated"]
+        """`SMS-GW (SMS gateway): processor, contract DPA-1, United Kingdom
+        (gdpr:45(3)); via F-SMS`, for the text and Markdown record."""
+        parts = [self.role or "role not stated"]
         if self.contract:
             parts.append(f"contract {self.contract}")
         if self.third_country:
             basis = self.transfer_basis.ref if self.transfer_basis else "no Chapter V basis"
             parts.append(f"{self.third_country} ({basis})")
-        return ", ".join(parts) + f" via {', '.join(self.flows)}"
+        return f"{self.element.label}: {', '.join(parts)}; via {', '.join(self.flows)}"
 
 
 class PartyInfo(ReportModel):
