@@ -671,14 +671,17 @@ def right_not_applicable_contradiction(context: CheckContext) -> Iterator[Findin
         if article not in RIGHTS_ARTICLES:
             problem = f"`{article}` is not a data-subject right of Art. 15 to 22"
         elif not why.strip():
-            problem = f"Art. {article} is declared not applicable without a justification"
+            problem = f"right `{article}` is declared not applicable without a justification"
         elif f"gdpr:{article}" in cited:
-            problem = f"Art. {article} is declared not applicable, but a requirement cites it"
+            problem = (
+                f"right `{article}` is declared not applicable, but a requirement cites "
+                f"`gdpr:{article}`"
+            )
         elif article == "20" and bases.intersection(_PORTABILITY_BASES):
             basis = sorted(bases.intersection(_PORTABILITY_BASES))[0]
             problem = (
-                f"Art. 20 is declared not applicable, but personal data rests on gdpr:{basis} "
-                "(consent or contract: Art. 20(1)(a))"
+                f"right `20` is declared not applicable, but personal data rests on "
+                f"`gdpr:{basis}` (consent or contract: Art. 20(1)(a))"
             )
         else:
             continue

@@ -60,7 +60,7 @@ def excluded_but_cited(context: CheckContext) -> Iterator[Finding]:
         more = f" and {len(citing) - 5} more" if len(citing) > 5 else ""
         yield Finding(
             f"reqdsl.toml excludes `{control}` from the statement of applicability, but "
-            f"{names}{more} cite it",
+            f"{names}{more} {'cites' if len(citing) == 1 else 'cite'} it",
             config.relpath,
             config.key_span(("compliance", "iso27001", "excluded", control)),
             hint="remove the exclusion, or the citation if the control does not apply",
