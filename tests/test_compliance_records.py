@@ -18,6 +18,7 @@ import pytest
 from reqdsl.model.project import Project
 from reqdsl.pipeline import Session
 from reqdsl.reports import build_gdpr_report, build_soa_report, build_threat_report, render_report
+from reqdsl.reports.soa import ControlRow
 
 from .conftest import run_reqdsl
 from .expect_cases import assert_failing_case, case_ids, cases, check_case
@@ -242,7 +243,8 @@ def test_recipients_are_only_those_outside_the_controller(tmp_path: Path) -> Non
 
 def test_processor_keeps_its_own_record(tmp_path: Path) -> None:
     toml = RECORD.replace('role = "controller"', 'role = "processor"').replace(
-        "dpo = {", 'processor = { name = "TextRelay Ltd", contact = "dpo@textrelay.example" }\ndpo = {'
+        "dpo = {",
+        'processor = { name = "TextRelay Ltd", contact = "dpo@textrelay.example" }\ndpo = {',
     )
     report = build_gdpr_report(_load(tmp_path, toml=toml))
     processor = report.processor_record
@@ -276,33 +278,33 @@ def test_dpia_outcome_is_shown(tmp_path: Path) -> None:
 # The statement of applicability.
 
 
-def _controls(project: Project) -> dict[str, object]:
+def _controls(project: Project) -> dict[str, ControlRow]:
     return {c.id: c for c in build_soa_report(project).controls}
 
 
 def test_soa_states_applicability_justification_and_status(tmp_path: Path) -> None:
     controls = _controls(_load(tmp_path))
     crypto = controls["A.8.24"]
-    assert crypto.applicability == "applicable"  # type: ignore[attr-defined]
-    assert crypto.inclusion == (  # type: ignore[attr-defined]
+    assert crypto.applicability == "applicable"
+    assert crypto.inclusion == (
         "required by R-TLS, R-ENC; counters T-SNIFF, T-DUMP; serves gdpr:32(1)(a)"
     )
     # R-TLS implemented, R-ENC approved: partly implemented, without test results.
-    assert crypto.implementation == "partial"  # type: ignore[attr-defined]
+    assert crypto.implementation == "partial"
     # `status: verified` as written, a test with no result: implemented, not verified.
-    assert controls["A.8.13"].implementation == "implemented"  # type: ignore[attr-defined]
+    assert controls["A.8.13"].implementation == "implemented"
     excluded = controls["A.7.4"]
-    assert excluded.applicability == "excluded"  # type: ignore[attr-defined]
-    assert excluded.implementation is None  # type: ignore[attr-defined]
-    assert controls["A.5.1"].applicability == "not-decided"  # type: ignore[attr-defined]
+    assert excluded.applicability == "excluded"
+    assert excluded.implementation is None
+    assert controls["A.5.1"].applicability == "not-decided"
 
 
 def test_soa_status_follows_the_test_results(tmp_path: Path) -> None:
     passed = _controls(_load(tmp_path / "passed", junit=_junit()))
-    assert passed["A.8.24"].implementation == "verified"  # type: ignore[attr-defined]
+    assert passed["A.8.24"].implementation == "verified"
     failure = '<failure message="weak cipher">assert False</failure>'
     failed = _controls(_load(tmp_path / "failed", junit=_junit(enc=failure)))
-    assert failed["A.8.24"].implementation == "failed"  # type: ignore[attr-defined]
+    assert failed["A.8.24"].implementation == "failed"
     report = build_soa_report(_load(tmp_path / "again", junit=_junit()))
     assert report.implementation["verified"] == 1
     text = render_report(report, "markdown")

@@ -229,7 +229,7 @@ def _party(value: Any, where: str) -> Party:
 
 
 def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
-    text = _expect(value, str, where, "one of " + ", ".join(f'"{c}"' for c in choices))
+    text: str = _expect(value, str, where, "one of " + ", ".join(f'"{c}"' for c in choices))
     if text not in choices:
         raise ConfigError(
             f"{CONFIG_NAME}: `{where}` must be one of "
