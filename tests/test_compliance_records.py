@@ -22,7 +22,7 @@ from reqdsl.reports.soa import ControlRow
 
 from .conftest import run_reqdsl
 from .expect_cases import assert_failing_case, case_ids, cases, check_case
-from .test_site_generate import generate, page_html
+from .test_site_generate import generate, inert_problems, page_html
 
 NEW_CODES = ("GD007", "GD008", "GD009", "GD010", "GD011", "IS001")
 
@@ -357,3 +357,20 @@ def test_site_pages_show_the_records(tmp_path: Path) -> None:
     assert "implemented and verified" in soa and "<th>applicability</th>" in soa
     threats = page_html(files, "threats.md")
     assert "mitigated and verified" in threats and "residual risk" in threats
+
+
+def test_hostile_record_text_stays_inert(tmp_path: Path) -> None:
+    """A contract, a third country, a party's name and a right's justification come
+    from someone else's project: on the site they are text, never markup."""
+    payload = "<script>window.__pwned=1</script>"
+    model = MODEL.replace('contract: "DPA-14"', f'contract: "{payload}"').replace(
+        'third-country: "United Kingdom"', "third-country: \"<img src=x onerror='1'>\""
+    )
+    toml = RECORD.replace("Riverside Clinic", payload).replace(
+        "No decision is based solely on automated processing", "<b onmouseover='x'>n/a</b>"
+    )
+    _, files = generate(_write(tmp_path / "project", model=model, toml=toml))
+    gdpr = page_html(files, "gdpr.md")
+    assert inert_problems(gdpr) == []
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in gdpr
+    assert "&lt;img src=x" in gdpr and "&lt;b onmouseover" in gdpr
