@@ -7,6 +7,7 @@ SM006-SM008 are computed here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -16,7 +17,7 @@ import networkx as nx
 from ..diagnostics import Related, Severity
 from ..model.elements import ModelElement
 from ..model.runs import PerFile
-from ..model.schema import LEVEL_RANK
+from ..model.schema import FIELD_SPECS, LEVEL_RANK
 from .registry import CheckContext, Finding, rule
 
 if TYPE_CHECKING:
@@ -431,7 +432,7 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
     for element in project.elements:
         if element.broken:
             continue
-        for name in ("compliance", "lawful-basis", "special-condition"):
+        for name in _compliance_fields(element.kind):
             if not element.has(name):
                 continue
             for value in element.refs(name):
@@ -466,6 +467,15 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
                         hint=_suggest(attack.suggestions(value.raw), None),
                     )
     yield from _unknown_exclusions(context)
+
+
+@functools.cache
+def _compliance_fields(kind: str) -> tuple[str, ...]:
+    """The fields of `kind` that hold catalogue references (`compliance`, `lawful-basis`,
+    `transfer-basis`...): every one is checked, from the one table of fields."""
+    return tuple(
+        spec.name for spec in FIELD_SPECS.get(kind, {}).values() if spec.kind == "compliance"
+    )
 
 
 def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:

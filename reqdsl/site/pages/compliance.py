@@ -5,9 +5,19 @@ models of `reqdsl.reports`."""
 
 from __future__ import annotations
 
+from ...model.facts.implementation import IMPLEMENTATION_LABELS
 from ...reports.base import ElementRef
-from ...reports.gdpr import LegalReference, ProcessingRecord
-from ...reports.soa import STATUS_LABELS
+from ...reports.gdpr import (
+    RIGHT_STATUS_LABELS,
+    Dpia,
+    LegalReference,
+    PartyInfo,
+    ProcessingRecord,
+    ProcessorRecord,
+    Recipient,
+    RecordParties,
+)
+from ...reports.soa import APPLICABILITY_LABELS, ControlRow
 from ..context import SiteContext
 from ..html import block, esc, field_table, front_matter, heading, md_text, table
 
@@ -15,7 +25,16 @@ GDPR_PAGE = "gdpr.md"
 GDPR_TITLE = "GDPR record of processing"
 SOA_PAGE = "iso27001.md"
 SOA_TITLE = "ISO 27001 statement of applicability"
-_STATUS_CSS = {"addressed": "ok", "not-addressed": "gap", "excluded": "muted"}
+_APPLICABILITY_CSS = {"applicable": "ok", "not-decided": "gap", "excluded": "muted"}
+_IMPLEMENTATION_CSS = {
+    "verified": "ok",
+    "failed": "gap",
+    "implemented": "warning",
+    "partial": "warning",
+    "planned": "muted",
+}
+_RIGHT_CSS = {"covered": "ok", "not-applicable": "muted", "not-covered": "gap"}
+_MISSING = '<span class="rq-badge rq-gap">missing</span>'
 
 
 def _refs(ctx: SiteContext, page: str, refs: list[ElementRef]) -> str:
@@ -37,6 +56,73 @@ def _text(value: str | None) -> str:
     return esc(value) if value else '<span class="rq-badge rq-gap">missing</span>'
 
 
+def _party(party: PartyInfo | None, missing: str = _MISSING) -> str:
+    if party is None:
+        return missing
+    return "<br>".join(esc(part) for part in (party.name, party.contact) if part) or missing
+
+
+def _parties(parties: RecordParties) -> str:
+    muted = '<span class="rq-muted">none</span>'
+    rows = [("role", esc(parties.role))]
+    if parties.role == "processor":
+        rows.append(("processor (Art. 30(2)(a))", _party(parties.processor)))
+    rows += [
+        ("controller (Art. 30(1)(a))", _party(parties.controller)),
+        (
+            "joint controllers (Art. 26)",
+            "<br>".join(_party(p) for p in parties.joint_controllers) or muted,
+        ),
+        ("representative (Art. 27)", _party(parties.representative, muted)),
+        ("data protection officer (Art. 37)", _party(parties.dpo, muted)),
+    ]
+    return block(field_table(rows))
+
+
+def _recipient(ctx: SiteContext, recipient: Recipient) -> str:
+    page = GDPR_PAGE
+    role = (
+        esc(recipient.role)
+        if recipient.role
+        else '<span class="rq-badge rq-warning">role not stated</span>'
+    )
+    parts = [ctx.index.ref(page, recipient.element.id), role]
+    if recipient.role in ("processor", "sub-processor"):
+        parts.append(
+            f"contract {esc(recipient.contract)}" if recipient.contract else f"contract {_MISSING}"
+        )
+    if recipient.third_country:
+        basis = _legal(recipient.transfer_basis)
+        parts.append(f"{esc(recipient.third_country)}: {basis}")
+    return ", ".join(parts) + f" via {ctx.index.refs(page, recipient.flows)}"
+
+
+def _processor_record(ctx: SiteContext, record: ProcessorRecord) -> list[str]:
+    page = GDPR_PAGE
+    rows = [[ctx.index.ref(page, c.data.id), _text(c.purpose)] for c in record.categories]
+    transfers = "".join(f"<li>{esc(t)}</li>" for t in record.transfers)
+    return [
+        "## Processor's record (Art. 30(2))",
+        block(
+            table(["data", "processing on behalf of the controller (Art. 30(2)(b))"], rows)
+            if rows
+            else '<p class="rq-muted">No personal data is declared.</p>',
+            "<p>Transfers to third countries (Art. 30(2)(c)):</p>"
+            + (f"<ul>{transfers}</ul>" if transfers else '<p class="rq-muted">None.</p>'),
+            "<p>Security measures (Art. 30(2)(d), Art. 32): "
+            f"{_refs(ctx, page, record.security_measures)}.</p>",
+        ),
+    ]
+
+
+def _dpia_outcome(dpia: Dpia) -> str:
+    if dpia.outcome is None:
+        badge = "rq-gap" if dpia.indicated else "rq-muted"
+        return f'<span class="rq-badge {badge}">not recorded</span>'
+    detail = dpia.reference if dpia.outcome == "required" else dpia.justification
+    return f"{esc(dpia.outcome)}: " + (esc(detail) if detail else _MISSING)
+
+
 def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
     page = GDPR_PAGE
     items = ", ".join(
@@ -44,10 +130,7 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
         for item in record.data_items
         if item.sensitivity
     )
-    recipients = "; ".join(
-        f"{ctx.index.ref(page, r.element.id)} via {ctx.index.refs(page, r.flows)}"
-        for r in record.recipients
-    )
+    recipients = "; ".join(_recipient(ctx, r) for r in record.recipients)
     transfer = (
         esc(record.transfer) if record.transfer else '<span class="rq-muted">not stated</span>'
     )
@@ -67,6 +150,7 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
         rows.append(("special-category condition (Art. 9(2))", _legal(record.special_condition)))
     rows += [
         ("recipients (Art. 30(1)(d))", recipients or '<span class="rq-muted">none</span>'),
+        ("within the controller", _refs(ctx, page, record.internal)),
         ("stored in", _refs(ctx, page, record.stored_in)),
         ("transfer (Art. 30(1)(e))", transfer),
         ("retention (Art. 30(1)(f))", _text(record.retention)),
@@ -88,6 +172,10 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
             css="rq-page-wide",
         )
     )
+    parts.append("## Controller and contacts (Art. 30(1)(a))")
+    parts.append(_parties(report.parties))
+    if report.processor_record is not None:
+        parts += _processor_record(ctx, report.processor_record)
     parts.append("## Record of processing activities")
     parts += [_record(ctx, record) for record in report.records] or [
         block('<p class="rq-muted">No personal data is declared.</p>')
@@ -115,14 +203,16 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
         [
             f"Art. {esc(r.article)}",
             esc(r.title),
-            '<span class="rq-badge rq-ok">covered</span>'
-            if r.covered
-            else '<span class="rq-badge rq-gap">not covered</span>',
+            f'<span class="rq-badge rq-{_RIGHT_CSS[r.status]}">'
+            f"{esc(RIGHT_STATUS_LABELS[r.status])}</span>",
             _refs(ctx, page, r.requirements),
+            esc(r.justification or ""),
         ]
         for r in report.rights
     ]
-    parts.append(block(table(["article", "right", "coverage", "requirements"], rights)))
+    parts.append(
+        block(table(["article", "right", "coverage", "requirements", "justification"], rights))
+    )
     parts.append("## DPIA indicators")
     indicators = [
         [
@@ -137,6 +227,7 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
         block(
             "<p>Requirements citing Art. 35 (data protection impact assessment): "
             f"{_refs(ctx, page, report.dpia.requirements)}.</p>",
+            f"<p>DPIA outcome (Art. 35): {_dpia_outcome(report.dpia)}.</p>",
             table(["indicator", "data", "detail", "answered by"], indicators)
             if indicators
             else '<p class="rq-muted">No indicator.</p>',
@@ -148,6 +239,41 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
         block(table(["data", "category"], others) if others else '<p class="rq-muted">None.</p>')
     )
     return {page: "\n\n".join(parts) + "\n"}
+
+
+def _inclusion(ctx: SiteContext, control: ControlRow) -> str:
+    """Why the control is included: the threats and obligations its requirements serve
+    (the requirements and components have their own columns)."""
+    parts = []
+    if control.threats:
+        parts.append(f"counters {_refs(ctx, SOA_PAGE, control.threats)}")
+    if control.obligations:
+        parts.append("serves " + ", ".join(f"<code>{esc(o)}</code>" for o in control.obligations))
+    return "; ".join(parts)
+
+
+def _control_row(ctx: SiteContext, control: ControlRow) -> str:
+    page = SOA_PAGE
+    applicability = (
+        f'<span class="rq-badge rq-{_APPLICABILITY_CSS[control.applicability]}">'
+        f"{esc(APPLICABILITY_LABELS[control.applicability])}</span>"
+    )
+    implementation = (
+        f'<span class="rq-badge rq-{_IMPLEMENTATION_CSS[control.implementation]}">'
+        f"{esc(control.implementation_label)}</span>"
+        if control.implementation
+        else ""
+    )
+    justification = (
+        esc(control.justification) if control.justification else _inclusion(ctx, control)
+    )
+    return (
+        f'<tr id="{esc(control.id)}"><td><code>{esc(control.id)}</code></td>'
+        f"<td>{esc(control.title)}</td><td>{esc(control.theme)}</td><td>{applicability}</td>"
+        f"<td>{_refs(ctx, page, control.requirements)}</td>"
+        f"<td>{_refs(ctx, page, control.components)}</td>"
+        f"<td>{justification}</td><td>{implementation}</td></tr>"
+    )
 
 
 def soa_page(ctx: SiteContext) -> dict[str, str]:
@@ -168,29 +294,29 @@ def soa_page(ctx: SiteContext) -> dict[str, str]:
             css="rq-page-wide",
         )
     )
+    implementation = [[esc(IMPLEMENTATION_LABELS[key]), str(count)]
+                      for key, count in report.implementation.items()]  # fmt: skip
+    parts.append("## Implementation of the applicable controls")
+    parts.append(
+        block(
+            "<p>From the citing requirements' <code>status</code> and test results: "
+            "implemented and verified when every citing requirement's automated tests "
+            "passed.</p>",
+            table(["implementation", "controls"], implementation),
+        )
+    )
     if report.notes:
         parts.append("## Notes")
         parts.append(block("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in report.notes) + "</ul>"))
     parts.append("## Controls")
-    rows = []
-    for control in report.controls:
-        status = (
-            f'<span class="rq-badge rq-{_STATUS_CSS[control.status]}">'
-            f"{esc(STATUS_LABELS[control.status])}</span>"
-        )
-        rows.append(
-            f'<tr id="{esc(control.id)}"><td><code>{esc(control.id)}</code></td>'
-            f"<td>{esc(control.title)}</td><td>{esc(control.theme)}</td><td>{status}</td>"
-            f"<td>{_refs(ctx, page, control.requirements)}</td>"
-            f"<td>{_refs(ctx, page, control.components)}</td>"
-            f"<td>{esc(control.justification or '')}</td></tr>"
-        )
+    rows = [_control_row(ctx, control) for control in report.controls]
     parts.append(
         block(
             '<table data-rq="sortable filterable audit"><thead><tr><th>control</th><th>title</th>'
-            "<th data-rq-filter>theme</th><th data-rq-filter>status</th><th>requirements</th>"
-            "<th>components</th>"
-            f"<th>justification</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<th data-rq-filter>theme</th><th data-rq-filter>applicability</th>"
+            "<th>requirements</th><th>components</th>"
+            "<th>justification</th><th data-rq-filter>implementation</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
         )
     )
     return {page: "\n\n".join(parts) + "\n"}

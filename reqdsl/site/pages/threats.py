@@ -3,7 +3,7 @@ matrix and the STRIDE/LINDDUN-per-element suggestions (`reqdsl.reports.threats`)
 
 from __future__ import annotations
 
-from ...reports.threats import ThreatRow
+from ...reports.threats import Mitigation, ThreatRow
 from ..context import SiteContext
 from ..elements import technique_html
 from ..html import block, esc, front_matter, table
@@ -11,6 +11,31 @@ from ..html import block, esc, front_matter, table
 PAGE = "threats.md"
 TITLE = "Threat model"
 _RISK_CSS = {"low": "ok", "medium": "warning", "high": "error", "critical": "critical"}
+_STATE_CSS = {"verified": "ok", "not-verified": "warning"}
+
+
+def _evidence(mitigation: Mitigation) -> str:
+    """A mitigating requirement's evidence: a test element, and its result when read."""
+    if mitigation.passed is True:
+        return ' <span class="rq-badge rq-ok">tests passed</span>'
+    if mitigation.passed is False:
+        return ' <span class="rq-badge rq-gap">test failed</span>'
+    if mitigation.verified:
+        return ' <span class="rq-badge rq-warning">test, no result</span>'
+    return ' <span class="rq-badge rq-warning">no test</span>'
+
+
+def _status(row: ThreatRow) -> str:
+    if row.mitigation_state is None:
+        return esc(row.status or "unset")
+    css = _STATE_CSS[row.mitigation_state]
+    return f'<span class="rq-badge rq-{css}">{esc(row.status_label)}</span>'
+
+
+def _rating(likelihood: str | None, impact: str | None, level: str | None) -> str:
+    if likelihood is None and impact is None:
+        return '<span class="rq-muted">not rated</span>'
+    return f"{esc(likelihood or '?')} × {esc(impact or '?')} {_risk(level)}"
 
 
 def _risk(level: str | None) -> str:
@@ -33,13 +58,7 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         for t in row.attack
     )
     mitigations = "<br>".join(
-        ctx.index.ref(PAGE, m.requirement.id)
-        + (
-            ' <span class="rq-badge rq-ok">verified</span>'
-            if m.verified
-            else ' <span class="rq-badge rq-warning">not verified</span>'
-        )
-        for m in row.mitigations
+        ctx.index.ref(PAGE, m.requirement.id) + _evidence(m) for m in row.mitigations
     )
     handled = (
         '<span class="rq-badge rq-ok">handled</span>'
@@ -54,7 +73,8 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         attack,
         f"{esc(row.likelihood or '?')} × {esc(row.impact or '?')}",
         _risk(row.risk),
-        esc(row.status or "unset"),
+        _rating(row.residual_likelihood, row.residual_impact, row.residual_risk),
+        _status(row),
         mitigations or '<span class="rq-muted">none</span>',
         esc(row.justification or ""),
         handled,
@@ -77,7 +97,8 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
     parts.append(block(figure))
     parts.append("## Threat register")
     columns = ["threat", "title", "category", "target", "ATT&CK", "likelihood × impact", "risk",
-               "status", "mitigated by", "justification", "handled"]  # fmt: skip
+               "residual risk", "status", "mitigated by", "justification",
+               "handled"]  # fmt: skip
     rows = [_register_row(ctx, row) for row in report.threats]
     parts.append(
         block(
