@@ -1,0 +1,67 @@
+"""A `Book` (reqdsl.interop.documents) as PDF, through Typst (the `typst` wheel bundles
+the compiler: no system package).
+
+Escaping by construction: the template (`document.typ`, shipped with reqdsl) is fixed
+text; the book goes in as one JSON string (`sys.inputs.data`) that the template parses
+with `json()` and places value by value, as strings, which Typst shows as text. No user
+text is ever part of Typst source, so `#read("/etc/passwd")` in a title prints as those
+characters. The template is compiled inside a fresh empty folder (Typst's root), so even
+a template bug could read no file of the machine; fonts are the DejaVu faces reqdsl ships
+for PlantUML (system fonts ignored: the same bytes on every machine, every font embedded).
+Diagrams go in as SVG, so they stay vectors (and their text stays text) in the PDF.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .documents import Book
+
+TEMPLATE = Path(__file__).resolve().parent / "document.typ"
+
+
+class DocumentError(Exception):
+    """The PDF could not be made (a compiler error): a one-line reason."""
+
+
+def render_pdf(book: Book) -> bytes:
+    """The book as PDF bytes."""
+    return _compile(TEMPLATE.read_bytes(), {"data": book.model_dump_json()}, "pdf")
+
+
+def svg_to_png(svg: str, ppi: int = 144) -> bytes:
+    """A rendered diagram as PNG (Word's fallback picture beside the SVG), drawn by the
+    same compiler; the SVG goes in as data, never as source."""
+    source = (
+        b"#set page(width: auto, height: auto, margin: 2pt)\n"
+        b'#image(bytes(sys.inputs.svg), format: "svg")\n'
+    )
+    return _compile(source, {"svg": svg}, "png", ppi=ppi)
+
+
+def _compile(source: bytes, inputs: dict[str, str], output_format: str, **options: int) -> bytes:
+    import typst
+
+    from ..diagrams.fonts import FONT_DIR
+
+    with tempfile.TemporaryDirectory(prefix="reqdsl-typst-") as root:
+        main = Path(root, "main.typ")
+        main.write_bytes(source)
+        try:
+            result = typst.compile(
+                str(main),
+                root=root,
+                font_paths=[str(FONT_DIR)],
+                ignore_system_fonts=True,
+                sys_inputs=inputs,
+                format=output_format,
+                **options,
+            )
+        except typst.TypstError as error:  # a compiler error names the template, not data
+            message = str(error).strip().splitlines()
+            raise DocumentError(message[0] if message else "Typst failed") from error
+    if isinstance(result, list):  # one image per page; the template makes one page
+        result = result[0]
+    assert isinstance(result, bytes)
+    return result
