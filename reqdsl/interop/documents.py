@@ -37,7 +37,8 @@ from .junit import JunitResults
 from .matrix import COLUMNS, MatrixRow
 from .model_view import LinkIndex, attributes_source, field_values, steps_source
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_PICTURES = {"\x7f": "\u2421", "\ufffe": "\ufffd", "\uffff": "\ufffd"}
 # Element-level diagrams, by kind: the folder `reqdsl.diagrams` writes them in.
 _ELEMENT_DIAGRAMS = {"scenario": "sequence", "activity": "activity"}
 # Project-wide diagrams go to the first document that holds the kind they draw.
@@ -52,10 +53,11 @@ REPORT_ORDER = ("gdpr", "soa", "threats")
 
 
 def clean(text: str) -> str:
-    """`text` with the control characters no document can hold as their pictures
-    (U+2400 + code; DEL as U+2421), line breaks normalised to `\\n`."""
+    """`text` with the characters no document can hold (XML 1.0 refuses C0 controls and
+    U+FFFE/U+FFFF) shown as their pictures (U+2400 + code, DEL as U+2421, the two
+    non-characters as U+FFFD), line breaks normalised to `\\n`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub(lambda m: chr(0x2421 if m[0] == "\x7f" else 0x2400 + ord(m[0])), text)
+    return _CONTROLS.sub(lambda m: _PICTURES.get(m[0]) or chr(0x2400 + ord(m[0])), text)
 
 
 # A line that starts a list item or a table row keeps its line break; any other single
@@ -185,8 +187,11 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
             diagrams={key: sources.diagrams[key] for key in sources.diagrams if key in used},
         )
         books.append(_finish(book, sources))
+    taken, reports_name, number = {part.name for part in parts}, "reports", 2
+    while reports_name in taken:  # a document whose ID is `reports`
+        reports_name, number = f"reports-{number}", number + 1
     book = Book(
-        name="reports",
+        name=reports_name,
         title=clean(name),
         subtitle=label("reports"),
         meta=_project_meta(project),
@@ -374,7 +379,7 @@ def _element(sources: Sources, element: ModelElement, level: int) -> Item:
     title = element.title or ""
     heading = f"{element.id} {title}".strip() if element.id else title or element.kind
     fields = [[label("kind"), element.kind]]
-    fields += [[name, prose(_text(value))] for name, value in field_values(element).items()]
+    fields += [[clean(name), prose(_text(value))] for name, value in field_values(element).items()]
     incoming: dict[str, list[str]] = {}
     first = element.id is not None and sources.project.index.get(element.id) is element
     if first and element.id is not None:

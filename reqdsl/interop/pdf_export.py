@@ -13,6 +13,7 @@ Diagrams go in as SVG, so they stay vectors (and their text stays text) in the P
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -27,20 +28,34 @@ class DocumentError(Exception):
 
 def render_pdf(book: Book) -> bytes:
     """The book as PDF bytes."""
-    return _compile(TEMPLATE.read_bytes(), {"data": book.model_dump_json()}, "pdf")
+    pdf = _compile(TEMPLATE.read_bytes(), {"data": book.model_dump_json()}, "pdf")
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
-def svg_to_png(svg: str, ppi: int = 144) -> bytes:
-    """A rendered diagram as PNG (Word's fallback picture beside the SVG), drawn by the
-    same compiler; the SVG goes in as data, never as source."""
+def svgs_to_png(svgs: list[str], ppi: int = 144) -> list[bytes]:
+    """Rendered diagrams as PNG (Word's fallback pictures beside the SVG), drawn by the
+    same compiler in one run, a page each; the SVGs go in as data, never as source."""
+    if not svgs:
+        return []
     source = (
         b"#set page(width: auto, height: auto, margin: 2pt)\n"
-        b'#image(bytes(sys.inputs.svg), format: "svg")\n'
+        b"#for (i, svg) in json(bytes(sys.inputs.svgs)).enumerate() {\n"
+        b"  if i > 0 { pagebreak() }\n"
+        # At most a page's width (16 cm): a 4000-pixel diagram is not drawn at 7 MB.
+        b"  context {\n"
+        b'    let natural = measure(image(bytes(svg), format: "svg")).width\n'
+        b'    image(bytes(svg), format: "svg", width: calc.min(natural, 16cm))\n'
+        b"  }\n"
+        b"}\n"
     )
-    return _compile(source, {"svg": svg}, "png", ppi=ppi)
+    pages = _compile(source, {"svgs": json.dumps(svgs)}, "png", ppi=ppi)
+    return pages if isinstance(pages, list) else [pages]
 
 
-def _compile(source: bytes, inputs: dict[str, str], output_format: str, **options: int) -> bytes:
+def _compile(
+    source: bytes, inputs: dict[str, str], output_format: str, **options: int
+) -> bytes | list[bytes]:
     import typst
 
     from ..diagrams.fonts import FONT_DIR
@@ -61,7 +76,4 @@ def _compile(source: bytes, inputs: dict[str, str], output_format: str, **option
         except typst.TypstError as error:  # a compiler error names the template, not data
             message = str(error).strip().splitlines()
             raise DocumentError(message[0] if message else "Typst failed") from error
-    if isinstance(result, list):  # one image per page; the template makes one page
-        result = result[0]
-    assert isinstance(result, bytes)
-    return result
+    return result  # PNG: a list of pages (or bytes for one)
