@@ -38,7 +38,7 @@ from .matrix import COLUMNS, MatrixRow
 from .model_view import LinkIndex, attributes_source, field_values, steps_source
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
-_PICTURES = {"\x7f": "\u2421", "\ufffe": "\ufffd", "\uffff": "\ufffd"}
+_NONCHARACTER = "\ufffd"
 # Element-level diagrams, by kind: the folder `reqdsl.diagrams` writes them in.
 _ELEMENT_DIAGRAMS = {"scenario": "sequence", "activity": "activity"}
 # Project-wide diagrams go to the first document that holds the kind they draw.
@@ -54,10 +54,16 @@ REPORT_ORDER = ("gdpr", "soa", "threats")
 
 def clean(text: str) -> str:
     """`text` with the characters no document can hold (XML 1.0 refuses C0 controls and
-    U+FFFE/U+FFFF) shown as their pictures (U+2400 + code, DEL as U+2421, the two
-    non-characters as U+FFFD), line breaks normalised to `\\n`."""
+    U+FFFE/U+FFFF) made visible: a control as `\\xNN` (as `reqdsl report` prints it; no
+    embedded font draws the control pictures), a non-character as U+FFFD; line breaks
+    normalised to `\\n`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub(lambda m: _PICTURES.get(m[0]) or chr(0x2400 + ord(m[0])), text)
+    return _CONTROLS.sub(_visible, text)
+
+
+def _visible(found: re.Match[str]) -> str:
+    char = found[0]
+    return _NONCHARACTER if char in "\ufffe\uffff" else f"\\x{ord(char):02x}"
 
 
 # A line that starts a list item or a table row keeps its line break; any other single
@@ -314,6 +320,8 @@ def _part(
         value = values.get(key)
         if isinstance(value, str):
             meta.append([label(key), clean(value)])
+    if head is not None:
+        meta += _incoming(sources, head)  # `reviewed in RV-1`, and any other link to it
     part = Part(
         id=head.id if head is not None else None,
         name=name,
@@ -375,16 +383,21 @@ def _items(
             yield _element(sources, element, level)
 
 
+def _incoming(sources: Sources, element: ModelElement) -> list[list[str]]:
+    """[inverse label, sources] per field linking to the element (its first definition
+    only: references resolve to it), as the site's back-links read."""
+    grouped: dict[str, list[str]] = {}
+    if element.id is not None and sources.project.index.get(element.id) is element:
+        for link in sources.links.incoming(element.id):
+            grouped.setdefault(inverse_label(link.field), []).append(link.source)
+    return [[name, clean(", ".join(ids))] for name, ids in grouped.items()]
+
+
 def _element(sources: Sources, element: ModelElement, level: int) -> Item:
     title = element.title or ""
     heading = f"{element.id} {title}".strip() if element.id else title or element.kind
     fields = [[label("kind"), element.kind]]
     fields += [[clean(name), prose(_text(value))] for name, value in field_values(element).items()]
-    incoming: dict[str, list[str]] = {}
-    first = element.id is not None and sources.project.index.get(element.id) is element
-    if first and element.id is not None:
-        for link in sources.links.incoming(element.id):
-            incoming.setdefault(inverse_label(link.field), []).append(link.source)
     code = "\n".join(attributes_source(sources.project, element)) if element.attributes else ""
     code = code or steps_source(sources.project, element) or ""
     diagrams = []
@@ -396,7 +409,7 @@ def _element(sources: Sources, element: ModelElement, level: int) -> Item:
         level=level,
         title=clean(heading),
         fields=fields,
-        incoming=[[name, clean(", ".join(ids))] for name, ids in incoming.items()],
+        incoming=_incoming(sources, element),
         code=clean(code),
         diagrams=diagrams,
     )

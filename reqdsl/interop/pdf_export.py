@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from .documents import Book
 
@@ -54,7 +55,10 @@ def svgs_to_png(svgs: list[str], ppi: int = 144) -> list[bytes]:
 
 
 def _compile(
-    source: bytes, inputs: dict[str, str], output_format: str, **options: int
+    source: bytes,
+    inputs: dict[str, str],
+    output_format: Literal["pdf", "png"],
+    ppi: float | None = None,
 ) -> bytes | list[bytes]:
     import typst
 
@@ -71,7 +75,7 @@ def _compile(
                 ignore_system_fonts=True,
                 sys_inputs=inputs,
                 format=output_format,
-                **options,
+                ppi=ppi,
             )
         except typst.TypstError as error:  # a compiler error names the template, not data
             message = str(error).strip().splitlines()
