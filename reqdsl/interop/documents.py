@@ -156,7 +156,8 @@ class Sources:
 
 
 def build_books(sources: Sources, *, combined: bool) -> list[Book]:
-    """One book per document and one for the reports, or a single combined book."""
+    """One book per document (with the matrix rows of its requirements) and one for the
+    reports, or a single combined book (with the whole matrix)."""
     project = sources.project
     parts = _parts(sources)
     matrix = _matrix_annex(sources.rows)
@@ -201,7 +202,9 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
         title=clean(name),
         subtitle=label("reports"),
         meta=_project_meta(project),
-        annexes=_lettered([matrix, *reports, *_diagram_annex(sources, loose)]),
+        # No whole matrix here: each document has its own rows (and the whole matrix of
+        # 10,000 requirements would be one 1,000-page table, gigabytes to lay out).
+        annexes=_lettered([*reports, *_diagram_annex(sources, loose)]),
         diagrams={key: sources.diagrams[key] for key in loose},
     )
     books.append(_finish(book, sources))

@@ -3,7 +3,14 @@ reviewers can comment in Word: headings are Word headings (Title, Heading 1-6: t
 navigation pane and the table of contents use them), tables are Word tables whose header
 row repeats on every page, the table of contents is a Word TOC field.
 
-User text goes in as run text only (python-docx escapes it as XML character data), so it
+Paragraphs and tables are written as WordprocessingML elements (lxml, through the
+document python-docx opened) and placed before the body's final section properties, found
+once: python-docx's `add_paragraph` looks that up by XPath over the whole body and its
+`style=` by name over every style, each time, which made a 10,000-requirement document
+take minutes (quadratic). Pictures and section breaks, a few per document, go through
+python-docx.
+
+User text goes in as element text only (lxml escapes it as XML character data), so it
 can never become a field, a style or markup. Diagrams are pictures: a PNG drawn from the
 SVG by the same Typst compiler as the PDF, with the SVG itself attached as Word 2016+'s
 vector picture (`asvg:svgBlip`), which Word shows where it can and the PNG elsewhere.
@@ -21,8 +28,36 @@ from .pdf_export import svgs_to_png
 _SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 _PNG_PPI = 144
-_MAX_WIDTH_IN, _MAX_HEIGHT_IN = 6.3, 8.5
+_MAX_WIDTH_IN, _MAX_HEIGHT_IN = 6.0, 8.5
+_TEXT_WIDTH_TWIPS = 8640  # python-docx's default page (Letter, 1.25" margins)
 _FIXED_TIME = (2000, 1, 1)
+# The children of w:settings that come after w:updateFields (ECMA-376, CT_Settings).
+_AFTER_UPDATE = frozenset(
+    [
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    ]
+)
+_STYLES = ("Title", "Subtitle", "Caption", "Table Grid", *(f"Heading {n}" for n in range(1, 7)))
 
 
 def render_docx(book: Book) -> bytes:
@@ -43,9 +78,91 @@ def render_docx(book: Book) -> bytes:
     return buffer.getvalue()
 
 
+class _Body:
+    """Appends WordprocessingML to a document's body, before its final `w:sectPr`."""
+
+    def __init__(self, document: Any) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from lxml.etree import SubElement
+
+        self.qn, self.make, self.sub = qn, OxmlElement, SubElement
+        self.document = document
+        self.end = document.element.body.sectPr
+        self.style_ids = {name: document.styles[name].style_id for name in _STYLES}
+
+    def element(self, tag: str, parent: Any = None, **attributes: str) -> Any:
+        qn = self.qn
+        if parent is None:
+            made = self.make(tag)
+            self.end.addprevious(made)
+        else:
+            made = self.sub(parent, qn(tag))
+        for name, value in attributes.items():
+            made.set(qn(name.replace("_", ":", 1)), value)
+        return made
+
+    def paragraph(
+        self, text: str = "", *, style: str | None = None, bold: bool = False, parent: Any = None
+    ) -> Any:
+        paragraph = self.element("w:p", parent)
+        if style is not None:
+            properties = self.element("w:pPr", paragraph)
+            self.element("w:pStyle", properties, w_val=self.style_ids[style])
+        if text:
+            self.run(paragraph, text, bold=bold)
+        return paragraph
+
+    def run(self, paragraph: Any, text: str, *, bold: bool = False, mono: bool = False) -> Any:
+        run = self.element("w:r", paragraph)
+        if bold or mono:  # in the schema's order: rFonts, b, sz
+            properties = self.element("w:rPr", run)
+            if mono:
+                self.element("w:rFonts", properties, w_ascii="Courier New", w_hAnsi="Courier New")
+            if bold:
+                self.element("w:b", properties)
+            if mono:
+                self.element("w:sz", properties, w_val="16")
+        for index, line in enumerate(text.replace("\t", " ").split("\n")):
+            if index:
+                self.element("w:br", run)
+            piece = self.element("w:t", run)
+            piece.text = line
+            piece.set(self.qn("xml:space"), "preserve")
+        return run
+
+    def table(self, columns: int, rows: list[list[str]], *, header: list[str] | None = None) -> Any:
+        """A Word table (style Table Grid, full width); `header` becomes a bold first row
+        that Word repeats on every page."""
+        table = self.element("w:tbl")
+        properties = self.element("w:tblPr", table)
+        self.element("w:tblStyle", properties, w_val=self.style_ids["Table Grid"])
+        self.element("w:tblW", properties, w_type="pct", w_w="5000")
+        grid = self.element("w:tblGrid", table)
+        for _ in range(columns):
+            self.element("w:gridCol", grid, w_w=str(_TEXT_WIDTH_TWIPS // columns))
+        if header is not None:
+            row = self.row(table, header, bold=True)
+            self.element("w:tblHeader", self.element("w:trPr", row), w_val="true")
+            row.insert(0, row[-1])  # trPr comes first in a row
+        for cells in rows:
+            self.row(table, cells)
+        return table
+
+    def row(self, table: Any, cells: list[str], *, bold: bool = False, span: int = 1) -> Any:
+        row = self.element("w:tr", table)
+        for text in cells:
+            cell = self.element("w:tc", row)
+            if span > 1:
+                self.element("w:gridSpan", self.element("w:tcPr", cell), w_val=str(span))
+            self.paragraph(text, bold=bold, parent=cell)
+        return row
+
+
 class _Writer:
     def __init__(self, document: Any, book: Book) -> None:
         self.document = document
+        self.body = _Body(document)
         self.book = book
         self.figures = 0
         self.media = 0
@@ -64,67 +181,66 @@ class _Writer:
     # -------------------------------------------------------------- pieces
 
     def _title_page(self) -> None:
-        book = self.book
-        self.document.add_heading(book.title, 0)
+        book, body = self.book, self.body
+        body.paragraph(book.title, style="Title")
         if book.subtitle:
-            self.document.add_paragraph(book.subtitle, style="Subtitle")
+            body.paragraph(book.subtitle, style="Subtitle")
         if book.meta:
-            self._pairs(book.meta)
+            body.table(2, book.meta)
         if book.documents is not None and book.documents.rows:
-            self._grid(book.documents.columns, book.documents.rows)
+            body.table(
+                len(book.documents.columns), book.documents.rows, header=book.documents.columns
+            )
         if book.approvals is not None:
-            self._paragraph(label("approvals"), bold=True)
+            body.paragraph(label("approvals"), bold=True)
             self._approvals(book.approvals.columns, book.approvals.rows)
         if book.note:
-            self._paragraph(book.note, bold=True)
-        self._paragraph(book.colophon)
+            body.paragraph(book.note, bold=True)
+        body.paragraph(book.colophon)
 
     def _contents(self) -> None:
-        from docx.enum.text import WD_BREAK
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        self.document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-        self._paragraph(label("contents"), bold=True)
-        paragraph = self.document.add_paragraph()
-        run = paragraph.add_run()
-        for kind, text in (
-            ("begin", None),
-            (None, 'TOC \\o "1-2" \\h \\z \\u'),
-            ("separate", None),
-        ):
-            if kind is None:
-                instruction = OxmlElement("w:instrText")
-                instruction.set(qn("xml:space"), "preserve")
-                instruction.text = text
-                run._r.append(instruction)
-            else:
-                char = OxmlElement("w:fldChar")
-                char.set(qn("w:fldCharType"), kind)
-                run._r.append(char)
-        paragraph.add_run(label("toc_hint"))
-        end = OxmlElement("w:fldChar")
-        end.set(qn("w:fldCharType"), "end")
-        paragraph.add_run()._r.append(end)
-        # Word offers to update fields (the contents) when it opens the file.
+        body = self.body
+        self._page_break()
+        body.paragraph(label("contents"), bold=True)
+        paragraph = body.paragraph()
+        body.element("w:fldChar", body.element("w:r", paragraph), w_fldCharType="begin")
+        instruction = body.element("w:instrText", body.element("w:r", paragraph))
+        instruction.text = 'TOC \\o "1-2" \\h \\z \\u'
+        instruction.set(body.qn("xml:space"), "preserve")
+        body.element("w:fldChar", body.element("w:r", paragraph), w_fldCharType="separate")
+        body.run(paragraph, label("toc_hint"))
+        body.element("w:fldChar", body.element("w:r", paragraph), w_fldCharType="end")
+        # Word offers to update fields (the contents) when it opens the file. The element
+        # goes where the schema's sequence wants it: before the compatibility settings.
         settings = self.document.settings.element
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        settings.append(update)
+        update = body.make("w:updateFields")
+        update.set(body.qn("w:val"), "true")
+        later = [child for child in settings if child.tag.rsplit("}", 1)[-1] in _AFTER_UPDATE]
+        if later:
+            later[0].addprevious(update)
+        else:
+            settings.append(update)
+
+    def _page_break(self) -> None:
+        run = self.body.element("w:r", self.body.paragraph())
+        self.body.element("w:br", run, w_type="page")
+
+    def _heading(self, text: str, level: int) -> None:
+        self.body.paragraph(text, style=f"Heading {min(max(level, 1), 6)}")
 
     def _part(self, part: Part) -> None:
-        self.document.add_page_break()
-        self.document.add_heading(part.title, 1)
-        self._pairs(part.meta)
-        self.document.add_heading(label("approvals"), 2)
+        self._page_break()
+        self._heading(part.title, 1)
+        self.body.table(2, part.meta)
+        self._heading(label("approvals"), 2)
         self._approvals(part.approvals.columns, part.approvals.rows)
         for key in ("purpose", "scope"):
             text = getattr(part, key)
             if text:
-                self.document.add_heading(label(key), 2)
+                self._heading(label(key), 2)
                 self._prose(text)
         if part.diagrams:
-            self.document.add_heading(label("diagrams"), 2)
+            self._heading(label("diagrams"), 2)
             for key in part.diagrams:
                 self._diagram(self.book.diagrams[key])
         for item in part.items:
@@ -132,28 +248,26 @@ class _Writer:
 
     def _item(self, item: Item) -> None:
         if item.kind == "heading":
-            self.document.add_heading(item.title, item.level)
+            self._heading(item.title, item.level)
         elif item.kind == "text":
             self._prose(item.text)
         elif item.kind == "term":
-            paragraph = self.document.add_paragraph()
-            paragraph.add_run(item.title).bold = True
-            paragraph.add_run(": " + item.text)
+            paragraph = self.body.paragraph(item.title, bold=True)
+            self.body.run(paragraph, ": " + item.text)
         else:
             self._element(item)
 
     def _element(self, item: Item) -> None:
-        self.document.add_heading(item.title, item.level)
-        table = self._pairs(item.fields)
+        body = self.body
+        self._heading(item.title, item.level)
+        table = body.table(2, item.fields)
         if item.incoming:
-            row = table.add_row()
-            merged = row.cells[0].merge(row.cells[1])
-            merged.paragraphs[0].add_run(label("linked_from")).bold = True
+            body.row(table, [label("linked_from")], bold=True, span=2)
             for row in item.incoming:
-                _append_row(table, row)
+                body.row(table, row)
         if item.code:
-            self._paragraph(label("as_written"), bold=True)
-            self._code(item.code)
+            body.paragraph(label("as_written"), bold=True)
+            body.run(body.paragraph(), item.code, mono=True)
         for key in item.diagrams:
             self._diagram(self.book.diagrams[key])
 
@@ -161,17 +275,18 @@ class _Writer:
         if annex.wide:
             self._orientation(landscape=True)
         else:
-            self.document.add_page_break()
-        self.document.add_heading(annex.title, 1)
+            self._page_break()
+        self._heading(annex.title, 1)
         for block in annex.blocks:
-            self.document.add_heading(block.title, min(max(block.level, 2), 6))
+            self._heading(block.title, max(block.level, 2))
             if block.text:
                 self._prose(block.text)
             if block.table is not None:
                 if block.table.rows:
-                    self._grid(block.table.columns, block.table.rows)
+                    columns = block.table.columns
+                    self.body.table(len(columns), block.table.rows, header=columns)
                 else:
-                    self._paragraph(block.empty)
+                    self.body.paragraph(block.empty)
         for key in annex.diagrams:
             self._diagram(self.book.diagrams[key])
         if annex.wide:
@@ -179,48 +294,15 @@ class _Writer:
 
     # -------------------------------------------------------------- building blocks
 
-    def _paragraph(self, text: str, *, bold: bool = False) -> None:
-        self.document.add_paragraph().add_run(text).bold = bold
-
     def _prose(self, text: str) -> None:
         for paragraph in text.split("\n\n"):
-            self.document.add_paragraph(paragraph)  # `\n` becomes a line break
-
-    def _code(self, text: str) -> None:
-        from docx.shared import Pt
-
-        run = self.document.add_paragraph().add_run(text)
-        run.font.name = "Courier New"
-        run.font.size = Pt(8)
-
-    def _pairs(self, rows: list[list[str]]) -> Any:
-        table = self.document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
-        for row in rows:
-            _append_row(table, row)
-        return table
+            self.body.paragraph(paragraph)  # `\n` becomes a line break
 
     def _approvals(self, columns: list[str], rows: list[list[str]]) -> None:
         if rows:
-            self._grid(columns, rows)
+            self.body.table(len(columns), rows, header=columns)
         else:
-            self._paragraph(label("no_approvals"))
-
-    def _grid(self, columns: list[str], rows: list[list[str]]) -> None:
-        """A table whose first row is a header Word repeats on every page."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        table = self.document.add_table(rows=1, cols=len(columns))
-        table.style = "Table Grid"
-        header = table.rows[0]
-        for cell, text in zip(header.cells, columns, strict=True):
-            cell.paragraphs[0].add_run(text).bold = True
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header._tr.get_or_add_trPr().append(repeat)
-        for row in rows:
-            _append_row(table, row)
+            self.body.paragraph(label("no_approvals"))
 
     def _orientation(self, *, landscape: bool) -> None:
         from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -233,22 +315,23 @@ class _Writer:
 
     def _diagram(self, diagram: Diagram) -> None:
         from docx.shared import Inches
+        from docx.text.paragraph import Paragraph
 
         self.figures += 1
         if diagram.svg is None:
-            self._paragraph(diagram.note or diagram.caption, bold=True)
-            self._code(diagram.source)
+            self.body.paragraph(diagram.note or diagram.caption, bold=True)
+            self.body.run(self.body.paragraph(), diagram.source, mono=True)
             return
         png = self.pictures[diagram.key]
         width, height = _png_size(png)  # drawn at most a page wide (pdf_export)
         scale = min(1.0, _MAX_WIDTH_IN / (width / _PNG_PPI), _MAX_HEIGHT_IN / (height / _PNG_PPI))
-        paragraph = self.document.add_paragraph()
+        paragraph = Paragraph(self.body.paragraph(), self.document._body)
         shape = paragraph.add_run().add_picture(
             io.BytesIO(png), width=Inches(width / _PNG_PPI * scale)
         )
         self._attach_svg(shape, diagram.svg)
         caption = f"{label('figure')} {self.figures}: {diagram.caption}"
-        self.document.add_paragraph(caption, style="Caption")
+        self.body.paragraph(caption, style="Caption")
 
     def _attach_svg(self, shape: Any, svg: str) -> None:
         """The SVG as the picture's vector form (Office 2016's svgBlip extension)."""
@@ -270,25 +353,6 @@ class _Writer:
             "</a:ext></a:extLst>"
         )
         blip.append(extensions)
-
-
-def _append_row(table: Any, texts: list[str]) -> None:
-    """A row of plain-text cells, written as WordprocessingML directly: python-docx's
-    `add_row().cells` looks the grid up by XPath for every cell (20 s for a 10,000-row
-    matrix). Text is element text (lxml escapes it); a line break is a `w:br`."""
-    from docx.oxml.ns import qn
-    from lxml.etree import SubElement
-
-    row = SubElement(table._tbl, qn("w:tr"))
-    for text in texts:
-        paragraph = SubElement(SubElement(row, qn("w:tc")), qn("w:p"))
-        run = SubElement(paragraph, qn("w:r"))
-        for index, line in enumerate(text.replace("\t", " ").split("\n")):
-            if index:
-                SubElement(run, qn("w:br"))
-            piece = SubElement(run, qn("w:t"))
-            piece.text = line
-            piece.set(qn("xml:space"), "preserve")
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
