@@ -70,7 +70,7 @@ def combined(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _expected_facts(project) -> tuple[list[str], list[str], list[str]]:  # type: ignore[no-untyped-def]
     """Every ID; every requirement's and goal's statement; every link, as `field targets`
     (forward) and `inverse-label sources` (backward), in the model's own words."""
-    ids = [e.id for e in project.elements if e.id and e.kind != "document"]
+    ids = [e.id for e in project.elements if e.id]
     statements = [
         str(field_values(e)["statement"])
         for e in project.of_kind("requirement", "goal")

@@ -12,6 +12,7 @@ LABELS: dict[str, str] = {
     "contents": "Contents",
     "documents": "Documents",
     "document": "Document",
+    "id": "ID",
     "version": "Version",
     "status": "Status",
     "owner": "Owner",

@@ -319,10 +319,15 @@ def _part(
     values = field_values(head) if head is not None else {}
     title = clean(head.title or head.id or path) if head is not None else clean(path)
     meta = [[label("file"), clean(path)]]
+    if head is not None and head.id:
+        meta.insert(0, [label("id"), clean(head.id)])
     for key in ("level", "version", "status", "owner"):
         value = values.get(key)
         if isinstance(value, str):
             meta.append([label(key), clean(value)])
+    for key, value in values.items():  # the head's other fields (tags, description, custom)
+        if key not in ("level", "version", "status", "owner", "purpose", "scope"):
+            meta.append([clean(key), prose(_text(value))])
     if head is not None:
         meta += _incoming(sources, head)  # `reviewed in RV-1`, and any other link to it
     part = Part(
