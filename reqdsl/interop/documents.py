@@ -119,10 +119,20 @@ class Part(ReportModel):
     diagrams: list[str] = Field(default_factory=list)
 
 
+class Widths(ReportModel):
+    """How a wide table shares the page: each column at least as wide as its longest word
+    (the longest piece a line cannot break; words are never hyphenated, IDs must stay
+    whole), the rest of the width in proportion to `weights`."""
+
+    words: list[str]
+    weights: list[int]
+
+
 class Annex(ReportModel):
     title: str
     blocks: list[Block]
     wide: bool = False  # a table too wide for portrait pages
+    widths: list[Widths | None] = Field(default_factory=list)  # per block
     diagrams: list[str] = Field(default_factory=list)  # Book.diagrams no document holds
 
 
@@ -249,8 +259,7 @@ def _documents_table(parts: list[Part]) -> Table:
 
 def _report_annex(document: Document) -> Annex:
     blocks = [_clean_block(block) for block in document.blocks]
-    wide = any(block.table is not None and len(block.table.columns) > 6 for block in blocks)
-    return Annex(title=clean(document.title), blocks=blocks, wide=wide)
+    return _annex(clean(document.title), blocks)
 
 
 def _clean_block(block: Block) -> Block:
@@ -272,7 +281,29 @@ def _clean_block(block: Block) -> Block:
 def _matrix_annex(rows: list[MatrixRow]) -> Annex:
     table = Table(columns=list(COLUMNS), rows=[[clean(c) for c in row.cells()] for row in rows])
     block = Block(title=label("matrix"), level=2, table=table, empty=label("none"))
-    return Annex(title=label("matrix"), blocks=[block], wide=True)
+    return _annex(label("matrix"), [block])
+
+
+def _annex(title: str, blocks: list[Block]) -> Annex:
+    widths = [column_widths(b.table) if b.table is not None else None for b in blocks]
+    wide = any(b.table is not None and len(b.table.columns) > 6 for b in blocks)
+    return Annex(title=title, blocks=blocks, wide=wide, widths=widths)
+
+
+# What a line cannot break: a run without spaces, up to and including a hyphen (Typst
+# breaks after the hyphen of `SYS-BOOK`, as Unicode's line breaking allows).
+_WORD = re.compile(r"[^\s-]*-|[^\s-]+")
+
+
+def column_widths(table: Table) -> Widths:
+    """Each column's longest word, and its weight: its longest cell, 24 characters at most."""
+    words, weights = [], []
+    for index, column in enumerate(table.columns):
+        cells = [column, *(row[index] for row in table.rows)]
+        word = max((w for cell in cells for w in _WORD.findall(cell)), key=len, default="")
+        words.append(word)
+        weights.append(max(len(word), min(max(len(cell) for cell in cells), 24)))
+    return Widths(words=words, weights=weights)
 
 
 def _diagram_annex(sources: Sources, keys: list[str]) -> list[Annex]:
