@@ -108,6 +108,7 @@ class Part(ReportModel):
     """One ISO/IEC/IEEE 29148 document (or one file of the project without a head)."""
 
     id: str | None
+    path: str  # the .req file
     name: str  # a file-name-safe stem (`strs`), as the site's page
     title: str
     meta: list[list[str]]  # [label, value]: level, version, status, owner, file
@@ -170,14 +171,13 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
     reports, or a single combined book (with the whole matrix)."""
     project = sources.project
     parts = _parts(sources)
-    matrix = _matrix_annex(sources.rows)
     reports = [_report_annex(document) for document in sources.reports]
     placed = {key for part in parts for key in part.diagrams}
     placed |= {key for part in parts for item in part.items for key in item.diagrams}
     loose = [key for key in sources.diagrams if key not in placed]
-    name = project.config.name or project.root.resolve().name or "project"
+    name = _project_name(project)
     if combined:
-        annexes = [matrix, *reports, *_diagram_annex(sources, loose)]
+        annexes = [_matrix_annex(sources.rows), *reports, *_diagram_annex(sources, loose)]
         book = Book(
             name="specification",
             title=clean(name),
@@ -191,7 +191,8 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
         return [_finish(book, sources)]
     books = []
     for part in parts:
-        own = _matrix_annex([row for row in sources.rows if row.document == part.id])
+        mine = {e.id for e in project.of_kind("requirement") if e.path == part.path}
+        own = _matrix_annex([row for row in sources.rows if row.id in mine])
         used = set(part.diagrams) | {key for item in part.items for key in item.diagrams}
         book = Book(
             name=part.name,
@@ -200,7 +201,7 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
             meta=part.meta,
             approvals=part.approvals,
             parts=[part],
-            annexes=_lettered([own] if own.blocks[0].table and own.blocks[0].table.rows else []),
+            annexes=_lettered([own] if mine else []),
             diagrams={key: sources.diagrams[key] for key in sources.diagrams if key in used},
         )
         books.append(_finish(book, sources))
@@ -224,11 +225,14 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
 def _finish(book: Book, sources: Sources) -> Book:
     from .document_labels import LABELS
 
-    project = sources.project
-    name = project.config.name or project.root.resolve().name or "project"
+    name = _project_name(sources.project)
     colophon = label("generated", version=__version__, project=clean(name))
     update = {"note": sources.diagram_note, "labels": dict(LABELS), "colophon": colophon}
     return book.model_copy(update=update)
+
+
+def _project_name(project: Project) -> str:
+    return project.config.name or project.root.resolve().name or "project"
 
 
 def _lettered(annexes: list[Annex]) -> list[Annex]:
@@ -363,6 +367,7 @@ def _part(
         meta += _incoming(sources, head)  # `reviewed in RV-1`, and any other link to it
     part = Part(
         id=head.id if head is not None else None,
+        path=path,
         name=name,
         title=title,
         meta=meta,
