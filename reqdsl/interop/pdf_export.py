@@ -5,9 +5,10 @@ Escaping by construction: the template (`document.typ`, shipped with reqdsl) is 
 text; the book goes in as one JSON string (`sys.inputs.data`) that the template parses
 with `json()` and places value by value, as strings, which Typst shows as text. No user
 text is ever part of Typst source, so `#read("/etc/passwd")` in a title prints as those
-characters. The template is compiled inside a fresh empty folder (Typst's root), so even
-a template bug could read no file of the machine; fonts are the DejaVu faces reqdsl ships
-for PlantUML (system fonts ignored: the same bytes on every machine, every font embedded).
+characters. The template is compiled inside a fresh folder holding only it (Typst's
+root), so even a template bug could read no file of the machine; fonts are the DejaVu
+faces reqdsl ships for PlantUML (system fonts ignored: the same bytes on every machine,
+every font embedded).
 Diagrams go in as SVG, so they stay vectors (and their text stays text) in the PDF.
 """
 
