@@ -32,8 +32,9 @@ SyRS, SRS, ...) a title page with version, status, owner and approvals (reviews)
 of contents, purpose and scope, the sections, every element with its fields and its links
 both ways, and its diagrams; the reports (traceability matrix, GDPR record of processing,
 statement of applicability, threat register) as annexes. By default -o names a folder
-that gets one file per document and reports.pdf|docx (the reports and the whole matrix);
-with --combined, -o names one file holding everything. PDF is made by Typst (the typst
+that gets one file per document (with its requirements' rows of the matrix) and
+reports.pdf|docx (the three reports); with --combined, -o names one file holding
+everything, the whole matrix included. PDF is made by Typst (the typst
 package, fonts embedded, diagrams as vectors), DOCX by python-docx (Word headings, Word
 tables). Diagrams are drawn by the bundled PlantUML; when it cannot run, the documents
 and stderr say so and show each diagram's PlantUML source instead.
