@@ -102,6 +102,7 @@ class Diagram(ReportModel):
     svg: str | None = None
     source: str = ""  # the PlantUML text, printed when there is no SVG
     note: str | None = None  # why there is no SVG
+    wide: bool = False  # much wider than high: printed on a landscape page
 
 
 class Part(ReportModel):
@@ -482,6 +483,24 @@ def gather(
     return sources
 
 
+# The size PlantUML gives its SVG root (`width="3882px" height="1244px"`).
+_SIZE = re.compile(
+    r'<svg\b[^>]*?\swidth="(\d+)px"[^>]*?\sheight="(\d+)px"|'
+    r'<svg\b[^>]*?\sheight="(\d+)px"[^>]*?\swidth="(\d+)px"'
+)
+
+
+def _wide(svg: str) -> bool:
+    """More than a portrait page's width and at least 1.6 times wider than high: a
+    landscape page shows it half as large again."""
+    found = _SIZE.search(svg, 0, 4096)
+    if found is None:
+        return False
+    width = int(found[1] or found[4])
+    height = int(found[2] or found[3])
+    return width > 900 and width >= 1.6 * height
+
+
 def _add_diagrams(sources: Sources, use_cache: bool) -> None:
     """Every diagram of the project, as SVG where the bundled PlantUML drew it; else its
     source and why (a missing renderer is said in the document and on stderr)."""
@@ -497,6 +516,7 @@ def _add_diagrams(sources: Sources, use_cache: bool) -> None:
             key=key,
             caption=clean(caption),
             svg=svg,
+            wide=svg is not None and _wide(svg),
             source="" if svg is not None else clean(text),
             note=None
             if svg is not None
