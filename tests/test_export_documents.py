@@ -333,6 +333,8 @@ def test_diagrams_are_vectors_in_the_pdf_and_svg_in_the_docx(clinic, tmp_path: P
     for key in diagrams:
         assert key.removesuffix(".puml") in text  # its caption
     assert "Book an appointment" in text and "«goal»" in text  # text inside the SVGs
+    flow = [p for p in reader.pages if "data flows and threats" in p.extract_text()]
+    assert flow and all(p.mediabox.width > p.mediabox.height for p in flow)  # wide: landscape
     package = docx.Document(str(word)).part.package
     svgs = [part for part in package.parts if part.content_type == "image/svg+xml"]
     assert len(svgs) == len(diagrams)
