@@ -456,8 +456,8 @@ def write_import(result: ImportResult, out: Path, *, name: str | None, force: bo
             result.notes.append(
                 f"`{path.relative_to(out)}` was not written by an import: left in place"
             )
-    for path, data in planned.items():
-        write_atomic(path, data)
+    for path, content in planned.items():
+        write_atomic(path, content)
     manifest = [path.relative_to(out).as_posix() for path in planned]
     write_atomic(out / MANIFEST, "".join(line + "\n" for line in sorted(manifest)))
     return list(planned)
