@@ -114,6 +114,15 @@ def _reqif(*objects: str, tool: str = "strictdoc", relations: str = "") -> bytes
     ).encode()
 
 
+def _relation(source: str, target: str) -> str:
+    return (
+        '<SPEC-RELATION IDENTIFIER="X" LAST-CHANGE="2026-01-01T00:00:00Z"><SOURCE>'
+        f"<SPEC-OBJECT-REF>{source}</SPEC-OBJECT-REF></SOURCE><TARGET><SPEC-OBJECT-REF>{target}"
+        "</SPEC-OBJECT-REF></TARGET><TYPE><SPEC-RELATION-TYPE-REF>T</SPEC-RELATION-TYPE-REF>"
+        "</TYPE></SPEC-RELATION>"
+    )
+
+
 # ------------------------------------------------------------------ the official schema
 @pytest.fixture(scope="session")
 def reqif_schema() -> Any:
@@ -264,7 +273,7 @@ def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes
 def test_reqifz_with_two_files_and_an_attachment_imports(tmp_path: Path) -> None:
     archive = _zip({
         "one.reqif": _reqif("O1|R-1|The pump shall start."),
-        "sub/two.reqif": _reqif("O2|R-2|The pump shall stop."),
+        "sub/two.reqif": _reqif("O2|R-2|The pump shall stop.", relations=_relation("O2", "O1")),
         "files/diagram.png": b"\x89PNG not really",
     })  # fmt: skip
     (tmp_path / "in.reqifz").write_bytes(archive)
@@ -273,6 +282,8 @@ def test_reqifz_with_two_files_and_an_attachment_imports(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
     project = load_project(out, use_cache=False)
     assert {e.id for e in project.of_kind("requirement")} == {"R-1", "R-2"}
+    # A relation may name an object of another file of the archive (ReqIF 1.2, 10.2).
+    assert [v.raw for v in project.index["R-2"].refs("refines")] == ["R-1"]
     assert (out / "attachments" / "files" / "diagram.png").read_bytes() == b"\x89PNG not really"
 
 
@@ -453,13 +464,7 @@ def test_report_json_lets_a_script_check_nothing_was_lost(tmp_path: Path) -> Non
     ]
     assert "not carried over: nothing" in done.stdout
     # A relation to an object that is not imported is counted.
-    dangling = _reqif(
-        "O1|R-1|Start.",
-        relations='<SPEC-RELATION IDENTIFIER="X" LAST-CHANGE="2026-01-01T00:00:00Z"><SOURCE>'
-        "<SPEC-OBJECT-REF>O1</SPEC-OBJECT-REF></SOURCE><TARGET><SPEC-OBJECT-REF>NOPE"
-        "</SPEC-OBJECT-REF></TARGET><TYPE><SPEC-RELATION-TYPE-REF>T</SPEC-RELATION-TYPE-REF>"
-        "</TYPE></SPEC-RELATION>",
-    )
+    dangling = _reqif("O1|R-1|Start.", relations=_relation("O1", "NOPE"))
     data = import_reqif(dangling).report_data()
     assert data["lost_values"] == 1
 

@@ -204,14 +204,19 @@ class ReqifImport:
         result: ImportResult | None = None,
         ids: IdMaker | None = None,
         links: dict[str, str] | None = None,
+        made: dict[str, ImportedElement] | None = None,
+        levels: dict[str, str | None] | None = None,
     ) -> None:
         self.level = level
         self.result = result if result is not None else ImportResult()
         self.reader = _Reader(root, self.result)
         self.ids = ids if ids is not None else IdMaker(self.result)
         self.link_map = dict(links or {})
-        self.made: dict[str, ImportedElement] = {}  # object IDENTIFIER -> element
-        self.levels: dict[str, str | None] = {}  # object IDENTIFIER -> document level
+        # Object IDENTIFIER -> element, and -> its document's level: shared by the files of
+        # one archive, whose relations may name an object of another file (ReqIF 10.2).
+        self.made: dict[str, ImportedElement] = made if made is not None else {}
+        self.levels: dict[str, str | None] = levels if levels is not None else {}
+        self.content: Any = None
         self.placed: set[str] = set()
 
     def run(self) -> ImportResult:
@@ -242,8 +247,12 @@ class ReqifImport:
             self.result.notes.append(
                 f"{len(unplaced)} objects in no specification: in unplaced.req"
             )
-        self.relations(content)
+        self.content = content
         return self.result
+
+    def link(self) -> None:
+        """The relations, once every file of the archive is read."""
+        self.relations(self.content)
 
     def element(self, item: _Object) -> ImportedElement:
         kind = _kind_of(item)
@@ -485,11 +494,21 @@ def import_reqif(
         files, attachments = [("", data)], {}
     result = ImportResult()
     ids = IdMaker(result)
+    made: dict[str, ImportedElement] = {}
+    levels: dict[str, str | None] = {}
+    importers = []
     for name, content in files:
         try:
-            ReqifImport(_parse(content), level, result=result, ids=ids, links=links).run()
+            importer = ReqifImport(
+                _parse(content), level, result=result, ids=ids, links=links, made=made,
+                levels=levels,
+            )  # fmt: skip
+            importer.run()
         except ImportFailure as error:
             raise ImportFailure(f"`{name}`: {error}" if name else str(error)) from error
+        importers.append(importer)
+    for importer in importers:
+        importer.link()
     result.attachments.update(attachments)
     if attachments:
         result.map(f"archive file -> {ATTACHMENTS}/ (unchanged)", len(attachments))
