@@ -275,6 +275,7 @@ def test_reqifz_with_two_files_and_an_attachment_imports(tmp_path: Path) -> None
         "one.reqif": _reqif("O1|R-1|The pump shall start."),
         "sub/two.reqif": _reqif("O2|R-2|The pump shall stop.", relations=_relation("O2", "O1")),
         "files/diagram.png": b"\x89PNG not really",
+        "files/planted.req": b'requirement X-1 "Planted" { statement: "Planted." }\n',
     })  # fmt: skip
     (tmp_path / "in.reqifz").write_bytes(archive)
     out = tmp_path / "out"
@@ -285,6 +286,9 @@ def test_reqifz_with_two_files_and_an_attachment_imports(tmp_path: Path) -> None
     # A relation may name an object of another file of the archive (ReqIF 1.2, 10.2).
     assert [v.raw for v in project.index["R-2"].refs("refines")] == ["R-1"]
     assert (out / "attachments" / "files" / "diagram.png").read_bytes() == b"\x89PNG not really"
+    # An attachment reqdsl would read as part of the project is renamed, not loaded.
+    assert (out / "attachments" / "files" / "planted.req.attachment").is_file()
+    assert "X-1" not in project.index
 
 
 @pytest.mark.parametrize(
@@ -448,7 +452,10 @@ def test_doorstop_tree_as_doorstop_reads_it(tmp_path: Path) -> None:
     assert req2.title == "Stop" and req2.word("statement") == "The system shall stop."
     assert [v.raw for v in req2.refs("refines")] == ["REQ001"]
     lost = {item["what"]: item["count"] for item in result.report_data()["not_carried_over"]}
-    assert lost == {"file in a Doorstop document that is not one of its items": 1}
+    assert lost == {
+        "file in a Doorstop document that is not one of its items": 1,
+        "Doorstop link fingerprint": 1,
+    }
 
 
 def test_report_json_lets_a_script_check_nothing_was_lost(tmp_path: Path) -> None:

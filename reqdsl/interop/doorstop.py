@@ -203,6 +203,16 @@ class DoorstopImport:
                     self.result.map(f"Doorstop link -> requirement field `{chosen}`")
         stamps = sum(1 for d in self.documents for _, item in d.items if item.get("reviewed"))
         self.result.lose("Doorstop review stamp (`reviewed`)", stamps)
+        fingerprints = sum(
+            1
+            for d in self.documents
+            for _, item in d.items
+            for link in item.get("links") or []
+            if isinstance(link, dict)
+            for value in link.values()
+            if value
+        )
+        self.result.lose("Doorstop link fingerprint", fingerprints)
         if stamps:
             self.result.notes.append(
                 "Doorstop review stamps (`reviewed`, link fingerprints) are not imported"

@@ -467,6 +467,16 @@ def unpack_reqifz(data: bytes) -> tuple[list[tuple[str, bytes]], dict[str, bytes
     return reqifs, others
 
 
+def _inert_name(result: ImportResult, name: str) -> str:
+    """An attachment's name, but one reqdsl would read as part of the project (a `.req`
+    file, a `reqdsl.toml`) gets `.attachment` added: a planted file stays a file."""
+    last = name.rsplit("/", 1)[-1].lower()
+    if last.endswith(".req") or last == "reqdsl.toml":
+        result.notes.append(f"attachment `{name}` written as `{name}.attachment`")
+        return name + ".attachment"
+    return name
+
+
 def _parse(data: bytes) -> Any:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
@@ -509,7 +519,8 @@ def import_reqif(
         importers.append(importer)
     for importer in importers:
         importer.link()
-    result.attachments.update(attachments)
+    for name, content in attachments.items():
+        result.attachments[_inert_name(result, name)] = content
     if attachments:
         result.map(f"archive file -> {ATTACHMENTS}/ (unchanged)", len(attachments))
     result.settle()
