@@ -4,8 +4,9 @@
 
 Each timing runs the real `reqdsl` command in a fresh process (start-up included), as
 a user or CI would; peak memory is the child's maximum resident set size. Prints one
-table. The targets come from the issues (cold <= 3 s, warm <= 1 s, <= 300 MB at 10,000
-requirements on a 2-core machine).
+table. The targets come from the issues, on a 2-core machine: at 10,000 requirements
+cold <= 1.5 s, warm <= 0.4 s, <= 200 MB; at 100,000 (`python bench/run.py 100000
+--runs 1`) cold <= 15 s and <= 1 GB (issue 19).
 """
 
 from __future__ import annotations

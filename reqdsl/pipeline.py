@@ -23,9 +23,9 @@ an unchanged project answers from its result cache after `scan` alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .checks.registry import emit
 from .diagnostics import Diagnostic, Summary
@@ -44,25 +44,102 @@ from .util.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from .catalogs import Catalog
+    from .checks.incremental import FileFacts
+    from .checks.withheld import SecondRun
+    from .interop.junit import JunitResults
     from .model.elements import ModelElement
-    from .model.project import Project
-    from .parse.syntax import ParsedFile
+    from .model.loaded import LoadedFile
+    from .model.project import Linking, Project
+    from .parse.syntax import ParsedFile, SyntaxProblem
+
+
+class FileState:
+    """One `.req` file of the file-at-a-time way: its text (the editor's when overlaid),
+    the problems found while reading it (unreadable, not UTF-8), and its syntax tree.
+    A file read through the parse cache comes with its bound elements (`loaded`) and
+    no tree: the tree is parsed when first asked for (`parsed`; few files ever are:
+    the one being navigated, a file with a syntax error)."""
+
+    def __init__(
+        self,
+        relpath: str,
+        source: SourceFile,
+        parsed: ParsedFile | None,
+        load_problems: list[Diagnostic] | None = None,
+        loaded: LoadedFile | None = None,
+    ) -> None:
+        self.relpath = relpath
+        self.source = source
+        self._parsed = parsed
+        self.load_problems = load_problems or []
+        self.loaded = loaded  # bound elements from the cache, until bound (used once)
+        self.problems = loaded.problems if loaded is not None else None  # its SY001s
+        self._lazy = loaded is not None
+        self.facts: FileFacts | None = None  # for incremental checking, once bound
+
+    @property
+    def readable(self) -> bool:
+        return self._parsed is not None or self._lazy
+
+    @property
+    def parsed(self) -> ParsedFile | None:
+        """The syntax tree (None when the file could not be read), parsed on first use
+        for a file read through the cache."""
+        if self._parsed is None and self._lazy:
+            from .parse.parser import parse_text
+
+            self._parsed = parse_text(self.source.text, self.relpath)
+        return self._parsed
+
+    def syntax_problems(self) -> list[SyntaxProblem]:
+        if self.problems is not None:
+            return self.problems
+        return list(self._parsed.problems) if self._parsed is not None else []
+
+
+class _StateTrees(dict[str, "ParsedFile"]):
+    """`Project.parsed` of the file-at-a-time way: the files' trees, parsed when asked."""
+
+    def __init__(self, files: dict[str, FileState]) -> None:
+        super().__init__()
+        self._files = files
+
+    def get(self, relpath: str, default: Any = None) -> Any:  # type: ignore[override]
+        state = self._files.get(relpath)
+        parsed = state.parsed if state is not None else None
+        return default if parsed is None else parsed
 
 
 @dataclass
-class FileState:
-    """One `.req` file kept with its syntax tree: its text (the editor's when overlaid),
-    the tree (None when the file could not be read), and the problems found while
-    reading it (unreadable, not UTF-8)."""
+class _LastCheck:
+    """The last check of the file-at-a-time way: its inputs besides the files (the
+    configuration, catalogues, JUnit reports), the files' states and facts, and each
+    rule's diagnostics."""
 
-    relpath: str
-    source: SourceFile
-    parsed: ParsedFile | None
-    load_problems: list[Diagnostic] = field(default_factory=list)
+    inputs: tuple[object, ...]
+    files: dict[str, FileState]
+    facts: dict[str, FileFacts]
+    linking: Linking
+    by_rule: dict[str, list[Diagnostic]]
+
+    def second_run(self, other: Project, rebound: set[str]) -> list[Diagnostic]:
+        """The checks of the model as if its broken elements parsed (withheld.py),
+        incrementally from this check: it differs only in the `rebound` files."""
+        from .checks.incremental import FileFacts, linked_files, run_incremental
+        from .checks.registry import finish
+        from .model.project import link_files
+
+        facts = dict(self.facts)
+        for relpath in rebound:
+            ids = frozenset(e.id for e in other.elements if e.path == relpath and e.id)
+            facts[relpath] = FileFacts(ids, self.facts[relpath].mentions)
+        linked = linked_files(rebound, self.facts, facts)
+        link_files(other, self.linking, linked)
+        return finish(other, run_incremental(other, self.by_rule, rebound, linked))
 
 
-# relpath -> (the syntax tree it was bound from, its elements, the binder's diagnostics)
-BindCache = dict[str, tuple["ParsedFile", list["ModelElement"], list[Diagnostic]]]
+# relpath -> (the file's state it was bound from, its elements, the binder's diagnostics)
+BindCache = dict[str, tuple["FileState", list["ModelElement"], list[Diagnostic]]]
 
 
 @dataclass
@@ -123,6 +200,10 @@ class Session:
         self._scan: Scan | None = None
         self._project: Project | None = None
         self.checked: Checked | None = None
+        self._last: _LastCheck | None = None  # what the next recheck can start from
+        self.checked_files: dict[str, FileState] = {}  # the files' states last rechecked
+        self._store: dict[str, Any] = {}  # what rules keep between rechecks (CheckContext)
+        self._junit: tuple[object, JunitResults] | None = None  # the reports, parsed
 
     @property
     def project(self) -> Project:
@@ -157,19 +238,39 @@ class Session:
 
     # ------------------------------------------------------------ file at a time
     def open_files(self) -> None:
-        """(Re)read the configuration and every file from disk, keeping syntax trees;
-        overlaid files keep the editor's text. Tolerant of a broken configuration when
+        """(Re)read the configuration and every file from disk, bound through the parse
+        cache (with `use_cache`; a file not in it is parsed, on every core when there is
+        enough text, and written to it); overlaid files keep the editor's text. Syntax
+        trees are parsed when first asked for. Tolerant of a broken configuration when
         the session is (else ProjectError)."""
-        from .model.project import parse_all
+        from .model.loaded import custom_fields_key
+        from .model.project import _load_all
+        from .parse.cache import ParseCache
 
         kept = {relpath: self.files[relpath] for relpath in self.overlays if relpath in self.files}
         self.bound = {}
         scan = self._tolerant_scan() if self.tolerant else self._strict_scan()
-        readable = [(s.relpath, s.source.text) for s in scan.files if s.unreadable is None]
+        cache = ParseCache(self.root, enabled=self.use_cache)
+        custom_fields = self.config.custom_fields
+        fields_key = custom_fields_key(custom_fields)
+        loaded: dict[str, LoadedFile] = {}
+        jobs: list[tuple[str, str, str]] = []
+        for scanned in scan.files:
+            if scanned.unreadable is not None or scanned.relpath in kept:
+                continue
+            key = f"{scanned.key}-{fields_key}"
+            found = cache.get(scanned.relpath, key)
+            if found is not None:
+                loaded[scanned.relpath] = found
+            else:
+                jobs.append((scanned.relpath, key, scanned.source.text))
         with paused_gc(freeze=True):
-            trees = parse_all(readable)
+            for found in _load_all(jobs, cache, custom_fields):
+                loaded[found.relpath] = found
         self.files = {
-            s.relpath: FileState(s.relpath, s.source, trees.get(s.relpath), read_problems(s))
+            s.relpath: FileState(
+                s.relpath, s.source, None, read_problems(s), loaded=loaded.get(s.relpath)
+            )
             for s in scan.files
         }
         self.files.update(kept)
@@ -212,6 +313,42 @@ class Session:
             )
         return scan
 
+    def refresh(self) -> None:
+        """Read the project from disk again, a file at a time (`reqdsl serve` after a
+        save): one scan (every file's bytes), then only the files whose text changed are
+        parsed again, so that `recheck` is incremental. A changed configuration,
+        catalogue or JUnit report reads everything again (`open_files`). ProjectError
+        as `open_files`."""
+        from .parse.parser import parse_text
+
+        before = self._scan
+        if before is None or not self.files or self.tolerant:
+            self.open_files()
+            return
+        self._scan = None
+        config, catalogs = self.config, self.catalogs
+        scan = self.scan()
+        if _settings(scan) != _settings(before):
+            self.open_files()
+            return
+        self.config, self.catalogs = config, catalogs  # the same: incremental recheck
+        scan.config = config
+        if scan.reports == before.reports:
+            scan.reports = before.reports
+        current = {s.relpath: s for s in scan.files}
+        for relpath in set(self.files) - set(current) - self.overlays:
+            del self.files[relpath]
+        for relpath, scanned in current.items():
+            state = self.files.get(relpath)
+            if relpath in self.overlays or (
+                state is not None
+                and state.source.text == scanned.source.text
+                and state.load_problems == read_problems(scanned)
+            ):
+                continue
+            parsed = None if scanned.unreadable else parse_text(scanned.source.text, relpath)
+            self.files[relpath] = FileState(relpath, scanned.source, parsed, read_problems(scanned))
+
     def edit(self, relpath: str, text: str, path: Path | None) -> None:
         """The editor's text of a file (an overlay) changed: re-parse that file only."""
         from .parse.parser import parse_text
@@ -247,70 +384,146 @@ class Session:
             self.files[relpath] = FileState(relpath, scanned.source, parsed, read_problems(scanned))
 
     def recheck(self) -> Checked:
-        """Re-bind the files whose syntax tree changed, resolve, run the checks."""
+        """Re-bind the files whose syntax tree changed, resolve, and run the checks:
+        after a check of the same configuration, incrementally (the references of, and
+        the rules over, only the files the changed files can affect:
+        reqdsl.checks.incremental)."""
+        from .checks.incremental import linked_files, run_incremental
+        from .checks.registry import enabled_rules, finish, run_rules
+        from .model.project import link_files
+
         for relpath in set(self.bound) - set(self.files):
             del self.bound[relpath]
-        checked = self._run_checks(self._build())
+        project = self._bind_all()
+        facts = self._file_facts()
+        last = self._last
+        inputs = (self.config, self.catalogs, self._scan and self._scan.reports)
+        if last is not None and all(a is b for a, b in zip(last.inputs, inputs, strict=True)):
+            changed = {
+                relpath
+                for relpath in set(last.files) | set(self.files)
+                if last.files.get(relpath) is not self.files.get(relpath)
+            }
+            linked = linked_files(changed, last.facts, facts)
+            linking = link_files(project, last.linking, linked)
+            by_rule = run_incremental(project, last.by_rule, changed, linked, self._store)
+        else:
+            linking = link_files(project, None, set())
+            by_rule = run_rules(project, enabled_rules(project), kept=self._store)
+        self._last = _LastCheck(inputs, dict(self.files), facts, linking, by_rule)
+        self.checked_files = self._last.files
+        # The model as if its broken elements parsed is checked from this check, but in
+        # full on a first check (what the incremental one is proven equal to).
+        second_run = self._last.second_run if last is not None else None
+        checked = self._withheld(project, finish(project, by_rule), second_run)
         if self.config_problem is not None:
             checked.diagnostics.append(self.config_problem)
         return checked
 
-    def _build(self) -> Project:
-        """The model from the files' syntax trees (no file is read): each file bound, or
-        its elements reused when its tree is the one bound last time."""
+    def _file_facts(self) -> dict[str, FileFacts]:
+        """Each file's defined IDs and mentioned words (kept with its state)."""
+        from .checks.incremental import FileFacts, mentioned
+
+        found: dict[str, FileFacts] = {}
+        for relpath, state in self.files.items():
+            if state.facts is None:
+                cached = self.bound.get(relpath)
+                bound = cached[1] if cached is not None and cached[0] is state else []
+                defines = frozenset(e.id for e in bound if e.id is not None)
+                state.facts = FileFacts(defines, mentioned(state.source.text))
+            found[relpath] = state.facts
+        return found
+
+    def _bind_all(self) -> Project:
+        """The model's elements from the files' syntax trees (no file is read), not yet
+        linked: each file bound, or its elements reused when its tree is the one bound
+        last time."""
         from .catalogs import builtin_catalogs
-        from .model.project import Project, _junit_results, link_project, syntax_diagnostic
+        from .model.project import Project, _junit_results, syntax_diagnostic
 
         if not self.catalogs:  # a file at a time, without open_files (an unsaved buffer)
             self.catalogs = dict(builtin_catalogs())
         project = Project(root=self.root, config=self.config)
         project.catalogs = self.catalogs
-        if self._scan is not None and self._scan.reports is not None:
-            project.junit = _junit_results(self._scan)  # as load_project: the same TR rules
+        project.parsed = _StateTrees(self.files)
+        reports = self._scan.reports if self._scan is not None else None
+        if reports is not None:  # as load_project: the same TR rules
+            if self._junit is None or self._junit[0] is not reports:
+                self._junit = (reports, _junit_results(self._scan))  # type: ignore[arg-type]
+            project.junit = self._junit[1]
         order = 0
         for relpath in sorted(self.files):
             state = self.files[relpath]
             project.sources[relpath] = state.source
             for problem in state.load_problems:
                 project.report(problem)
-            if state.parsed is None:
+            if not state.readable:
                 continue
-            project.parsed[relpath] = state.parsed
-            for syntax in state.parsed.problems:
+            for syntax in state.syntax_problems():
                 project.report(syntax_diagnostic(relpath, syntax))
             bound, diagnostics = self._bind(state, order)
             order += len(bound)
             project.elements.extend(bound)
             for diagnostic in diagnostics:
                 project.report(diagnostic)
-        link_project(project)
         self._project = project
         return project
 
     def _bind(self, state: FileState, order: int) -> tuple[list[ModelElement], list[Diagnostic]]:
-        """Bind one file, or reuse its elements when its syntax has not changed (only
-        their place in project order is updated)."""
+        """Bind one file (or take its elements from the parse cache), or reuse its
+        elements when it has not changed since (only their place in project order is
+        updated)."""
         from .model.binder import bind_file
+        from .model.loaded import elements_of
 
-        assert state.parsed is not None
         cached = self.bound.get(state.relpath)
-        if cached is not None and cached[0] is state.parsed:
+        if cached is not None and cached[0] is state:
             _, bound, diagnostics = cached
             for index, element in enumerate(bound):
                 element.order = order + index
             return bound, diagnostics
-        bound, diagnostics = bind_file(state.parsed, self.config.custom_fields, order)
-        self.bound[state.relpath] = (state.parsed, bound, diagnostics)
+        if state.loaded is not None:
+            bound, diagnostics = elements_of(state.loaded, order), state.loaded.diagnostics
+            state.loaded = None  # elements_of takes its values over: used once
+        else:
+            assert state.parsed is not None
+            bound, diagnostics = bind_file(state.parsed, self.config.custom_fields, order)
+        self.bound[state.relpath] = (state, bound, diagnostics)
         return bound, diagnostics
 
     # ------------------------------------------------------------------ checks
     def _run_checks(self, project: Project) -> Checked:
         from .checks.registry import run_checks
+
+        return self._withheld(project, run_checks(project))
+
+    def _withheld(
+        self,
+        project: Project,
+        diagnostics: list[Diagnostic],
+        second_run: SecondRun | None = None,
+    ) -> Checked:
         from .checks.withheld import withhold_syntax_caused
 
-        diagnostics, withheld = withhold_syntax_caused(project, run_checks(project))
+        if second_run is None:
+            diagnostics, withheld = withhold_syntax_caused(project, diagnostics)
+        else:
+            diagnostics, withheld = withhold_syntax_caused(project, diagnostics, second_run)
         self.checked = Checked(project, diagnostics, withheld)
         return self.checked
+
+
+def _settings(scan: Scan) -> tuple[str, list[tuple[str, bytes]]]:
+    """What of a scan, besides the `.req` files, the model depends on: reqdsl.toml's
+    text and the custom catalogues' bytes."""
+    config = scan.config
+    catalogs = []
+    for scheme, path in sorted(config.catalogs.items()):
+        try:
+            catalogs.append((scheme, path.read_bytes()))
+        except OSError:
+            catalogs.append((scheme, b""))
+    return (config.source.text if config.source is not None else "", catalogs)
 
 
 def check_project(

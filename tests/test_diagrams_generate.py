@@ -224,12 +224,12 @@ def test_threats_are_attached_to_their_targets(tmp_path: Path) -> None:
     lines = generate_diagrams(project(tmp_path, THREAT_MODEL))["data-flow.puml"].splitlines()
     plain = lines.index(next(line for line in lines if line.startswith("r_U -[#B00020")))
     assert lines[plain + 1].startswith("note on link #FDE2E2 : <b>T-SNIFF</b>")
-    assert any(line.startswith('note "<b>T-DUMP</b> Dump') for line in lines)
-    assert "r_T_hDUMP .. r_DB" in lines
-    assert "L high / I critical" in "\n".join(lines)
-    # A threat to data hangs on the stores that hold it.
-    assert "r_T_hLEAK .. r_DB" in lines
-    assert "on data: Profile" in "\n".join(lines)
+    # Threats on an element sit beside it, inside its zone, in one note.
+    store = lines.index(next(line for line in lines if line.startswith('  database "Store')))
+    assert lines[store + 1].startswith("  note right of r_DB #FDE2E2 : <b>T-DUMP</b> Dump")
+    assert "L high / I critical" in lines[store + 1]
+    # A threat to data hangs on the store that holds it.
+    assert "<b>T-LEAK</b> Leak" in lines[store + 1] and "on data: Profile" in lines[store + 1]
     assert "usecase" in "\n".join(lines) and 'agent "User' in "\n".join(lines)
 
 
@@ -292,15 +292,17 @@ def test_traceability_is_per_document_with_neighbours(
     diagrams: dict[str, dict[str, str]],
 ) -> None:
     srs = diagrams["valid"]["traceability/SRS.puml"]
-    assert "r_REQ_hBOOK_h001 -up-> r_N_hBOOK : derives-from" in srs
-    assert "r_TC_hBOOK_h1 -up-> r_REQ_hBOOK_h001 : verifies" in srs
-    assert "r_REQ_hSEC_h001 -up-> r_T_hSTUFF : mitigates" in srs
-    assert "r_REQ_hBOOK_h002 .right.> r_REQ_hBOOK_h001 : depends-on" in srs
+    # The field is the arrow's colour, explained in the legend, not a label.
+    assert "r_REQ_hBOOK_h001 -[#1565C0]up-> r_N_hBOOK" in srs.splitlines()
+    assert "r_TC_hBOOK_h1 -[#00838F]up-> r_REQ_hBOOK_h001" in srs.splitlines()
+    assert "r_REQ_hSEC_h001 -[#C62828]up-> r_T_hSTUFF" in srs.splitlines()
+    assert "r_REQ_hBOOK_h002 .[#616161]right.> r_REQ_hBOOK_h001" in srs.splitlines()
+    assert "| depends-on |" in srs and "| verifies |" in srs
     assert "<<software-level>>" in srs and "<<stakeholder-level>>" in srs
     # Elements with no link to the SRS stay in their own document's graph.
     assert "r_G_hACCESS" not in srs
     design = diagrams["v11-valid"]["traceability/DESIGN.puml"]
-    assert "r_DEC_hSESS -up-> r_SYS_hHA : addresses" in design
+    assert "r_DEC_hSESS -[#EF6C00]up-> r_SYS_hHA" in design
 
 
 def test_activity_has_a_lane_per_performer_and_keeps_every_note(tmp_path: Path) -> None:
@@ -383,8 +385,9 @@ def test_large_traceability_graph_is_condensed(tmp_path: Path) -> None:
     found = generate_diagrams(_large_project(tmp_path, 50, None))
     big = found["traceability/BIG.puml"]
     assert "R-7" not in big and "condensed to sections and documents" in big
-    assert '"Power"' in big and "<b>SUB</b>" in big
-    assert "derives-from ×50" in big
+    # The counts are written in the section's box; the arrow carries the field's colour.
+    assert '"Power\\n<size:10>SUB derives-from ×50</size>" as x_box0' in big
+    assert "<b>SUB</b>" in big and "x_box1 -[#1565C0]up-> x_box0" in big
 
 
 def test_traceability_limit_can_be_raised_or_lifted(tmp_path: Path) -> None:

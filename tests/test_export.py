@@ -139,9 +139,9 @@ def test_csv_and_xlsx_neutralise_formulas(
     assert main(["export", str(project), "--format", "xlsx", "-o", str(out), "--no-cache"]) == 0
     sheet = load_workbook(out).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0] == list(COLUMNS)
-    assert values[1][1].startswith("'=HYPERLINK") and values[2][1] == "'+1 then"
-    for row in sheet.iter_rows(min_row=2):
+    assert values[1] == list(COLUMNS)  # row 1: the title
+    assert values[2][1].startswith("'=HYPERLINK") and values[3][1] == "'+1 then"
+    for row in sheet.iter_rows(min_row=1):
         for cell in row:
             assert cell.data_type != "f"
             assert cell.value is None or not str(cell.value).startswith(("=", "+", "-", "@", "\t"))
@@ -158,8 +158,8 @@ def test_xlsx_matrix_of_the_valid_project(valid: Path, tmp_path: Path) -> None:
     assert main(["export", str(valid), "--format", "xlsx", "-o", str(out), "--no-cache"]) == 0
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 12 and rows[1][0] == "REQ-BOOK-001"
-    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
+    assert len(rows) == 13 and rows[2][0] == "REQ-BOOK-001"  # title, header, 11 rows
+    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref.startswith("A2:")
     assert main(["export", str(valid), "--format", "xlsx"]) == 2  # a workbook needs -o
 
 

@@ -258,11 +258,12 @@ def gdpr_project(tmp_path: Path) -> Project:
 def test_recipients_through_flows(gdpr_project: Project) -> None:
     report = build_gdpr_report(gdpr_project)
     (record,) = report.records
-    assert [(r.element.id, r.element.kind, r.flows) for r in record.recipients] == [
-        ("API", "component", ["F1", "F5"]),
-        ("STORE", "component", ["F2"]),
-        ("PARTNER", "actor", ["F3"]),
+    # Components without a `gdpr-role` are the controller's own system, not recipients
+    # (Art. 30(1)(d)); an actor whose role is not stated is listed, role None.
+    assert [(r.element.id, r.element.kind, r.flows, r.role) for r in record.recipients] == [
+        ("PARTNER", "actor", ["F3"], None),
     ]  # not USER: F4 carries only public data
+    assert [c.id for c in record.internal] == ["API", "STORE"]
     assert [c.id for c in record.stored_in] == ["STORE"]
     assert [d.name for d in record.data_items if d.sensitivity == "personal"] == ["name"]
     assert [(o.data.id, o.category) for o in report.other_data] == [("STATS", "public")]

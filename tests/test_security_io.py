@@ -253,7 +253,7 @@ def test_xlsx_export_of_control_characters(tmp_path: Path) -> None:
     assert main(["export", str(project), "--format", "xlsx", "-o", str(out), "--no-cache"]) == 0
     sheet = load_workbook(out).active
     assert sheet is not None
-    titles = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    titles = [row[1].value for row in sheet.iter_rows(min_row=3)]  # title, header
     assert titles == ["Stop\u241b[2J\u2407 the pump"]
 
 

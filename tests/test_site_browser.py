@@ -328,6 +328,7 @@ PAGES = [
     "traceability.html",
     "gdpr.html",
     "iso27001.html",
+    "references.html",
     "threats.html",
     "decisions.html",
     "validation.html",
@@ -408,7 +409,8 @@ def test_hostile_text_runs_nothing(
     inline_scripts = browser.evaluate("document.querySelectorAll('script:not([src])').length")
     site = sites["hostile"]
     for page in ["index.html", "documents/evil.html", "decisions.html", "validation.html",
-                 "glossary.html", "traceability.html", "diagnostics.html"]:  # fmt: skip
+                 "glossary.html", "traceability.html", "diagnostics.html",
+                 "references.html"]:  # fmt: skip
         browser.open(_url(kind, server, site, page))
         assert browser.evaluate("typeof window.__pwned") == "undefined", page
         inline = browser.evaluate("document.querySelectorAll('script:not([src])').length")

@@ -12,6 +12,9 @@ _STRICT = re.compile(r"A((?:\.[0-9]+)+)")
 # zeros every way, and backtracks through them all: cubic on a long reference).
 _NUMBER = r"0*(0|[1-9][0-9]*+)"
 _LOOSE = re.compile(rf"(?:A\.?)?{_NUMBER}\.{_NUMBER}", re.IGNORECASE)
+# ISO/IEC 27001:2013 Annex A: clauses A.5 to A.18, objectives A.9.4, controls A.9.4.2.
+_CLAUSES_2013 = range(5, 19)
+_ONLY_2013 = range(9, 19)  # clauses 2022 does not have: A.9.4 can only be a 2013 number
 
 
 class Iso27001Catalog(Catalog):
@@ -33,9 +36,37 @@ class Iso27001Catalog(Catalog):
         fixed = f"A.{int(match.group(1))}.{int(match.group(2))}"
         return fixed if fixed in self else None
 
+    def is_2013_number(self, ref: str) -> bool:
+        """A control (`A.9.4.2`), objective (`A.9.4`) or clause (`A.12`) number of
+        ISO/IEC 27001:2013.
+
+        The 2022 edition renumbered every control; ISO/IEC 27002:2022 Annex B gives the
+        correspondence, which reqdsl does not ship (no source it may reproduce), so
+        such a reference gets no "did you mean": a 2022 number that merely looks alike
+        (A.8.4 for A.9.4.2) is another control."""
+        match = _STRICT.fullmatch(ref)
+        if match is None:
+            return False
+        parts = [int(part) for part in match.group(1)[1:].split(".")]
+        if len(parts) == 3:
+            return parts[0] in _CLAUSES_2013
+        return len(parts) <= 2 and parts[0] in _ONLY_2013
+
+    def suggestions(self, ref: str, limit: int = 3) -> list[str]:
+        if self.is_2013_number(ref):
+            return []  # see is_2013_number: closeness of the digits means nothing here
+        return super().suggestions(ref, limit)
+
     def problem(self, ref: str) -> str | None:
         if ref in self:
             return None
+        if self.is_2013_number(ref):
+            return (
+                f"`{ref}` is an ISO/IEC 27001:2013 number; the 2022 edition "
+                "renumbered the controls (themes A.5 to A.8, correspondence in ISO/IEC "
+                "27002:2022 Annex B): find the 2022 control with `reqdsl catalog list "
+                "iso27001`"
+            )
         fixed = self.canonical(ref)
         if fixed is not None:
             return f"`{ref}` is not written as an {_NAME} control; write `{fixed}`"

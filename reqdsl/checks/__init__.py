@@ -11,6 +11,7 @@ RULE_MODULES = (
     "quality",
     "trace",
     "gdpr",
+    "iso27001",
     "threat",
     "decisions",
     "reviews",

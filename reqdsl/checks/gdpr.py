@@ -12,12 +12,27 @@ from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
 from ..i18n import _
+from ..model.elements import ModelElement
 from ..model.facts.data import CONSENT, TRANSFER_ARTICLES, is_personal, is_transferred
 from ..model.facts.fields import is_written
+from ..model.facts.gdpr_roles import (
+    PROCESSOR_ROLES,
+    RIGHTS_ARTICLES,
+    personal_flows,
+    role_of,
+    third_country,
+    transfer_basis_ok,
+)
 from .registry import CheckContext, Finding, rule
 
 
-@rule("GD001", "gdpr.no-lawful-basis", Severity.ERROR, "personal data without a lawful basis")
+@rule(
+    "GD001",
+    "gdpr.no-lawful-basis",
+    Severity.ERROR,
+    "personal data without a lawful basis",
+    scope="file",
+)
 def no_lawful_basis(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -63,6 +78,7 @@ def no_lawful_basis(context: CheckContext) -> Iterator[Finding]:
     "gdpr.no-special-condition",
     Severity.ERROR,
     "special-category data without an Art. 9(2) condition",
+    scope="file",
 )
 def no_special_condition(context: CheckContext) -> Iterator[Finding]:
     """
@@ -124,7 +140,13 @@ def no_special_condition(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("GD003", "gdpr.no-retention", Severity.WARNING, "personal data without a retention period")
+@rule(
+    "GD003",
+    "gdpr.no-retention",
+    Severity.WARNING,
+    "personal data without a retention period",
+    scope="file",
+)
 def no_retention(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -355,3 +377,350 @@ def no_dpia_or_transfer_safeguard(context: CheckContext) -> Iterator[Finding]:
                     "`compliance: gdpr:46(2)(c)`, or write `transfer: none`"
                 ),
             )
+
+
+def _first_personal(context: CheckContext, category: str | None = None) -> ModelElement | None:
+    """The first personal (or, with `category`, that category's) data element."""
+    for element in context.project.live("data"):
+        if is_personal(element) and (category is None or element.word("category") == category):
+            return element
+    return None
+
+
+def _config_place(context: CheckContext, key: tuple[str, ...], fallback: ModelElement) -> Finding:
+    """A finding's place: the key in reqdsl.toml when the `[compliance.gdpr]` table is
+    written (the record is kept there), else the data element that makes it needed."""
+    config = context.config
+    if config.gdpr.declared and config.source is not None:
+        return Finding("", config.relpath, config.key_span(key))
+    return Finding.at(fallback, None, "")
+
+
+@rule(
+    "GD007",
+    "gdpr.record-without-controller",
+    Severity.INFO,
+    "personal data, but the record names no controller (or processor) with contact details",
+)
+def record_without_controller(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A project that holds personal or special data while `[compliance.gdpr]` in
+        reqdsl.toml does not give the `controller`'s `name` and `contact`; when the
+        project declares `role = "processor"`, also the `processor`'s own. One per
+        missing party, at its key in reqdsl.toml when `[compliance.gdpr]` is written,
+        else at the first personal data element. An info by default: a specification
+        may leave the record of processing to the organisation's own register; a
+        project that keeps its record in reqdsl raises it with
+        `[checks] severity = { GD007 = "warning" }`.
+
+    Why it matters:
+        The record of processing activities starts with "the name and contact details of
+        the controller and, where applicable, the joint controller, the controller's
+        representative and the data protection officer" (Art. 30(1)(a)); a processor's
+        record names the processor and each controller it acts for (Art. 30(2)(a)). A
+        record without them cannot be handed to a supervisory authority (Art. 30(4)).
+
+    Example:
+        [compliance.gdpr]
+        controller = { name = "Riverside Clinic" }   # GD007: no contact details
+
+    Fix:
+        Write the parties under `[compliance.gdpr]` in reqdsl.toml, e.g.
+        `controller = { name = "Riverside Clinic", contact = "privacy@riverside.example" }`,
+        and `dpo = { ... }` where a data protection officer is designated.
+
+    Reference:
+        Regulation (EU) 2016/679, Art. 30(1)(a), Art. 30(2)(a), Art. 30(4), Art. 37.
+    """
+    first = _first_personal(context)
+    if first is None:
+        return
+    record = context.config.gdpr
+    needed = ["controller", "processor"] if record.role == "processor" else ["controller"]
+    for party in needed:
+        written = record.parties.get(party)
+        missing = [
+            key
+            for key in ("name", "contact")
+            if written is None or not getattr(written, key).strip()
+        ]
+        if not missing:
+            continue
+        article = (
+            "Art. 30(2)(a)"
+            if party == "processor" or record.role == "processor"
+            else "Art. 30(1)(a)"
+        )
+        place = _config_place(context, ("compliance", "gdpr", party), first)
+        place.message = (
+            f"the project processes personal data (`{first.id}`) but the record of processing "
+            f"has no {party} {' and '.join(missing)} ({article})"
+        )
+        place.hint = (
+            f'write `{party} = {{ name = "...", contact = "..." }}` under [compliance.gdpr] '
+            "in reqdsl.toml"
+        )
+        yield place
+
+
+@rule(
+    "GD008",
+    "gdpr.processor-without-contract",
+    Severity.WARNING,
+    "personal data flows to a processor that has no Art. 28 contract reference",
+)
+def processor_without_contract(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        An actor or component whose `gdpr-role` is `processor` or `sub-processor`, that a
+        flow carrying personal or special data reaches (`to`), and that has no
+        `contract` (or a blank one). One per processor, at its `gdpr-role` value; the
+        first such flow is the related location.
+
+    Why it matters:
+        Processing by a processor "shall be governed by a contract or other legal act"
+        binding it to the controller (Art. 28(3)), and a sub-processor needs the
+        controller's authorisation and the same obligations (Art. 28(2), 28(4)). The
+        record of processing names the recipients (Art. 30(1)(d)); an auditor asks for
+        the contract of each processor among them.
+
+    Example:
+        actor SMS-GW "SMS gateway" {
+            kind: system
+            gdpr-role: processor      # GD008: personal data flows to it, no contract
+        }
+
+    Fix:
+        Name the contract: `contract: "DPA-2026-014, signed 2026-03-02"`; if the party
+        decides the purposes itself, it is not a processor: correct its `gdpr-role`.
+
+    Reference:
+        Regulation (EU) 2016/679, Art. 28(2) to 28(4), Art. 30(1)(d).
+    """
+    seen: set[int] = set()
+    for item in personal_flows(context.project):
+        end = item.to
+        if end is None or role_of(end) not in PROCESSOR_ROLES or id(end) in seen or end.broken:
+            continue
+        seen.add(id(end))
+        if is_written(end, "contract"):
+            continue
+        role = end.value("gdpr-role")
+        yield Finding.at(
+            end,
+            role.span if role is not None else None,
+            f"{role_of(end)} `{end.id}` receives personal data ({', '.join(item.data)}) but has "
+            "no `contract` (Art. 28(3))",
+            hint='add `contract: "..."` naming the data processing agreement',
+            related=[
+                Related(f"`{item.flow.id}` carries it there", item.flow.path, item.flow.anchor)
+            ],
+        )
+
+
+@rule(
+    "GD009",
+    "gdpr.third-country-without-basis",
+    Severity.WARNING,
+    "personal data flows to a third country without a Chapter V basis",
+)
+def third_country_without_basis(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        An actor or component with a `third-country`, that a flow carrying personal or
+        special data reaches (`to`), and whose `transfer-basis` is missing (at the
+        `third-country` value) or is a GDPR reference outside Art. 44 to 49 (at the
+        `transfer-basis` value). One per element.
+
+    Why it matters:
+        A transfer of personal data to a third country may take place only under
+        Chapter V: an adequacy decision (Art. 45), appropriate safeguards such as
+        standard contractual clauses or binding corporate rules (Art. 46, 47), or a
+        derogation for a specific situation (Art. 49), all under Art. 44. The record of
+        processing names the third country and, for Art. 49(1) second subparagraph
+        transfers, the safeguards (Art. 30(1)(e)).
+
+    Example:
+        actor SMS-GW "SMS gateway" {
+            kind: system
+            third-country: "United Kingdom"   # GD009: no transfer-basis
+        }
+
+    Fix:
+        Name the basis: `transfer-basis: gdpr:45(3)` for an adequacy decision,
+        `gdpr:46(2)(c)` for standard contractual clauses.
+
+    Reference:
+        Regulation (EU) 2016/679, Chapter V (Art. 44 to 49), Art. 30(1)(e).
+    """
+    project = context.project
+    seen: set[int] = set()
+    for item in personal_flows(project):
+        end = item.to
+        if end is None or end.broken or id(end) in seen or third_country(end) is None:
+            continue
+        seen.add(id(end))
+        ok = transfer_basis_ok(project, end)
+        if ok:
+            continue
+        basis = end.value("transfer-basis")
+        if end.has("transfer-basis") and basis is None:
+            continue  # not a GDPR reference: SM004 already
+        country = end.value("third-country")
+        span = basis.span if basis is not None else (country.span if country else None)
+        why = (
+            f"`{basis.raw}` is not under Art. 44 to 49"
+            if basis is not None
+            else "no `transfer-basis`"
+        )
+        yield Finding.at(
+            end,
+            span,
+            f"`{end.id}` in {third_country(end)} receives personal data ({', '.join(item.data)}): "
+            f"{why} (Chapter V)",
+            hint="add `transfer-basis:` with the Chapter V article, e.g. `gdpr:45(3)` "
+            "(adequacy) or `gdpr:46(2)(c)` (standard contractual clauses)",
+            related=[
+                Related(f"`{item.flow.id}` carries it there", item.flow.path, item.flow.anchor)
+            ],
+        )
+
+
+@rule(
+    "GD010",
+    "gdpr.dpia-outcome-missing",
+    Severity.INFO,
+    "DPIA indicated by special-category data, but no DPIA outcome recorded",
+)
+def dpia_outcome_missing(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A project that holds data of category special (the DPIA indicator of
+        Art. 35(3)(b)) while `[compliance.gdpr.dpia]` in reqdsl.toml records no
+        `outcome`; or whose outcome is `required` with no `reference` to the DPIA, or
+        `not-required` with no `justification`. Also, with no special data, an outcome
+        that is incomplete in the same way. At the `outcome` key (or the `[compliance.gdpr]`
+        table, or the first special data element when the table is not written). An
+        info by default, like GD007: raise it where the project keeps its record.
+
+    Why it matters:
+        Where processing is likely to result in a high risk, in particular large-scale
+        processing of special categories, the controller carries out a DPIA before the
+        processing (Art. 35(1), 35(3)(b)). GD006 asks for the requirement to do it; the
+        auditor asks for its result: was it required, where is it, or why was it not.
+
+    Example:
+        [compliance.gdpr.dpia]
+        outcome = "required"           # GD010: no reference to the DPIA
+
+    Fix:
+        Record the outcome: `outcome = "required"` with `reference = "DPIA-2026-01"`, or
+        `outcome = "not-required"` with the `justification`.
+
+    Reference:
+        Regulation (EU) 2016/679, Art. 35(1), 35(3)(b), 35(7); EDPB (WP29) guidelines on
+        DPIA, WP 248 rev.01.
+    """
+    record = context.config.gdpr
+    special = _first_personal(context, "special")
+    outcome = record.dpia_outcome
+    if outcome is None:
+        if special is None:
+            return
+        place = _config_place(context, ("compliance", "gdpr"), special)
+        place.message = (
+            f"special-category data (`{special.id}`) indicates a DPIA (Art. 35(3)(b)) but no "
+            "DPIA outcome is recorded"
+        )
+        place.hint = (
+            'write `[compliance.gdpr.dpia]` with `outcome = "required"` and its `reference`'
+        )
+        yield place
+        return
+    missing = "reference" if outcome == "required" else "justification"
+    if getattr(record, f"dpia_{missing}").strip():
+        return
+    config = context.config
+    yield Finding(
+        f"the DPIA outcome is `{outcome}` but its {missing} is not recorded (Art. 35)",
+        config.relpath,
+        config.key_span(("compliance", "gdpr", "dpia", "outcome")),
+        hint=f'add `{missing} = "..."` under [compliance.gdpr.dpia]',
+    )
+
+
+# Art. 20(1)(a): portability applies to processing based on consent or on a contract.
+_PORTABILITY_BASES = ("6(1)(a)", "6(1)(b)", "9(2)(a)")
+
+
+@rule(
+    "GD011",
+    "gdpr.right-not-applicable-contradiction",
+    Severity.WARNING,
+    "a data-subject right declared not applicable that is not a right, is cited, or applies",
+)
+def right_not_applicable_contradiction(context: CheckContext) -> Iterator[Finding]:
+    """
+    What it checks:
+        A key of `[compliance.gdpr.not-applicable]` in reqdsl.toml that is not one of
+        the articles 15 to 22, whose justification is blank, that a requirement cites
+        (the requirement says the right is implemented), or that is Art. 20 while some
+        personal data rests on consent or a contract (`gdpr:6(1)(a)`, `6(1)(b)`,
+        `9(2)(a)`), where Art. 20(1)(a) makes portability apply. At the key; one per key.
+
+    Why it matters:
+        Not every right applies to every processing: Art. 22 only where decisions are
+        based solely on automated processing, Art. 20 only for consent or contract,
+        Art. 21 only for public-task or legitimate-interest processing and direct
+        marketing. Saying so, with the reason, is what an auditor expects instead of a
+        red "not covered"; but a declaration that contradicts the model hides a right
+        the data subjects do have.
+
+    Example:
+        [compliance.gdpr.not-applicable]
+        "20" = "no portability"     # GD011 when PATIENT rests on gdpr:6(1)(b)
+
+    Fix:
+        Remove the declaration and specify the right, or correct the justification (and
+        the key: `"22"`, not `"Art. 22"`).
+
+    Reference:
+        Regulation (EU) 2016/679, Art. 15 to 22, Art. 20(1)(a), Art. 21(1), 21(2), 22(1).
+    """
+    config = context.config
+    declared = config.gdpr.not_applicable
+    if not declared:
+        return
+    cited = context.cited()
+    bases = {
+        value.value[1]
+        for element in context.project.live("data")
+        if is_personal(element)
+        for name in ("lawful-basis", "special-condition")
+        if (value := element.value(name)) is not None and value.value is not None
+    }
+    for article, why in declared.items():
+        if article not in RIGHTS_ARTICLES:
+            problem = f"`{article}` is not a data-subject right of Art. 15 to 22"
+        elif not why.strip():
+            problem = f"right `{article}` is declared not applicable without a justification"
+        elif f"gdpr:{article}" in cited:
+            problem = (
+                f"right `{article}` is declared not applicable, but a requirement cites "
+                f"`gdpr:{article}`"
+            )
+        elif article == "20" and bases.intersection(_PORTABILITY_BASES):
+            basis = sorted(bases.intersection(_PORTABILITY_BASES))[0]
+            problem = (
+                f"right `20` is declared not applicable, but personal data rests on "
+                f"`gdpr:{basis}` (consent or contract: Art. 20(1)(a))"
+            )
+        else:
+            continue
+        yield Finding(
+            problem,
+            config.relpath,
+            config.key_span(("compliance", "gdpr", "not-applicable", article)),
+            hint='keys are article numbers 15 to 22 ("22"), each with its justification',
+        )

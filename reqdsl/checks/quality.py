@@ -11,6 +11,7 @@ at the requirement's ID.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -298,11 +299,19 @@ def _longest_first(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     kept matches in text order."""
     if len(found) < 2:
         return found
-    kept: list[tuple[int, int]] = []
+    # The kept matches never overlap, so sorted by start they are sorted by end too: a
+    # candidate overlaps one of them exactly when the last kept match starting before
+    # its end ends after its start (one bisection, not a comparison with every match
+    # kept: that was quadratic in the terms of one statement).
+    begins: list[int] = []
+    ends: list[int] = []
     for begin, end in sorted(found, key=lambda match: (match[0] - match[1], match[0])):
-        if all(end <= other_begin or begin >= other_end for other_begin, other_end in kept):
-            kept.append((begin, end))
-    return sorted(kept)
+        at = bisect_left(begins, end)
+        if at and ends[at - 1] > begin:
+            continue
+        begins.insert(at, begin)
+        ends.insert(at, end)
+    return list(zip(begins, ends, strict=True))
 
 
 def _term_regex(term: str) -> str:
@@ -343,6 +352,7 @@ class TermMatcher:
         self.by_first: dict[str, list[re.Pattern[str]]] = {}
         self.first_word: dict[str, re.Pattern[str]] = {}  # a first word, as a whole word
         self.other: list[re.Pattern[str]] = []  # terms that do not start with a word
+        self.firsts: frozenset[str] = frozenset()  # the keys of by_first, as a set
         for term in sorted(terms, key=lambda t: (-len(t), t.casefold())):
             pattern = re.compile(_term_regex(term), _FLAGS)
             first = _WORD.match(term)
@@ -353,6 +363,7 @@ class TermMatcher:
                 self.by_first.setdefault(word, []).append(pattern)
                 if word not in self.first_word:
                     self.first_word[word] = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", _FLAGS)
+        self.firsts = frozenset(self.by_first)
 
     def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
         """Matches in `text`: at each place a listed first word starts, the longest term
@@ -375,7 +386,9 @@ class TermMatcher:
         only the first words that occur are searched for, each by one C-level scan;
         otherwise every word is looked at."""
         if words is not None:
-            for first in self.by_first.keys() & words:
+            # The statement's few words against the set of first words (a dict's keys
+            # & a set went through every listed first word for each statement).
+            for first in words & self.firsts:
                 for occurrence in self.first_word[first].finditer(text):
                     yield first, occurrence.start()
             return
@@ -534,7 +547,13 @@ def _string_token(text: str) -> str:
 
 
 # ---------------------------------------------------------------------- rules
-@rule("QU001", "quality.vague-term", Severity.WARNING, "vague or unbounded term in a statement")
+@rule(
+    "QU001",
+    "quality.vague-term",
+    Severity.WARNING,
+    "vague or unbounded term in a statement",
+    scope="file",
+)
 def vague_term(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -589,7 +608,13 @@ def vague_term(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("QU002", "quality.no-shall", Severity.WARNING, 'statement has no "shall" and no "must"')
+@rule(
+    "QU002",
+    "quality.no-shall",
+    Severity.WARNING,
+    'statement has no "shall" and no "must"',
+    scope="file",
+)
 def no_shall(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -639,6 +664,7 @@ def no_shall(context: CheckContext) -> Iterator[Finding]:
     "quality.not-singular",
     Severity.WARNING,
     'not singular: more than one "shall"/"must", or "and/or"',
+    scope="file",
 )
 def not_singular(context: CheckContext) -> Iterator[Finding]:
     """
@@ -696,7 +722,13 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("QU004", "quality.open-placeholder", Severity.WARNING, "TBD, TBC, TBR or TBS left open")
+@rule(
+    "QU004",
+    "quality.open-placeholder",
+    Severity.WARNING,
+    "TBD, TBC, TBR or TBS left open",
+    scope="file",
+)
 def open_placeholder(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -737,7 +769,13 @@ def open_placeholder(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-@rule("QU005", "quality.not-ears", Severity.INFO, "statement does not follow an EARS pattern")
+@rule(
+    "QU005",
+    "quality.not-ears",
+    Severity.INFO,
+    "statement does not follow an EARS pattern",
+    scope="file",
+)
 def not_ears(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -805,6 +843,7 @@ def not_ears(context: CheckContext) -> Iterator[Finding]:
     "quality.negative-without-rationale",
     Severity.WARNING,
     'negative requirement ("shall not") without a rationale',
+    scope="file",
 )
 def negative_without_rationale(context: CheckContext) -> Iterator[Finding]:
     """
@@ -857,7 +896,13 @@ def _has_rationale(element: ModelElement) -> bool:
     return rationale is None or bool(rationale.raw.strip())
 
 
-@rule("QU007", "quality.no-verification", Severity.WARNING, "requirement with no verification")
+@rule(
+    "QU007",
+    "quality.no-verification",
+    Severity.WARNING,
+    "requirement with no verification",
+    scope="file",
+)
 def no_verification(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:

@@ -17,7 +17,7 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..diagnostics import Diagnostic, Fix, Related, RuleInfo, Severity
 from ..source import Span
@@ -46,6 +46,8 @@ class Finding:
 
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
+Scope = Literal["file", "links", "project"]
+SCOPES: tuple[Scope, ...] = ("file", "links", "project")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class Rule:
     summary: str
     check: CheckFunction
     at_load: bool = False  # its problems are found while loading (Project.found)
+    # What its findings in a file depend on, for incremental checking (reqdsl.checks.
+    # incremental): "file", that file's elements only; "links", those and the elements
+    # they name or that name them (one link away); "project", anything (run in full).
+    scope: Scope = "project"
 
     @property
     def doc(self) -> str:
@@ -89,15 +95,24 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, *, at_load: bool = False
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    at_load: bool = False,
+    scope: Scope = "project",
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a rule function under a stable code; with `at_load`, the diagnostics
-    loading found under that code are the rule's too."""
+    loading found under that code are the rule's too. `scope` says what the findings in
+    one file depend on (see `Rule.scope`); an at-load rule is always "project"."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, name, severity, summary, function, at_load)
+        if scope not in SCOPES or (at_load and scope != "project"):
+            raise ValueError(f"rule {code}: scope {scope!r} is not one it can have")
+        RULES[code] = Rule(code, name, severity, summary, function, at_load, scope)
         return function
 
     return register
@@ -148,11 +163,14 @@ class CheckContext:
     """What rules read: the project, its configuration, and shared derived facts
     (computed once, so no rule repeats another's walk)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, kept: dict[str, Any] | None = None) -> None:
         self.project = project
         self.config = project.config
         self._cited: set[str] | None = None
         self.memo: dict[str, Any] = {}  # facts rules share, by name (computed once)
+        # What a rule keeps from one run to the next of the same session (the language
+        # server's rechecks), by the rule's code; empty for a one-off check.
+        self.kept: dict[str, Any] = {} if kept is None else kept
 
     def cited(self) -> set[str]:
         """Every compliance reference some requirement cites, as `scheme:ref`, parents
@@ -188,17 +206,35 @@ def _code_order(code: str) -> tuple[int, str]:
 def run_checks(project: Project) -> list[Diagnostic]:
     """Every enabled rule over the project (with what loading found under its code),
     graded as configured, sorted by place."""
-    context = CheckContext(project)
-    config = project.config
-    diagnostics: list[Diagnostic] = []
-    for current in all_rules():
-        if current.code in config.disable:
-            continue
-        severity = config.severity.get(current.code, current.severity)
+    return finish(project, run_rules(project, enabled_rules(project)))
+
+
+def enabled_rules(project: Project) -> list[Rule]:
+    return [current for current in all_rules() if current.code not in project.config.disable]
+
+
+def run_rules(
+    project: Project,
+    rules: Iterable[Rule],
+    context: CheckContext | None = None,
+    kept: dict[str, Any] | None = None,
+) -> dict[str, list[Diagnostic]]:
+    """Each rule's diagnostics over the project (with what loading found under its
+    code, for an at-load rule), graded as configured; not yet filtered by `ignore:`.
+    `kept`: the session's store the rules keep things in between runs."""
+    context = context or CheckContext(project, kept)
+    by_rule: dict[str, list[Diagnostic]] = {}
+    for current in rules:
+        severity = project.config.severity.get(current.code, current.severity)
         found: list[Diagnostic] = project.found.get(current.code, []) if current.at_load else []
         items: Iterable[Finding | Diagnostic] = chain(found, current.check(context))
-        for item in items:
-            diagnostics.append(_graded(current, item, severity))
+        by_rule[current.code] = [_graded(current, item, severity) for item in items]
+    return by_rule
+
+
+def finish(project: Project, by_rule: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
+    """The rules' diagnostics without those an `ignore:` silences, sorted by place."""
+    diagnostics = [d for found in by_rule.values() for d in found]
     diagnostics = list(_without_ignored(project, diagnostics))
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics

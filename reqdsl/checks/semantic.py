@@ -7,15 +7,22 @@ SM006-SM008 are computed here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 
 from ..diagnostics import Related, Severity
 from ..i18n import _
 from ..model.elements import ModelElement
-from ..model.schema import LEVEL_RANK
+from ..model.runs import PerFile
+from ..model.schema import FIELD_SPECS, LEVEL_RANK
 from .registry import CheckContext, Finding, rule
+
+if TYPE_CHECKING:
+    from ..model.project import Project
 
 
 @rule("SM001", "semantic.duplicate-id", Severity.ERROR, "duplicate ID", at_load=True)
@@ -206,17 +213,26 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
     Reference:
         ISO/IEC/IEEE 29148:2018 (bidirectional traceability).
     """
-    project = context.project
+    parts = _RELATION_LINKS.parts(context.project.elements)
+    last: _CycleRun | None = context.kept.get("SM006")
+    if last is not None and _same_graph(parts, last):
+        context.kept["SM006"] = _CycleRun(parts, last.findings, last.member_paths)
+        yield from last.findings
+        return
+    findings = list(_cycles(context.project, parts))
+    paths = {f.path for f in findings} | {r.path for f in findings for r in f.related}
+    context.kept["SM006"] = _CycleRun(parts, findings, paths)
+    yield from findings
+
+
+def _cycles(project: Project, written: list[_Links]) -> Iterator[Finding]:
     for relation, kinds in _CYCLE_FIELDS.items():
         edges: dict[str, list[str]] = {}
-        for kind in kinds:
-            for element in project.live(kind):
-                if element.id is None or not element.has(relation):
-                    continue
-                for value in element.refs(relation):
-                    target = project.index.get(value.raw)
-                    if target is not None and target.kind in kinds:
-                        edges.setdefault(element.id, []).append(value.raw)
+        for part in written:
+            for source, raw in part.links.get(relation, ()):
+                target = project.index.get(raw)
+                if target is not None and target.kind in kinds:
+                    edges.setdefault(source, []).append(raw)
         graph = nx.DiGraph()
         graph.add_edges_from(_on_or_after_cycles(edges))
         for component in nx.strongly_connected_components(graph):
@@ -237,6 +253,57 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
                     for m in members[1:]
                 ],
             )
+
+
+class _Links(NamedTuple):
+    """One file's part of the cycle relations: its path, the IDs it defines with their
+    kinds (in order: they decide the index), and its live elements' links in each
+    relation, (source ID, target as written)."""
+
+    path: str
+    defined: tuple[tuple[str, str], ...]
+    links: dict[str, list[tuple[str, str]]]
+
+
+def _relation_links(elements: list[ModelElement]) -> _Links:
+    links: dict[str, list[tuple[str, str]]] = {}
+    for element in elements:
+        if element.broken or element.id is None:
+            continue
+        for relation, kinds in _CYCLE_FIELDS.items():
+            if element.kind in kinds and element.has(relation):
+                found = links.setdefault(relation, [])
+                found.extend((element.id, value.raw) for value in element.refs(relation))
+    defined = tuple((e.id, e.kind) for e in elements if e.id is not None)
+    return _Links(elements[0].path, defined, links)
+
+
+# Kept per file: an edit reads the edited file's links again.
+_RELATION_LINKS: PerFile[_Links] = PerFile(_relation_links)
+
+
+@dataclass
+class _CycleRun:
+    """The last run of SM006 in a session (CheckContext.kept): the files' parts, the
+    findings, and the files the findings (and their related places) lie in."""
+
+    parts: list[_Links]
+    findings: list[Finding]
+    member_paths: set[str]
+
+
+def _same_graph(parts: list[_Links], last: _CycleRun) -> bool:
+    """Whether the last findings still stand: every file's links and definitions are
+    as last time (so the graph and the index's kinds are the same), and no finding lies
+    in a file whose elements were bound again (its places may have moved)."""
+    if len(parts) != len(last.parts):
+        return False
+    for part, before in zip(parts, last.parts, strict=True):
+        if part is before:
+            continue
+        if part != before or part.path in last.member_paths:
+            return False
+    return True
 
 
 def _on_or_after_cycles(edges: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -279,6 +346,7 @@ def _cycle_path(graph: nx.DiGraph, start: str | None, members: set[str]) -> list
     "semantic.derivation-level",
     Severity.ERROR,
     "derives-from a requirement of the same or a lower level",
+    scope="links",
 )
 def derivation_level(context: CheckContext) -> Iterator[Finding]:
     """
@@ -339,7 +407,13 @@ def derivation_level(context: CheckContext) -> Iterator[Finding]:
                 )
 
 
-@rule("SM008", "semantic.unknown-catalog-reference", Severity.ERROR, "unknown catalogue reference")
+@rule(
+    "SM008",
+    "semantic.unknown-catalog-reference",
+    Severity.ERROR,
+    "unknown catalogue reference",
+    scope="file",
+)
 def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -375,7 +449,7 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
     for element in project.elements:
         if element.broken:
             continue
-        for name in ("compliance", "lawful-basis", "special-condition"):
+        for name in _compliance_fields(element.kind):
             if not element.has(name):
                 continue
             for value in element.refs(name):
@@ -414,6 +488,15 @@ def unknown_catalog_reference(context: CheckContext) -> Iterator[Finding]:
                         hint=_suggest(attack.suggestions(value.raw), None),
                     )
     yield from _unknown_exclusions(context)
+
+
+@functools.cache
+def _compliance_fields(kind: str) -> tuple[str, ...]:
+    """The fields of `kind` that hold catalogue references (`compliance`, `lawful-basis`,
+    `transfer-basis`...): every one is checked, from the one table of fields."""
+    return tuple(
+        spec.name for spec in FIELD_SPECS.get(kind, {}).values() if spec.kind == "compliance"
+    )
 
 
 def _unknown_exclusions(context: CheckContext) -> Iterator[Finding]:

@@ -227,6 +227,7 @@ def unmitigated(context: CheckContext) -> Iterator[Finding]:
     "threat.unjustified-acceptance",
     Severity.WARNING,
     "threat accepted, transferred or not applicable without a justification",
+    scope="file",
 )
 def unjustified_acceptance(context: CheckContext) -> Iterator[Finding]:
     """

@@ -53,6 +53,7 @@ _FIGURE_TEXT = {
     "trace.no-upward-link",
     Severity.WARNING,
     "system or software requirement with no upward link",
+    scope="file",
 )
 def no_upward_link(context: CheckContext) -> Iterator[Finding]:
     """
@@ -101,6 +102,7 @@ def no_upward_link(context: CheckContext) -> Iterator[Finding]:
     "trace.unreferenced-need",
     Severity.WARNING,
     "stakeholder requirement or goal that nothing links to",
+    scope="links",
 )
 def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
     """
@@ -153,6 +155,7 @@ def unreferenced_need(context: CheckContext) -> Iterator[Finding]:
     "trace.untested",
     Severity.WARNING,
     "requirement to be verified by test that no test verifies",
+    scope="links",
 )
 def untested(context: CheckContext) -> Iterator[Finding]:
     """
@@ -317,6 +320,7 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
     "trace.unverified-method",
     Severity.INFO,
     "requirement to be verified by inspection, analysis or demonstration that no test verifies",
+    scope="links",
 )
 def unverified_method(context: CheckContext) -> Iterator[Finding]:
     """
@@ -376,6 +380,7 @@ def unverified_method(context: CheckContext) -> Iterator[Finding]:
     "trace.method-mismatch",
     Severity.WARNING,
     "test whose method is not one the requirement it verifies asks for",
+    scope="links",
 )
 def method_mismatch(context: CheckContext) -> Iterator[Finding]:
     """
@@ -455,7 +460,7 @@ def _verified_by(test: ModelElement) -> str:
     return ", ".join(ids) if ids else _("nothing")
 
 
-@rule("TR008", "trace.failed-test", Severity.ERROR, "automated test that failed")
+@rule("TR008", "trace.failed-test", Severity.ERROR, "automated test that failed", scope="file")
 def failed_test(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -502,7 +507,9 @@ def failed_test(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-@rule("TR009", "trace.skipped-test", Severity.WARNING, "automated test that was skipped")
+@rule(
+    "TR009", "trace.skipped-test", Severity.WARNING, "automated test that was skipped", scope="file"
+)
 def skipped_test(context: CheckContext) -> Iterator[Finding]:
     """
     What it checks:
@@ -551,6 +558,7 @@ def skipped_test(context: CheckContext) -> Iterator[Finding]:
     "trace.test-not-in-report",
     Severity.WARNING,
     "automated-by names no test case of the JUnit reports",
+    scope="file",
 )
 def test_not_in_report(context: CheckContext) -> Iterator[Finding]:
     """

@@ -20,6 +20,7 @@ Without broken elements (every clean project), nothing runs twice.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
@@ -47,8 +48,21 @@ def _key(diagnostic: Diagnostic) -> _Key:
     )
 
 
+# How the second run is made: the model as if parsed (not linked yet) and the files
+# rebound in it -> its diagnostics. The default links and checks everything; the
+# file-at-a-time way links and checks only what the rebound files can affect.
+SecondRun = Callable[[Project, set[str]], list[Diagnostic]]
+
+
+def _full_run(other: Project, _rebound: set[str]) -> list[Diagnostic]:
+    from .registry import run_checks
+
+    link_project(other)
+    return run_checks(other)
+
+
 def withhold_syntax_caused(
-    project: Project, diagnostics: list[Diagnostic]
+    project: Project, diagnostics: list[Diagnostic], second_run: SecondRun = _full_run
 ) -> tuple[list[Diagnostic], int]:
     """The diagnostics to report and how many were withheld."""
     if not any(element.broken for element in project.elements):
@@ -57,21 +71,21 @@ def withhold_syntax_caused(
         # Withholding is fair only while a syntax error fails the run: with SY001
         # disabled or re-graded in reqdsl.toml, every finding is reported.
         return diagnostics, 0
-    from .registry import run_checks
-
     with paused_gc():  # like loading, the second model makes many objects and no cycles
         as_if_parsed = _as_if_parsed(project)
         if as_if_parsed is None:
             return diagnostics, 0
-        still_found = {_key(d) for d in run_checks(as_if_parsed)}
+        other, rebound = as_if_parsed
+        still_found = {_key(d) for d in second_run(other, rebound)}
     loaded = {id(d) for found in project.found.values() for d in found}
     kept = [d for d in diagnostics if id(d) in loaded or _key(d) in still_found]
     return kept, len(diagnostics) - len(kept)
 
 
-def _as_if_parsed(project: Project) -> Project | None:
-    """The project with each broken element's parsed fields bound; None when no broken
-    element has a field, attribute or step that parsed (the model would be the same)."""
+def _as_if_parsed(project: Project) -> tuple[Project, set[str]] | None:
+    """The project with each broken element's parsed fields bound, not linked yet, and
+    the files rebound; None when no broken element has a field, attribute or step that
+    parsed (the model would be the same)."""
     broken_files = sorted({e.path for e in project.elements if e.broken})
     rebound: dict[str, list[ModelElement]] = {}
     for relpath in broken_files:
@@ -93,9 +107,8 @@ def _as_if_parsed(project: Project) -> Project | None:
         elements.extend(bound)
     elements.sort(key=lambda element: element.order)
     # Everything else of the project as it is (catalogues, JUnit results, ...: a field
-    # added to Project is carried over), with the links computed again.
+    # added to Project is carried over); the links are computed by the second run.
     other = dataclasses.replace(
         project, elements=elements, index={}, found={}, _graph=None, _back_links={}, _by_kind=None
     )
-    link_project(other)
-    return other
+    return other, set(rebound)

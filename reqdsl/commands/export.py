@@ -1,4 +1,8 @@
-"""`reqdsl export [PATH] --format json|csv|xlsx|reqif [-o FILE] [--junit FILE]...`.
+"""`reqdsl export [PATH] --format json|csv|xlsx|reqif|pdf|docx [-o FILE] [--junit FILE]...`.
+
+`pdf` and `docx` print the specification (reqdsl.interop.documents): one file per
+ISO/IEC/IEEE 29148 document plus `reports.pdf` in the folder `-o` names, or with
+`--combined` one file.
 
 The model is exported even when it has errors (they are counted on stderr, and in the
 JSON export); exit 0 when written, 2 on usage, an unreadable project or report (`--junit`, or one
@@ -18,13 +22,46 @@ from ..cli import error_line
 from .check import add_junit_option
 
 NAME = "export"
-HELP = "export the model: JSON, traceability matrix (CSV, XLSX) or ReqIF 1.2"
+HELP = (
+    "export the model: JSON, traceability matrix (CSV, XLSX), ReqIF 1.2, or documents (PDF, DOCX)"
+)
+DOCUMENT_FORMATS = ("pdf", "docx")
+EPILOG = """\
+pdf and docx print the specification for signing: per ISO/IEC/IEEE 29148 document (StRS,
+SyRS, SRS, ...) a title page with version, status, owner and approvals (reviews), a table
+of contents, purpose and scope, the sections, every element with its fields and its links
+both ways, and its diagrams; the reports (traceability matrix, GDPR record of processing,
+statement of applicability, threat register) as annexes. By default -o names a folder
+that gets one file per document (with its requirements' rows of the matrix) and
+reports.pdf|docx (the three reports); with --combined, -o names one file holding
+everything, the whole matrix included. PDF is made by Typst (the typst
+package, fonts embedded, diagrams as vectors), DOCX by python-docx (Word headings, Word
+tables). Diagrams are drawn by the bundled PlantUML; when it cannot run, the documents
+and stderr say so and show each diagram's PlantUML source instead.
+"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=Path("."), type=Path, help="project folder")
-    parser.add_argument("--format", choices=("json", "csv", "xlsx", "reqif"), default="json")
-    parser.add_argument("-o", "--output", type=Path, help="write to this file (xlsx needs it)")
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    formats = ("json", "csv", "xlsx", "reqif", *DOCUMENT_FORMATS)
+    parser.add_argument("--format", choices=formats, default="json")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write to this file (xlsx needs it); for pdf and docx, the folder to write "
+        "the documents in (a file with --combined)",
+    )
+    parser.add_argument(
+        "--combined",
+        action="store_true",
+        help="pdf, docx: one file with every document and the annexes",
+    )
+    parser.add_argument(
+        "--no-diagrams", action="store_true", help="pdf, docx: leave the diagrams out"
+    )
     add_junit_option(parser, "results and gaps in the matrix and JSON")
     parser.add_argument("--schema", action="store_true", help="print the JSON export's schema")
     parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
@@ -45,6 +82,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.format == "xlsx" and args.output is None:
         print("reqdsl: --format xlsx writes a workbook: give -o FILE.xlsx", file=sys.stderr)
+        return EXIT_FAILURE
+    if args.format in DOCUMENT_FORMATS and args.output is None:
+        where = f"FILE.{args.format}" if args.combined else "FOLDER"
+        error_line(f"--format {args.format} writes documents: give -o {where}")
+        return EXIT_FAILURE
+    if (args.combined or args.no_diagrams) and args.format not in DOCUMENT_FORMATS:
+        error_line("--combined and --no-diagrams apply to --format pdf and docx only")
         return EXIT_FAILURE
     from ..model.sources import ProjectError
     from ..pipeline import Session
@@ -67,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
         from ..interop.json_export import export_json
 
         emit(export_json(project, summary, results), args.output)
+    elif args.format in DOCUMENT_FORMATS:
+        from ._documents import export_documents
+
+        return export_documents(project, results, args, use_cache=use_cache)
     elif args.format == "reqif":
         from ..interop.reqif import export_reqif
 

@@ -43,6 +43,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     parser.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     parser.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    from .check import add_junit_option
+
+    add_junit_option(parser, "passing tests verify controls (soa) and mitigations (threats)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_FAILURE
     try:
-        project = Session(args.path, use_cache=not args.no_cache).load()
+        # Test results are evidence here as in check and build: the reports reqdsl.toml
+        # names under [tests] junit, and --junit.
+        project = Session(args.path, use_cache=not args.no_cache, junit=list(args.junit)).load()
     except ProjectError as error:
         error_line(str(error))
         return EXIT_FAILURE

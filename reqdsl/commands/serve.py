@@ -2,7 +2,9 @@
 rebuild when a file of the project changes.
 
 MkDocs' own live-reload server serves a temporary site folder; its builder is reqdsl's
-(check, generate, `mkdocs build`), which skips everything when no input changed; its
+(check, generate, `mkdocs build`), which skips everything when no input changed. The
+project's session stays in memory between builds: a rebuild reads the files again,
+re-parses those whose text changed and rechecks incrementally; its
 caches live outside the project (reqdsl/util/cache_dirs.py), so they cause no rebuild
 loop. The site is published even when the model has errors: a preview is for seeing
 them. Stop with Ctrl-C.
@@ -41,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from mkdocs.livereload import LiveReloadServer
 
     from ..cli import EXIT_FAILURE, EXIT_OK
+    from ..pipeline import Session
     from ..site.builder import BuildOptions, SiteError, build_site
 
     if not args.path.is_dir():
@@ -54,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
         junit=list(args.junit),
         diagrams=not args.no_diagrams,
         sources=workspace / "sources",
+        # Kept in memory: a saved edit re-parses the changed file and rechecks what it
+        # can affect (reqdsl.checks.incremental), not the whole project.
+        session=Session(args.path, junit=list(args.junit)),
     )
 
     def rebuild() -> None:

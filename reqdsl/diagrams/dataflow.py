@@ -14,7 +14,18 @@ from ..model.elements import ModelElement
 from ..model.facts.zones import crossing
 from ..model.project import Project
 from .escape import display, escape
-from .puml import flow_ends, frame, heading, label, live, ref, target, targets
+from .puml import (
+    direction_for,
+    flow_ends,
+    frame,
+    heading,
+    label,
+    live,
+    name_of,
+    ref,
+    target,
+    targets,
+)
 from .zones import build_zone_tree
 
 PATH = "data-flow.puml"
@@ -27,7 +38,7 @@ THREAT_COLOUR = {
     "not-applicable": "#EEEEEE",
 }
 LEGEND = [
-    "legend right",
+    "legend bottom left",
     "  |= notation |= meaning |",
     "  | box | external entity (actor) |",
     "  | ellipse | process |",
@@ -81,7 +92,7 @@ def _flow_line(project: Project, flow: ModelElement, ends: tuple[ModelElement, .
     return f"{ref(ends[0])} {arrow} {ref(ends[1])} : " + "\\n".join(lines)
 
 
-def _threat_text(threat: ModelElement, *, on_data: ModelElement | None = None) -> str:
+def _threat_text(threat: ModelElement, *, on_data: str | None = None) -> str:
     parts = [f"<b>{escape(threat.id or '')}</b> {display(threat.title or '', 28)}"]
     facts = [
         escape(word)
@@ -94,14 +105,25 @@ def _threat_text(threat: ModelElement, *, on_data: ModelElement | None = None) -
     if facts:
         parts.append("<size:10>" + ", ".join(facts) + "</size>")
     if on_data is not None:
-        parts.append(
-            display("on data: " + (on_data.title or ""), 28, style=("<size:10>", "</size>"))
-        )
+        parts.append(display(on_data, 28, style=("<size:10>", "</size>")))
     return "\\n".join(parts)
 
 
 def _colour(threat: ModelElement) -> str:
     return THREAT_COLOUR.get(threat.word("status") or "open", THREAT_COLOUR["open"])
+
+
+# The status that colours a note holding several threats: the one that most needs a
+# reviewer (each threat's own status is written in the note).
+_URGENCY = ("open", "accepted", "transferred", "mitigated", "not-applicable")
+
+
+def _note_colour(threats: list[ModelElement]) -> str:
+    statuses = [threat.word("status") or "open" for threat in threats]
+    for status in _URGENCY:
+        if status in statuses:
+            return THREAT_COLOUR[status]
+    return THREAT_COLOUR["open"]
 
 
 def _threat_target(project: Project, threat: ModelElement) -> ModelElement | None:
@@ -111,14 +133,61 @@ def _threat_target(project: Project, threat: ModelElement) -> ModelElement | Non
     return target(project, value.raw, "actor", "component", "flow", "data")
 
 
+def _element_notes(
+    project: Project,
+    nodes: list[ModelElement],
+    threats: list[tuple[ModelElement, ModelElement | None]],
+) -> dict[int, list[str]]:
+    """`id(node)` -> the texts of the threats drawn next to it: those aimed at it, and
+    those aimed at data it stores (on the first store holding the data; the note names
+    the others)."""
+    texts: dict[int, list[str]] = {}
+    aimed_at: dict[int, list[ModelElement]] = {}
+    for threat, aimed in threats:
+        if aimed is None or aimed.kind == "flow":
+            continue
+        if aimed.kind == "data":
+            holders = [c for c in nodes if c.kind == "component" and aimed in _stored(project, c)]
+            if not holders:
+                continue
+            others = ", ".join(name_of(holder) for holder in holders[1:])
+            on_data = f"on data: {aimed.title or aimed.id or ''}"
+            text = _threat_text(
+                threat, on_data=on_data + (f" (also in {others})" if others else "")
+            )
+            texts.setdefault(id(holders[0]), []).append(text)
+            aimed_at.setdefault(id(holders[0]), []).append(threat)
+        else:
+            texts.setdefault(id(aimed), []).append(_threat_text(threat))
+            aimed_at.setdefault(id(aimed), []).append(threat)
+    return {key: [_note_colour(aimed_at[key]), *found] for key, found in texts.items()}
+
+
 def generate_data_flow(project: Project) -> dict[str, str]:
     nodes = list(live(project, "actor", "component"))
     flows = list(live(project, "flow"))
     if not flows:
         return {}
     threats = [(threat, _threat_target(project, threat)) for threat in live(project, "threat")]
-    body = ["skinparam usecase {", "  BackgroundColor #FFFFFF", "}"]
-    body.extend(build_zone_tree(project, nodes).emit(_zone, _node))
+    notes = _element_notes(project, nodes, threats)
+
+    def node(element: ModelElement) -> list[str]:
+        # The threats on an element sit right beside it, inside its zone: a floating
+        # note linked from afar was placed by the layout in a long row of notes.
+        lines = _node(element)
+        found = notes.get(id(element))
+        if found:
+            colour, *texts = found
+            lines.append(f"note right of {ref(element)} {colour} : " + "\\n".join(texts))
+        return lines
+
+    body = [
+        *direction_for(map(ref, nodes), _flow_pairs(project, flows)),
+        "skinparam usecase {",
+        "  BackgroundColor #FFFFFF",
+        "}",
+    ]
+    body.extend(build_zone_tree(project, nodes).emit(_zone, node))
     for flow in flows:
         ends = flow_ends(project, flow)
         if ends is None:
@@ -127,20 +196,15 @@ def generate_data_flow(project: Project) -> dict[str, str]:
         on_flow = [threat for threat, aimed in threats if aimed is flow]
         if on_flow:
             text = "\\n".join(_threat_text(threat) for threat in on_flow)
-            body.append(f"note on link {_colour(on_flow[0])} : {text}")
-    for threat, aimed in threats:
-        if aimed is None or aimed.kind == "flow":
-            continue
-        note = ref(threat)
-        if aimed.kind == "data":
-            holders = [c for c in nodes if c.kind == "component" and aimed in _stored(project, c)]
-            body.append(f'note "{_threat_text(threat, on_data=aimed)}" as {note} {_colour(threat)}')
-            body.extend(f"{note} .. {ref(holder)}" for holder in holders)
-        else:
-            body.append(f'note "{_threat_text(threat)}" as {note} {_colour(threat)}')
-            body.append(f"{note} .. {ref(aimed)}")
+            body.append(f"note on link {_note_colour(on_flow)} : {text}")
     body.extend(LEGEND)
     return {PATH: frame(heading(project, "data flows and threats"), body)}
+
+
+def _flow_pairs(project: Project, flows: list[ModelElement]) -> list[tuple[str, str]]:
+    return [
+        (ref(a), ref(b)) for flow in flows if (ends := flow_ends(project, flow)) for a, b in [ends]
+    ]
 
 
 def _stored(project: Project, component: ModelElement) -> list[ModelElement]:

@@ -7,6 +7,7 @@ reaches PlantUML unescaped and no dangling reference (an unknown or broken targe
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..model.elements import ModelElement
@@ -100,3 +101,49 @@ def flow_ends(project: Project, flow: ModelElement) -> tuple[ModelElement, Model
             return None
         ends.append(end)
     return ends[0], ends[1]
+
+
+def rank_shape(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> tuple[int, int]:
+    """(nodes in the widest rank, number of ranks) of a top-to-bottom layout of `nodes`
+    (aliases) in which each edge's second end lies a rank below its first, as Graphviz
+    ranks them: edges that close a cycle (found depth first) are left out, then each
+    node's rank is its longest path from a source. Linear in nodes and edges."""
+    rank = dict.fromkeys(nodes, 0)
+    below: dict[str, list[str]] = {}
+    for upper, lower in edges:
+        if upper in rank and lower in rank and upper != lower:
+            below.setdefault(upper, []).append(lower)
+    order: list[str] = []  # reverse post-order of a depth-first walk: a topological order
+    state: dict[str, int] = {}  # 1 on the walk's path, 2 done
+    kept: dict[str, list[str]] = {}
+    for start in rank:
+        if start in state:
+            continue
+        state[start] = 1
+        stack = [(start, iter(below.get(start, [])))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                order.append(node)
+                stack.pop()
+            elif state.get(child) != 1:  # an edge to a node on the path closes a cycle
+                kept.setdefault(node, []).append(child)
+                if child not in state:
+                    state[child] = 1
+                    stack.append((child, iter(below.get(child, []))))
+    for node in reversed(order):
+        for lower in kept.get(node, []):
+            rank[lower] = max(rank[lower], rank[node] + 1)
+    widths = Counter(rank.values())
+    return max(widths.values(), default=0), len(widths)
+
+
+def direction_for(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[str]:
+    """`["left to right direction"]` when a top-to-bottom layout would make few ranks of
+    many nodes each (a goal satisfied by a dozen needs, one process feeding many stores):
+    side by side those make a picture many times wider than the page, which scrolls
+    down, not across. Otherwise `[]`: PlantUML's top to bottom."""
+    widest, depth = rank_shape(nodes, edges)
+    return ["left to right direction"] if widest >= 2 * depth else []

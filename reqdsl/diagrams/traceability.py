@@ -33,6 +33,24 @@ FIELDS = {
     "depends-on": ".right.>",
     "conflicts-with": ".right.>",
 }
+# A full graph names the field of a link by its colour, explained in a legend, not by a
+# label on every arrow: dozens of `verifies` labels side by side overlap one another
+# and widen the graph. Colours are told apart by people with red-green colour blindness
+# too (blue, orange, purple, teal, red, brown and greys), and the dashed ones stay dashed.
+COLOURS = {
+    "derives-from": "#1565C0",
+    "satisfies": "#2E7D32",
+    "refines": "#6A1B9A",
+    "verifies": "#00838F",
+    "mitigates": "#C62828",
+    "addresses": "#EF6C00",
+    "depends-on": "#616161",
+    "conflicts-with": "#AD1457",
+}
+# A level (a document's worth of elements) wider than this many boxes side by side
+# would make the graph wider than a page: the levels are then laid out as columns,
+# left to right, and the page scrolls down instead of squeezing the picture.
+WIDE_LEVEL = 4
 STYLE = [
     "skinparam rectangle {",
     "  BackgroundColor<<goal>> #E3F2FD",
@@ -94,17 +112,41 @@ def document_graph(
         groups.setdefault(element.document, []).append(element)
 
     body = [*STYLE]
+    if max(map(len, groups.values())) > WIDE_LEVEL:
+        body.insert(0, "left to right direction")
     for doc_id in sorted(groups, key=lambda d: (d != document.id, _doc_order(project, d))):
         doc = project.index.get(doc_id) if doc_id is not None else None
         heading = f"{escape(doc_id)}: {display(doc.title or '', 50)}" if doc and doc_id else "-"
         body.append(f'package "{heading}" as {ref(doc) if doc else "x_nodoc"} {{')
         body.extend("  " + _node(element) for element in groups[doc_id])
         body.append("}")
-    body.extend(
-        f"{ref(link.source)} {FIELDS[link.field]} {ref(link.target)} : {escape(link.field)}"
-        for link in shown
-    )
+    body.extend(_arrow(link) for link in shown)
+    body.extend(_legend({link.field for link in shown}))
     return frame(f"Traceability: {document.id} {document.title or ''}", body)
+
+
+def _arrow(link: Link) -> str:
+    """`a -[#1565C0]up-> b`: the field's direction and colour, no label."""
+    return _arrow_between(ref(link.source), link.field, ref(link.target))
+
+
+def _arrow_between(source: str, field: str, target: str) -> str:
+    arrow = FIELDS[field]
+    body, head = arrow[:-1], arrow[-1]  # `-up-` / `.right.` and `>`
+    return f"{source} {body[0]}[{COLOURS[field]}]{body[1:]}{head} {target}"
+
+
+def _legend(fields: set[str]) -> list[str]:
+    """What each colour of arrow means, for the fields this graph draws (our own words
+    only: no user text)."""
+    if not fields:
+        return []
+    rows = [
+        f"  | <color:{COLOURS[f]}><b>{'....' if FIELDS[f][0] == '.' else '——'}</b></color> | {f} |"
+        for f in FIELDS
+        if f in fields
+    ]
+    return ["legend bottom left", "  |= arrow |= link |", *rows, "endlegend"]
 
 
 def condensed_graph(
@@ -128,13 +170,25 @@ def condensed_graph(
     counted = Counter(
         (alias_of[id(link.source)], link.field, alias_of[id(link.target)]) for link in shown
     )
-    # Left to right, sections stacked: a document's ten or more sections side by side
-    # with labelled arrows make a picture many screens wide.
+    names = {alias: _box_name(what, name) for (what, name), alias in boxes.items()}
+    counts: dict[str, list[str]] = {}  # section -> its links, counted, in words
+    for (source, field, target), count in counted.items():
+        if source == target:
+            counts.setdefault(source, []).append(f"within: {escape(field)} ×{count}")
+        if source in names and boxes_section(boxes, source) and source != target:
+            counts.setdefault(source, []).append(f"{escape(field)} {names[target]} ×{count}")
+        if target in names and boxes_section(boxes, target) and source != target:
+            counts.setdefault(target, []).append(f"{names[source]} {escape(field)} ×{count}")
+    # Left to right, the document's sections in one column, the other documents in
+    # another; the numbers are written in the section boxes and the arrows only carry
+    # their field's colour. Labels on the arrows (as before) stood side by side in a
+    # top-to-bottom layout (thousands of px wide), and in a left-to-right one Smetana
+    # drew boxes above the title and lines through it.
     body = ["left to right direction", *STYLE]
     body.append(f'package "{escape(document.id or "")}" {{')
     for (what, name), alias in boxes.items():
         if what == "section":
-            body.append(f'  rectangle "{display(name, 30)}" as {alias}')
+            body.append(f'  rectangle "{display(name, 30)}{_counts(counts, alias)}" as {alias}')
     body.append("}")
     for (what, name), alias in boxes.items():
         if what == "document":
@@ -143,12 +197,29 @@ def condensed_graph(
             label = f"<b>{escape(name)}</b>" + (f"\\n{title}" if title else "")
             body.append(f'rectangle "{label}" as {alias}')
     body.extend(
-        f"{target} <-- {source} : {escape(field)} ×{count}"
-        for (source, field, target), count in counted.items()
+        _arrow_between(source, field, target)
+        for (source, field, target) in counted
+        if source != target
     )
+    body.extend(_legend({field for (_, field, _) in counted}))
     title = f"Traceability: {document.id} {document.title or ''}"
     body.append(f'caption "{escape(f"{elements} elements: condensed to sections and documents")}"')
     return frame(title, body)
+
+
+def boxes_section(boxes: dict[tuple[str, str], str], alias: str) -> bool:
+    return any(a == alias and what == "section" for (what, _), a in boxes.items())
+
+
+def _box_name(what: str, name: str) -> str:
+    """How a box is named in another box's counts: a document by its ID, a section by
+    its own heading (the last part of its path)."""
+    return escape(name if what == "document" else name.rsplit(" / ", 1)[-1], 40)
+
+
+def _counts(counts: dict[str, list[str]], alias: str) -> str:
+    """A section's links, counted, one per line in small type under its name."""
+    return "".join(f"\\n<size:10>{line}</size>" for line in counts.get(alias, []))
 
 
 def _doc_order(project: Project, doc_id: str | None) -> int:

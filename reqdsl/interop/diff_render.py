@@ -4,6 +4,7 @@ since REV" page shows: every piece of user text escaped)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from ..reports.markdown import escape_cell, escape_markdown
 from .diff import ElementRef, ProjectDiff
@@ -49,14 +50,26 @@ def diff_json(diff: ProjectDiff) -> str:
     return json.dumps(diff.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-def _md_name(item: ElementRef) -> str:
+# The URL of an element's page from its ID (None: no such element now); a URL built by
+# reqdsl.site.html.relative_url, made of URL-safe characters only.
+Href = Callable[[str], "str | None"]
+
+
+def _md_id(element_id: str, href: Href | None) -> str:
+    code = f"`{element_id.replace('`', '')}`"
+    url = href(element_id) if href is not None else None
+    return f"[{code}]({url})" if url else code
+
+
+def _md_name(item: ElementRef, href: Href | None = None) -> str:
     title = f" {escape_markdown(item.title, newline=' ')}" if item.title else ""
-    return f"`{item.id.replace('`', '')}` ({item.kind}){title}"
+    return f"{_md_id(item.id, href)} ({item.kind}){title}"
 
 
-def diff_markdown(diff: ProjectDiff, title: str | None = None) -> str:
+def diff_markdown(diff: ProjectDiff, title: str | None = None, href: Href | None = None) -> str:
     """The diff as a Markdown page: summary, added, removed, changed field by field
-    (a table per element) and suspect links."""
+    (a table per element) and suspect links. With `href` (the site), IDs of elements
+    that exist link to them."""
     heading = title or f"Changes from {diff.old_label} to {diff.new_label}"
     parts = ["# " + escape_markdown(heading, newline=" ")]
     parts.append(
@@ -67,7 +80,7 @@ def diff_markdown(diff: ProjectDiff, title: str | None = None) -> str:
         parts.append("No element changed.")
     for label, items in (("Added", diff.added), ("Removed", diff.removed)):
         if items:
-            parts.append(f"## {label}\n\n" + "\n".join(f"- {_md_name(i)}" for i in items))
+            parts.append(f"## {label}\n\n" + "\n".join(f"- {_md_name(i, href)}" for i in items))
     if diff.changed:
         parts.append("## Changed")
         for change in diff.changed:
@@ -77,10 +90,10 @@ def diff_markdown(diff: ProjectDiff, title: str | None = None) -> str:
                 for c in change.changes
             ]
             table = "| field | before | after |\n|---|---|---|\n" + "\n".join(rows)
-            parts.append(f"### {_md_name(change.element)}\n\n{table}")
+            parts.append(f"### {_md_name(change.element, href)}\n\n{table}")
     if diff.suspect:
         rows = [
-            f"| {_md_name(s.source)} | {escape_cell(s.field)} | `{s.target.replace('`', '')}` "
+            f"| {_md_name(s.source, href)} | {escape_cell(s.field)} | {_md_id(s.target, href)} "
             f"| {s.reason} |"
             for s in diff.suspect
         ]

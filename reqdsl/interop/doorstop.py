@@ -19,6 +19,7 @@ followed; the report lists each one skipped.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,6 @@ from .importing import (
     put_field,
     read_input,
     title_from,
-    tree_files,
 )
 
 _STANDARD = frozenset(
@@ -69,32 +69,94 @@ def _level_key(value: Any) -> tuple[int, ...]:
     return tuple(parts) or (1,)
 
 
-def _scan(source: Path) -> tuple[list[_Document], list[str]]:
-    """The documents of the tree, and the links left out (see importing.tree_files)."""
-    files, links = tree_files(source, ".yml")
-    by_folder: dict[Path, list[Path]] = {}
-    for path in files:
-        by_folder.setdefault(path.parent, []).append(path)
+def _scan(source: Path, result: ImportResult) -> tuple[list[_Document], list[str]]:
+    """The documents of the tree as Doorstop finds them, and the links left out (see
+    importing.tree_files): a folder holding `.doorstop.yml` is a document; hidden folders
+    and folders holding `.doorstop.skip` (and all below them) are not read; a document's
+    items are its `.yml` and `.md` files named with its prefix, in its folder and its
+    sub-folders that are not documents themselves."""
+    folders, links = _document_folders(source)
     documents = []
-    for folder, paths in sorted(by_folder.items()):
-        config = folder / ".doorstop.yml"
-        if config not in paths:
-            continue
-        data = _load_yaml(config) or {}
+    for folder, files in folders:
+        data = _load_yaml(folder / ".doorstop.yml") or {}
         settings = data.get("settings", {}) if isinstance(data, dict) else {}
         prefix = str(settings.get("prefix") or folder.name)
         parent = settings.get("parent")
         document = _Document(prefix, str(parent) if parent else None, folder)
-        for path in paths:
-            if path.name.startswith("."):
+        for path in files:
+            if not path.stem.lower().startswith(prefix.lower()):
+                result.lose("file in a Doorstop document that is not one of its items")
+                result.notes.append(
+                    f"skipped `{path.relative_to(source).as_posix()}`: not named like an "
+                    f"item of `{prefix}`"
+                )
                 continue
-            item = _load_yaml(path)
+            item = _load_md(path) if path.suffix == ".md" else _load_yaml(path)
             if isinstance(item, dict):
                 document.items.append((path.stem, item))
+            else:
+                result.lose("Doorstop item file that holds no attributes")
         documents.append(document)
     if not documents:
         raise ImportFailure(f"no Doorstop document (.doorstop.yml) under `{source}`")
     return documents, links
+
+
+def _document_folders(source: Path) -> tuple[list[tuple[Path, list[Path]]], list[str]]:
+    """Each document folder with its item candidates (`.yml`, `.md`, not hidden), and
+    the symbolic links met. No link is followed."""
+    owner: dict[Path, Path] = {}  # folder -> the document folder it belongs to
+    found: dict[Path, list[Path]] = {}
+    links: list[str] = []
+    for folder, dirs, names in os.walk(source, followlinks=False):
+        base = Path(folder)
+        if ".doorstop.skip" in names:
+            dirs[:] = []
+            continue
+        for name in list(dirs):
+            if name.startswith(".") or (base / name).is_symlink():
+                if (base / name).is_symlink():
+                    links.append((base / name).relative_to(source).as_posix())
+                dirs.remove(name)
+        dirs.sort()
+        if ".doorstop.yml" in names and not (base / ".doorstop.yml").is_symlink():
+            owner[base] = base
+            found[base] = []
+        elif base.parent in owner and base != source:
+            owner[base] = owner[base.parent]
+        home = owner.get(base)
+        for name in sorted(names):
+            path = base / name
+            if name.startswith(".") or path.suffix not in (".yml", ".md"):
+                continue
+            if path.is_symlink():
+                links.append(path.relative_to(source).as_posix())
+            elif home is not None and path.is_file():
+                found[home].append(path)
+    return sorted(found.items()), sorted(links)
+
+
+def _load_md(path: Path) -> dict[str, Any] | None:
+    """A Doorstop Markdown item: YAML front matter between `---` lines, then the text
+    (a first `# ` line is the header)."""
+    import yaml
+
+    text = read_input(path).decode("utf-8-sig", "replace").replace("\r\n", "\n")
+    match = re.match(r"---\n(.*?)\n---\n?(.*)\Z", text, re.DOTALL)
+    if match is None:
+        return None
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise ImportFailure(f"cannot read `{path}`: {error}") from error
+    if not isinstance(data, dict):
+        return None
+    body = match.group(2).strip("\n")
+    head, _, rest = body.partition("\n")
+    if head.startswith("# ") and "header" not in data:
+        data["header"], body = head[2:].strip(), rest.strip("\n")
+    data.setdefault("text", body)
+    return data
 
 
 def _links(item: dict[str, Any]) -> list[str]:
@@ -139,7 +201,19 @@ class DoorstopImport:
                     chosen = link_field(self.item_level.get(uid), self.item_level.get(target))
                     element.fields.setdefault(chosen, []).append(self.made[target].id or "")
                     self.result.map(f"Doorstop link -> requirement field `{chosen}`")
-        if any(item.get("reviewed") for d in self.documents for _, item in d.items):
+        stamps = sum(1 for d in self.documents for _, item in d.items if item.get("reviewed"))
+        self.result.lose("Doorstop review stamp (`reviewed`)", stamps)
+        fingerprints = sum(
+            1
+            for d in self.documents
+            for _, item in d.items
+            for link in item.get("links") or []
+            if isinstance(link, dict)
+            for value in link.values()
+            if value
+        )
+        self.result.lose("Doorstop link fingerprint", fingerprints)
+        if stamps:
             self.result.notes.append(
                 "Doorstop review stamps (`reviewed`, link fingerprints) are not imported"
             )
@@ -227,7 +301,11 @@ def _text(value: Any) -> str:
 def import_doorstop(source: Path) -> ImportResult:
     if not source.is_dir():
         raise ImportFailure(f"`{source}` is not a folder")
-    documents, links = _scan(source)
+    scanned = ImportResult()
+    documents, links = _scan(source, scanned)
     result = DoorstopImport(documents).run()
+    result.lost.update(scanned.lost)
+    result.notes[:0] = scanned.notes
     note_links(result, links)
+    result.settle()
     return result

@@ -53,24 +53,71 @@ class ImportedDocument:
 
 
 @dataclass
+class _Pending:
+    """A foreign attribute waiting for the decision of where its field goes."""
+
+    element: ImportedElement | ImportedDocument
+    kind: str
+    name: str
+    values: list[str]
+    origin: str
+
+
+@dataclass
 class ImportResult:
     documents: list[ImportedDocument] = field(default_factory=list)
     custom_fields: dict[str, set[str]] = field(default_factory=dict)  # kind -> names
     mappings: Counter[str] = field(default_factory=Counter)  # "what -> where" lines
+    lost: Counter[str] = field(default_factory=Counter)  # values not carried over, by what
     notes: list[str] = field(default_factory=list)
+    attachments: dict[str, bytes] = field(default_factory=dict)  # safe relative path -> data
+    pending: list[_Pending] = field(default_factory=list)
 
-    def map(self, line: str) -> None:
-        self.mappings[line] += 1
+    def map(self, line: str, count: int = 1) -> None:
+        self.mappings[line] += count
+
+    def lose(self, what: str, count: int = 1) -> None:
+        """Count `count` source values that the import does not carry over."""
+        if count > 0:
+            self.lost[what] += count
+
+    def settle(self) -> None:
+        """Decide where each pending foreign attribute goes, per field: from all its
+        values at once (a field whose values do not all fit a built-in field is a custom
+        field for every element, never split in two)."""
+        settle_fields(self)
 
     def report(self) -> str:
         """The mapping report for the terminal. Its lines quote foreign attribute names
         and IDs: every control and bidi character in them is made visible and inert."""
         from ..render.text import printable
 
+        self.settle()
         lines = ["mapping:"]
         lines += [f"  {line}  (x{count})" for line, count in sorted(self.mappings.items())]
+        if self.lost:
+            lines.append("not carried over:")
+            lines += [f"  {what}  (x{count})" for what, count in sorted(self.lost.items())]
+        else:
+            lines.append("not carried over: nothing")
         lines += [f"note: {note}" for note in self.notes]
         return "".join(printable(line) + "\n" for line in lines)
+
+    def report_data(self) -> dict[str, object]:
+        """The report as JSON data (docs/interop.md, "The mapping report"): a script
+        checks that nothing was lost with `not data["not_carried_over"]`."""
+        self.settle()
+        return {
+            "mapped": [
+                {"what": what, "count": count} for what, count in sorted(self.mappings.items())
+            ],
+            "not_carried_over": [
+                {"what": what, "count": count} for what, count in sorted(self.lost.items())
+            ],
+            "lost_values": sum(self.lost.values()),
+            "notes": list(self.notes),
+            "attachments": sorted(self.attachments),
+        }
 
 
 class IdMaker:
@@ -135,13 +182,61 @@ def put_field(
     values: list[str],
     origin: str,
 ) -> None:
-    """Give `element` the foreign attribute `name`: as the field of that name when its
-    values fit, else as a custom field (or, on a section, as text)."""
+    """Give `element` the foreign attribute `name` once the import is read
+    (`ImportResult.settle`): as the field of that name when all the values of that
+    attribute, on every element of the kind, fit it, else as a custom field (or, on a
+    section, as text)."""
     values = [value for value in values if value.strip()]
-    if not values:
+    if values:
+        result.pending.append(_Pending(element, kind, name, values, origin))
+
+
+def _imported_ids(result: ImportResult) -> set[str]:
+    ids: set[str] = set()
+    stack: list[ImportedElement] = [item for doc in result.documents for item in doc.items]
+    ids.update(doc.id for doc in result.documents)
+    while stack:
+        element = stack.pop()
+        if element.id:
+            ids.add(element.id)
+        stack.extend(element.children)
+    return ids
+
+
+def settle_fields(result: ImportResult) -> None:
+    """Per (kind, attribute): the built-in field when every value fits it (for a field
+    of IDs: names an imported element), else a custom field for all of them."""
+    pending, result.pending = result.pending, []
+    if not pending:
         return
+    ids = _imported_ids(result)
+    fits: dict[tuple[str, str], bool] = {}
+    for item in pending:
+        key = (item.kind, item.name)
+        slug = field_slug(item.name)
+        fitted = _fitted(item.kind, slug, item.values, ids)
+        fits[key] = fits.get(key, True) and fitted is not None
+    for item in pending:
+        _place(result, item, fits[(item.kind, item.name)])
+
+
+def _fitted(kind: str, slug: str, values: list[str], ids: set[str]) -> list[str] | None:
+    if slug in _COMMON and slug != "tags":
+        return None
+    fitted = _valid_for(kind, slug, values)
+    spec = FIELD_SPECS[kind].get(slug)
+    if fitted is not None and spec is not None and spec.value_kind.ids:
+        # Free text that happens to look like an ID (`example-document.pdf`) is no link.
+        return fitted if all(value in ids for value in fitted) else None
+    return fitted
+
+
+def _place(result: ImportResult, item: _Pending, fits: bool) -> None:
+    element, kind, name, values, origin = (
+        item.element, item.kind, item.name, item.values, item.origin
+    )  # fmt: skip
     slug = field_slug(name)
-    fitted = _valid_for(kind, slug, values) if slug not in _COMMON or slug == "tags" else None
+    fitted = _valid_for(kind, slug, values) if fits else None
     if fitted is not None:
         known = element.fields.setdefault(slug, [])
         known.extend(value for value in fitted if value not in known)
@@ -240,10 +335,15 @@ def _element_lines(element: ImportedElement) -> list[str]:
     return lines
 
 
+_QUOTE_RUN = re.compile('"{3,}')
+
+
 def quote_block(text: str) -> str:
-    """A text block for a `text` element (which takes nothing else)."""
-    # A text block has no escapes: three quotes inside it would end it.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace('"""', '" " "')
+    """A text block for a `text` element (which takes nothing else). A text block has no
+    escapes and three quotes would end it: a run of three or more quotes is written as
+    Markdown character references (`&quot;`), which the site shows as the same quotes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _QUOTE_RUN.sub(lambda match: "&quot;" * len(match.group()), text)
     return '"""\n' + text + '\n"""'
 
 
@@ -326,10 +426,16 @@ def write_import(result: ImportResult, out: Path, *, name: str | None, force: bo
     `force`."""
     from ..util.files import write_atomic
 
+    result.settle()
     unique_file_names(result)
-    planned = {out / doc.file_name: document_text(doc) for doc in result.documents}
+    planned: dict[Path, str | bytes] = {
+        out / doc.file_name: document_text(doc) for doc in result.documents
+    }
     planned[out / "reqdsl.toml"] = config_text(result, name)
-    existing = {path for path in planned if path.exists()}
+    for relative, data in sorted(result.attachments.items()):
+        planned[out / ATTACHMENTS / relative] = data
+    existing = {path for path in planned if path.exists() or path.is_symlink()}
+    earlier = _earlier_import(out)
     if out.is_dir():
         existing.update(out.rglob("*.req"))
     if existing and not force:
@@ -337,9 +443,66 @@ def write_import(result: ImportResult, out: Path, *, name: str | None, force: bo
         raise ImportFailure(
             f"`{out}` already holds {names}; import into a new folder, or use --force"
         )
-    for path, text in planned.items():
-        write_atomic(path, text)
+    for path in planned:
+        _refuse_links(out, path)
+    # --force: the files an earlier import wrote and this one does not are removed, so
+    # the closing check does not count them; files it did not write stay (and are named).
+    for path in sorted(earlier - set(planned)):
+        _refuse_links(out, path)
+        if path.is_file():
+            path.unlink()
+    for path in sorted(existing - set(planned) - earlier):
+        if path.suffix == ".req":
+            result.notes.append(
+                f"`{path.relative_to(out)}` was not written by an import: left in place"
+            )
+    for path, content in planned.items():
+        write_atomic(path, content)
+    manifest = [path.relative_to(out).as_posix() for path in planned]
+    write_atomic(out / MANIFEST, "".join(line + "\n" for line in sorted(manifest)))
     return list(planned)
+
+
+ATTACHMENTS = "attachments"  # where a .reqifz archive's other files go
+MANIFEST = ".reqdsl-import"  # the files an import wrote, for the next --force
+
+
+def _earlier_import(out: Path) -> set[Path]:
+    """The files an earlier import into `out` wrote (its manifest), each a plain
+    relative path inside `out`; anything else in the manifest is ignored."""
+    from ..util.files import read_bounded
+
+    try:
+        text = read_bounded(out / MANIFEST, 1024 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return set()
+    paths = set()
+    for line in text.splitlines():
+        relative = safe_relative(line)
+        if relative is not None:
+            paths.add(out / relative)
+    return paths
+
+
+def safe_relative(name: str) -> str | None:
+    """`name` as a relative POSIX path that stays inside the folder it is joined to, or
+    None: no absolute path, drive, backslash, `..`, empty or control-character part."""
+    if not name or "\\" in name or ":" in name or name.startswith("/"):
+        return None
+    parts = name.split("/")
+    if any(part in ("", ".", "..") or not part.isprintable() for part in parts):
+        return None
+    return "/".join(parts)
+
+
+def _refuse_links(out: Path, path: Path) -> None:
+    """Writing `path` must not go through a symbolic link inside `out` (a folder of the
+    output swapped for a link to somewhere else)."""
+    current = path
+    while current != out and out in current.parents:
+        if current.is_symlink():
+            raise ImportFailure(f"refused: `{current.relative_to(out)}` is a symbolic link")
+        current = current.parent
 
 
 def _file_key(name: str) -> str:

@@ -1,9 +1,9 @@
 """The traceability matrix as data: a row per requirement, shared by the CSV and XLSX
 exports (and usable by the site).
 
-Columns: the requirement, where it stands, what it links up to (`derives-from`,
-`refines`, `satisfies`), what links down to it (requirements deriving from or refining
-it), the tests that verify it with their results, the threats it mitigates, its
+Columns: the requirement (ID, title, statement), where it stands, what it links up to
+(`derives-from`, `refines`, `satisfies`), what links down to it (requirements deriving
+from or refining it), the tests that verify it with their results, the threats it mitigates, its
 compliance references and its gaps (TR001: no upward link, TR002: a need nothing links
 to, TR003: verification by test with no test).
 
@@ -22,7 +22,7 @@ from .junit import JunitResults, verification_statuses
 from .model_view import LinkIndex
 
 COLUMNS = (
-    "ID", "Title", "Document", "Level", "Section", "Type", "Priority", "Status",
+    "ID", "Title", "Statement", "Document", "Level", "Section", "Type", "Priority", "Status",
     "Verification", "Parents", "Children", "Satisfies", "Tests", "Test results",
     "Verification status", "Mitigates", "Compliance", "Gaps",
 )  # fmt: skip
@@ -39,6 +39,7 @@ def neutralise_cell(text: str) -> str:
 class MatrixRow:
     id: str
     title: str
+    statement: str
     document: str
     level: str
     section: str
@@ -59,7 +60,7 @@ class MatrixRow:
     def cells(self) -> list[str]:
         """The row as text cells, in COLUMNS order (not yet neutralised)."""
         return [
-            self.id, self.title, self.document, self.level, self.section, self.type,
+            self.id, self.title, self.statement, self.document, self.level, self.section, self.type,
             self.priority, self.status, ", ".join(self.verification), ", ".join(self.parents),
             ", ".join(self.children), ", ".join(self.satisfies), ", ".join(self.tests),
             "; ".join(f"{test}: {status}" for test, status in self.test_results),
@@ -87,6 +88,7 @@ def matrix_rows(project: Project, results: JunitResults | None = None) -> list[M
             MatrixRow(
                 id=requirement.id,
                 title=requirement.title or "",
+                statement=requirement.word("statement") or "",
                 document=requirement.document or "",
                 level=requirement.level or "",
                 section=" / ".join(requirement.section),

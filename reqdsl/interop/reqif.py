@@ -36,6 +36,9 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 FOREIGN_ID, NAME, TEXT, CHAPTER = "ReqIF.ForeignID", "ReqIF.Name", "ReqIF.Text", "ReqIF.ChapterName"
 ATTRIBUTES_LINES, STEPS = "reqdsl.attributes", "reqdsl.steps"
 LIST_SEPARATOR = "\n"
+# The DESC of an attribute definition whose values are lists, one item a line (a custom
+# field given several values): reqdsl's import splits them back.
+LISTED_DESC = "reqdsl: a list, one item a line"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 ET.register_namespace("", REQIF_NS)
@@ -63,6 +66,7 @@ class _Writer:
         self.object_ids: dict[int, str] = {}  # id(element) -> IDENTIFIER
         self.xhtml: list[tuple[ET.Element, str]] = []  # filled after indenting
         self.kinds: dict[str, dict[str, str]] = {}  # kind -> attribute name -> datatype
+        self.listed: set[tuple[str, str]] = set()  # (kind, custom field) written one a line
 
     def node(self, parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
         return ET.SubElement(
@@ -83,11 +87,12 @@ class _Writer:
     # -------------------------------------------------------------- attribute plan
     def plan(self) -> None:
         for element in self.project.elements:
-            names = self.kinds.setdefault(element.kind, {FOREIGN_ID: "STRING", NAME: "STRING"})
+            names = self.kinds.setdefault(element.kind, {FOREIGN_ID: "STRING"})
+            # A section's title is its ReqIF.ChapterName, any other title its ReqIF.Name:
+            # never both on one type (StrictDoc maps both to TITLE and refuses the type).
+            names[CHAPTER if element.kind == "section" else NAME] = "STRING"
             if element.kind in TEXT_FIELD or element.kind == "text":
                 names[TEXT] = "XHTML"
-            if element.kind == "section":
-                names[CHAPTER] = "STRING"
             for name, spec in FIELD_SPECS[element.kind].items():
                 if name != TEXT_FIELD.get(element.kind):
                     names[name] = spec.value_kind.reqif_datatype
@@ -97,6 +102,20 @@ class _Writer:
                 names[ATTRIBUTES_LINES] = "STRING"
             if element.steps:
                 names[STEPS] = "STRING"
+        self.plan_lists()
+
+    def plan_lists(self) -> None:
+        """A custom field is written one item a line when some element gives it several
+        values and no value holds a line break (which would read back as two items)."""
+        several: set[tuple[str, str]] = set()
+        broken: set[tuple[str, str]] = set()
+        for element in self.project.elements:
+            for name, values in element.custom.items():
+                if len(values) > 1:
+                    several.add((element.kind, name))
+                if any("\n" in value.raw for value in values):
+                    broken.add((element.kind, name))
+        self.listed = several - broken
 
     def datatypes(self, parent: ET.Element) -> None:
         types = self.node(parent, "DATATYPES")
@@ -141,6 +160,8 @@ class _Writer:
                     self.attribute_id(kind, name),
                     name,
                 )
+                if (kind, name) in self.listed:
+                    definition.set("DESC", LISTED_DESC)
                 target = "DT-STRING" if datatype == "STRING" else "DT-XHTML"
                 if datatype == "ENUMERATION":
                     spec: FieldSpec = FIELD_SPECS[kind][name]

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..model.schema import FIELD_SPECS, LEVELS
 from .importing import (
+    ATTACHMENTS,
     IdMaker,
     ImportedDocument,
     ImportedElement,
@@ -35,7 +36,7 @@ from .importing import (
     put_field,
     title_from,
 )
-from .reqif import ATTRIBUTES_LINES, CHAPTER, FOREIGN_ID, NAME, STEPS
+from .reqif import ATTRIBUTES_LINES, CHAPTER, FOREIGN_ID, LISTED_DESC, NAME, STEPS
 from .xhtml import xhtml_text
 
 _PARENT_RELATIONS = frozenset({
@@ -98,12 +99,22 @@ class _Object:
 
 
 class _Reader:
-    def __init__(self, root: Any, notes: list[str]) -> None:
+    def __init__(self, root: Any, result: ImportResult) -> None:
         self.root = root
-        self.notes = notes  # the import report's: what could not be carried over
+        self.result = result  # the import report's: what could not be carried over
+        self.notes = result.notes
         self.definitions: dict[str, str] = {}  # attribute definition -> LONG-NAME
+        self.listed: set[str] = set()  # definitions whose values are one item a line
         self.enum_values: dict[str, str] = {}
         self.type_names: dict[str, str] = {}
+        self.unknown_definitions: set[str] = set()
+        tool = " ".join(
+            (node.text or "").strip().lower()
+            for node in root.iter()
+            if _local(node.tag) in ("REQ-IF-TOOL-ID", "SOURCE-TOOL-ID")
+        )
+        # StrictDoc writes a multi-line STRING value with `\n` for each line break.
+        self.escaped_newlines = "strictdoc" in tool
 
     def content(self) -> Any:
         core = _child(self.root, "CORE-CONTENT")
@@ -115,17 +126,18 @@ class _Reader:
     def index(self, content: Any) -> None:
         for datatype in _children(content, "DATATYPES"):
             for value in _children(datatype, "SPECIFIED-VALUES"):
-                name = value.get("LONG-NAME")
-                if name is None:
-                    embedded = _child(_child(value, "PROPERTIES") or [], "EMBEDDED-VALUE")
-                    name = embedded.get("OTHER-CONTENT") if embedded is not None else None
-                self.enum_values[value.get("IDENTIFIER", "")] = name or value.get("IDENTIFIER", "")
+                # OTHER-CONTENT is "additional information" (ReqIF 10.8.25), often empty
+                # or a colour: without a LONG-NAME, the IDENTIFIER names the value.
+                identifier = value.get("IDENTIFIER", "")
+                self.enum_values[identifier] = value.get("LONG-NAME") or identifier
         for spec_type in _children(content, "SPEC-TYPES"):
             identifier = spec_type.get("IDENTIFIER", "")
             self.type_names[identifier] = spec_type.get("LONG-NAME") or identifier
             for definition in _children(spec_type, "SPEC-ATTRIBUTES"):
                 ident = definition.get("IDENTIFIER", "")
                 self.definitions[ident] = definition.get("LONG-NAME") or ident
+                if definition.get("DESC") == LISTED_DESC:
+                    self.listed.add(ident)
 
     def values(self, node: Any) -> list[tuple[str, list[str]]]:
         out = []
@@ -134,11 +146,18 @@ class _Reader:
             definition = _ref(value, "DEFINITION") or ""
             name = self.definitions.get(definition, "")
             if not name:
-                owner = node.get("IDENTIFIER", "")
-                self.notes.append(
-                    f"a value of `{owner}` names no attribute definition (`{definition}`): skipped"
-                )
-                continue
+                if not definition:
+                    self.result.lose("ReqIF value that names no attribute definition")
+                    continue
+                # Kept under the definition's identifier (DOORS files that leave out the
+                # definitions still name `..._OBJECTTEXT`).
+                name = definition
+                if definition not in self.unknown_definitions:
+                    self.unknown_definitions.add(definition)
+                    self.notes.append(
+                        f"attribute definition `{definition}` is not in the file: its values "
+                        "are kept under that name"
+                    )
             if tag == "ATTRIBUTE-VALUE-XHTML":
                 the_value = _child(value, "THE-VALUE")
                 out.append((name, [xhtml_text(the_value)] if the_value is not None else []))
@@ -146,7 +165,13 @@ class _Reader:
                 refs = [(ref.text or "").strip() for ref in _children(value, "VALUES")]
                 out.append((name, [self.enum_values.get(ref, ref) for ref in refs]))
             elif value.get("THE-VALUE") is not None:
-                out.append((name, [value.get("THE-VALUE")]))
+                text = value.get("THE-VALUE")
+                if self.escaped_newlines and tag == "ATTRIBUTE-VALUE-STRING":
+                    text = text.replace("\\n", "\n")
+                if definition in self.listed:
+                    out.append((name, text.split("\n")))
+                else:
+                    out.append((name, [text]))
         return out
 
     def objects(self, content: Any) -> dict[str, _Object]:
@@ -171,13 +196,27 @@ def _kind_of(item: _Object) -> str:
 
 
 class ReqifImport:
-    def __init__(self, root: Any, level: str) -> None:
+    def __init__(
+        self,
+        root: Any,
+        level: str,
+        *,
+        result: ImportResult | None = None,
+        ids: IdMaker | None = None,
+        links: dict[str, str] | None = None,
+        made: dict[str, ImportedElement] | None = None,
+        levels: dict[str, str | None] | None = None,
+    ) -> None:
         self.level = level
-        self.result = ImportResult()
-        self.reader = _Reader(root, self.result.notes)
-        self.ids = IdMaker(self.result)
-        self.made: dict[str, ImportedElement] = {}  # object IDENTIFIER -> element
-        self.levels: dict[str, str | None] = {}  # object IDENTIFIER -> document level
+        self.result = result if result is not None else ImportResult()
+        self.reader = _Reader(root, self.result)
+        self.ids = ids if ids is not None else IdMaker(self.result)
+        self.link_map = dict(links or {})
+        # Object IDENTIFIER -> element, and -> its document's level: shared by the files of
+        # one archive, whose relations may name an object of another file (ReqIF 10.2).
+        self.made: dict[str, ImportedElement] = made if made is not None else {}
+        self.levels: dict[str, str | None] = levels if levels is not None else {}
+        self.content: Any = None
         self.placed: set[str] = set()
 
     def run(self) -> ImportResult:
@@ -197,6 +236,7 @@ class ReqifImport:
             document.items = [self.made[i] for i in unplaced if self.made[i].kind != "section"]
             headings = [self.made[i].title for i in unplaced if self.made[i].kind == "section"]
             if headings:
+                self.result.lose("ReqIF section heading in no specification", len(headings))
                 self.result.notes.append(
                     f"{len(headings)} section headings in no specification: skipped ("
                     + ", ".join(f"`{title}`" for title in headings)
@@ -207,8 +247,12 @@ class ReqifImport:
             self.result.notes.append(
                 f"{len(unplaced)} objects in no specification: in unplaced.req"
             )
-        self.relations(content)
+        self.content = content
         return self.result
+
+    def link(self) -> None:
+        """The relations, once every file of the archive is read."""
+        self.relations(self.content)
 
     def element(self, item: _Object) -> ImportedElement:
         kind = _kind_of(item)
@@ -310,38 +354,130 @@ class ReqifImport:
             name = self.reader.type_names.get(_ref(relation, "TYPE") or "", "") or "relation"
             first, second = self.made.get(source or ""), self.made.get(target or "")
             if first is None or second is None or second.id is None:
+                self.result.lose("ReqIF relation between objects not imported (or no ID)")
                 self.result.notes.append(
                     f"relation `{relation.get('IDENTIFIER')}` between unknown objects: skipped"
                 )
                 continue
-            slug = re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-")
-            slug = _RELATION_SYNONYMS.get(slug, slug)
-            spec = FIELD_SPECS.get(first.kind, {}).get(slug)
-            if (
-                spec is not None
-                and spec.value_kind.ids
-                and (not spec.targets or second.kind in spec.targets)
-            ):
-                values = first.fields.setdefault(slug, [])
-                values.append(second.id)
-                self.result.map(f"ReqIF relation `{name}` -> {first.kind} field `{slug}`")
-            elif slug in _PARENT_RELATIONS and first.kind == second.kind == "requirement":
-                chosen = link_field(self.levels.get(source or ""), self.levels.get(target or ""))
-                first.fields.setdefault(chosen, []).append(second.id)
-                self.result.map(f"ReqIF relation `{name}` -> requirement field `{chosen}`")
+            chosen = self.link_for(name, first, second, source or "", target or "")
+            if chosen is None:
+                put_field(self.result, first, first.kind, name, [second.id], "ReqIF relation")
             else:
+                first.fields.setdefault(chosen, []).append(second.id)
+            for attribute, values in self.reader.values(relation):
+                # The relation's own values stay with its source, naming the target.
+                texts = [f"{second.id}: {value}" for value in values if value.strip()]
                 put_field(
-                    self.result,
-                    first,
-                    first.kind,
-                    f"x-{slug}" if slug in FIELD_SPECS.get(first.kind, {}) else name,
-                    [second.id],
-                    "ReqIF relation",
+                    self.result, first, first.kind, attribute, texts, "ReqIF relation attribute"
                 )
 
+    def link_for(
+        self, name: str, first: ImportedElement, second: ImportedElement, source: str, target: str
+    ) -> str | None:
+        """The link field a relation of type `name` becomes, or None when none fits: the
+        user's mapping (`--link NAME=FIELD`), a link field of that name (or synonym), else
+        a parent link between requirements (`refines`, `derives-from` across levels)
+        whatever the tool called the type, with the type's name kept beside it."""
+        slug = re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-")
+        wanted = self.link_map.get(name) or self.link_map.get(slug)
+        slug = wanted or _RELATION_SYNONYMS.get(slug, slug)
+        spec = FIELD_SPECS.get(first.kind, {}).get(slug)
+        fits = spec is not None and (not spec.targets or second.kind in spec.targets)
+        if spec is not None and spec.value_kind.ids and fits:
+            how = "as asked" if wanted else "by name"
+            self.result.map(f"ReqIF relation `{name}` -> {first.kind} field `{slug}` ({how})")
+            return slug
+        if first.kind == second.kind == "requirement":
+            chosen = link_field(self.levels.get(source), self.levels.get(target))
+            self.result.map(f"ReqIF relation `{name}` -> requirement field `{chosen}`")
+            if slug not in _PARENT_RELATIONS and chosen != slug:
+                put_field(
+                    self.result, first, "requirement", "link-role", [f"{second.id}: {name}"],
+                    "ReqIF relation type",
+                )  # fmt: skip
+            return chosen
+        return None
 
-def import_reqif(data: bytes, level: str = "system") -> ImportResult:
-    """Read a ReqIF file; raises ImportFailure."""
+
+# A .reqifz archive (ReqIF 1.2, 10.2: a zip of .reqif files and the files they
+# reference) is unpacked in memory within these bounds, whatever its headers claim.
+ARCHIVE_MAX_MEMBERS = 1000
+ARCHIVE_MAX_TOTAL = 256 * 1024 * 1024  # bytes unpacked, all members together
+ARCHIVE_MAX_RATIO = 100  # unpacked / packed, per member: XML packs 5-30 times, a bomb 1000
+
+
+def _read_member(archive: Any, info: Any, budget: int) -> bytes:
+    """A member's bytes, read in chunks and stopped as soon as it passes the budget or
+    the ratio: the sizes in the zip's headers are the sender's word, not a bound."""
+    ratio_cap = max(info.compress_size, 1024) * ARCHIVE_MAX_RATIO
+    cap = min(budget, ratio_cap)
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > cap:
+                why = "the archive's size limit" if cap == budget else "a zip bomb's ratio"
+                raise ImportFailure(f"refused: `{info.filename}` unpacks past {why}")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def unpack_reqifz(data: bytes) -> tuple[list[tuple[str, bytes]], dict[str, bytes]]:
+    """The .reqif files and the other files of a .reqifz archive, by member name; raises
+    ImportFailure for a member path that would leave the output folder, a link, too
+    many members, or more unpacked bytes than the bounds allow."""
+    import io
+    import stat
+    import zipfile
+
+    from .importing import safe_relative
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFailure(f"not a readable .reqifz (zip) archive: {error}") from error
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+        if len(members) > ARCHIVE_MAX_MEMBERS:
+            raise ImportFailure(
+                f"refused: the archive holds {len(members)} files, more than {ARCHIVE_MAX_MEMBERS}"
+            )
+        reqifs: list[tuple[str, bytes]] = []
+        others: dict[str, bytes] = {}
+        budget = ARCHIVE_MAX_TOTAL
+        for info in members:
+            name = safe_relative(info.filename)
+            if name is None:
+                raise ImportFailure(f"refused: archive member `{info.filename}` is not a plain "
+                                    "relative path inside the archive")  # fmt: skip
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise ImportFailure(f"refused: archive member `{name}` is a symbolic link")
+            try:
+                content = _read_member(archive, info, budget)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
+                raise ImportFailure(f"cannot unpack `{name}`: {error}") from error
+            budget -= len(content)
+            if name.lower().endswith(".reqif"):
+                reqifs.append((name, content))
+            else:
+                others[name] = content
+    if not reqifs:
+        raise ImportFailure("the archive holds no .reqif file")
+    return reqifs, others
+
+
+def _inert_name(result: ImportResult, name: str) -> str:
+    """An attachment's name, but one reqdsl would read as part of the project (a `.req`
+    file, a `reqdsl.toml`) gets `.attachment` added: a planted file stays a file."""
+    last = name.rsplit("/", 1)[-1].lower()
+    if last.endswith(".req") or last == "reqdsl.toml":
+        result.notes.append(f"attachment `{name}` written as `{name}.attachment`")
+        return name + ".attachment"
+    return name
+
+
+def _parse(data: bytes) -> Any:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
@@ -353,4 +489,39 @@ def import_reqif(data: bytes, level: str = "system") -> ImportResult:
         raise ImportFailure(f"not well-formed XML: {error}") from error
     if _local(root.tag) != "REQ-IF":
         raise ImportFailure(f"not a ReqIF file (root element `{_local(root.tag)}`)")
-    return ReqifImport(root, level).run()
+    return root
+
+
+def import_reqif(
+    data: bytes, level: str = "system", links: dict[str, str] | None = None
+) -> ImportResult:
+    """Read a ReqIF file, or a .reqifz archive (a zip: each .reqif in it, the other
+    files as attachments); `links` maps relation type names to link fields. Raises
+    ImportFailure."""
+    if data[:4] == b"PK\x03\x04":
+        files, attachments = unpack_reqifz(data)
+    else:
+        files, attachments = [("", data)], {}
+    result = ImportResult()
+    ids = IdMaker(result)
+    made: dict[str, ImportedElement] = {}
+    levels: dict[str, str | None] = {}
+    importers = []
+    for name, content in files:
+        try:
+            importer = ReqifImport(
+                _parse(content), level, result=result, ids=ids, links=links, made=made,
+                levels=levels,
+            )  # fmt: skip
+            importer.run()
+        except ImportFailure as error:
+            raise ImportFailure(f"`{name}`: {error}" if name else str(error)) from error
+        importers.append(importer)
+    for importer in importers:
+        importer.link()
+    for name, content in attachments.items():
+        result.attachments[_inert_name(result, name)] = content
+    if attachments:
+        result.map(f"archive file -> {ATTACHMENTS}/ (unchanged)", len(attachments))
+    result.settle()
+    return result

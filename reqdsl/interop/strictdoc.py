@@ -20,6 +20,7 @@ report lists each one skipped. Every file read is bounded in size.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class _Node:
     relations: list[dict[str, str]] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
     text: str | None = None  # FREETEXT
+    dropped: int = 0  # lines of nested options (a document's OPTIONS) not imported
 
 
 def parse_sdoc(text: str, name: str = "document") -> _Node:
@@ -121,6 +123,7 @@ def parse_sdoc(text: str, name: str = "document") -> _Node:
         elif not value.strip():
             while index < len(lines) and lines[index].startswith(("-", " ")):
                 index += 1  # nested document options (OPTIONS, METADATA)
+                current.dropped += 1
         else:
             current.fields.append((key, value))
     if len(stack) > 1:
@@ -129,14 +132,20 @@ def parse_sdoc(text: str, name: str = "document") -> _Node:
 
 
 class SdocImport:
-    def __init__(self, level: str) -> None:
+    def __init__(self, level: str, root: Path | None = None) -> None:
         self.level = level
         self.result = ImportResult()
         self.ids = IdMaker(self.result)
         self.by_uid: dict[str, ImportedElement] = {}
         self.pending: list[tuple[ImportedElement, dict[str, str]]] = []
+        self.root = root  # includes resolve inside this folder only
+        self.parsed: dict[Path, _Node] = {}  # every .sdoc read, by path
+        self.including: list[Path] = []  # the includes being expanded (cycles)
 
-    def document(self, root: _Node, stem: str) -> None:
+    def document(self, root: _Node, stem: str, path: Path | None = None) -> None:
+        if path is not None:
+            self.including = [path]
+        self.result.lose("StrictDoc document option line (OPTIONS, METADATA)", root.dropped)
         fields = dict(root.fields)
         document_id = self.ids.make(fields.get("UID") or re.sub(r"\W+", "-", stem).upper(), "DOC")
         title = fields.get("TITLE") or stem
@@ -163,13 +172,62 @@ class SdocImport:
                 section = ImportedElement(
                     "section", self.ids.make(uid, "S") if uid else None, fields.get("TITLE", "")
                 )
+                for key, value in node.fields:
+                    if key not in ("UID", "TITLE"):
+                        put_field(self.result, section, "section", key, [value], "StrictDoc field")
                 section.children = self.nodes(node.children)
                 out.append(section)
                 self.result.map("StrictDoc [SECTION] -> section")
+            elif node.tag == "DOCUMENT_FROM_FILE":
+                out.extend(self.include(fields.get("FILE", "")))
             else:
                 out.append(self.requirement(node))
                 out.extend(self.nodes(node.children))  # a composite's parts follow it
         return out
+
+    def include(self, name: str) -> list[ImportedElement]:
+        """A `[DOCUMENT_FROM_FILE]`: the included document as a section holding its
+        nodes (as StrictDoc shows it), when the file is a regular `.sdoc` file inside
+        the imported folder; else nothing, and the report says so."""
+        path = self.resolve(name)
+        if path is None:
+            self.result.lose("StrictDoc [DOCUMENT_FROM_FILE] that cannot be resolved")
+            self.result.notes.append(
+                f"[DOCUMENT_FROM_FILE] `{name}`: not a .sdoc file inside the imported folder "
+                "(or an include cycle): its content is not imported"
+            )
+            return []
+        root = self.parsed.get(path) or self.read(path)
+        self.including.append(path)
+        try:
+            section = ImportedElement("section", None, dict(root.fields).get("TITLE", path.stem))
+            section.children = self.nodes(root.children)
+        finally:
+            self.including.pop()
+        self.result.map("StrictDoc [DOCUMENT_FROM_FILE] -> section holding that document")
+        return [section]
+
+    def resolve(self, name: str) -> Path | None:
+        if self.root is None or not name.strip() or not self.including:
+            return None
+        base = self.including[-1].parent
+        candidate = Path(os.path.normpath(base / name.strip()))
+        inside = candidate.is_relative_to(Path(os.path.normpath(self.root)))
+        if not inside or candidate.suffix != ".sdoc" or candidate in self.including:
+            return None
+        if candidate.is_symlink() or not candidate.is_file():
+            return None
+        return candidate
+
+    def read(self, path: Path) -> _Node:
+        data = read_input(path)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFailure(f"cannot read `{path}`: {error}") from error
+        root = parse_sdoc(text, path.name)
+        self.parsed[path] = root
+        return root
 
     def requirement(self, node: _Node) -> ImportedElement:
         fields = dict(node.fields)
@@ -195,16 +253,38 @@ class SdocImport:
     def relations(self) -> None:
         for element, relation in self.pending:
             kind = relation.get("TYPE", "Parent")
-            value = relation.get("VALUE", "")
+            value = relation.get("VALUE") or relation.get("PATH") or ""
+            role = relation.get("ROLE")
             target = self.by_uid.get(value)
+            # What the relation says besides its type and target (FORMAT, LINE_RANGE...).
+            extra = [f"{key}: {text}" for key, text in relation.items()
+                     if key not in ("TYPE", "VALUE", "PATH", "ROLE") and text]  # fmt: skip
             if kind in ("Parent", "Child") and target is not None and target.id and element.id:
                 child, parent = (element, target) if kind == "Parent" else (target, element)
-                chosen = link_field(self.level, self.level)
+                chosen = _role_field(role) or link_field(self.level, self.level)
                 child.fields.setdefault(chosen, []).append(parent.id or "")
                 self.result.map(f"StrictDoc {kind} relation -> requirement field `{chosen}`")
-            else:
-                name = "file" if kind == "File" else f"{kind.lower()}-relation"
-                put_field(self.result, element, "requirement", name, [value], "StrictDoc relation")
+                if role and _role_field(role) is None:
+                    self.keep(child, "link-role", f"{parent.id}: {role}")
+                if extra:
+                    self.keep(child, "link-details", f"{parent.id}: " + "; ".join(extra))
+                continue
+            name = "file" if kind == "File" else f"{kind.lower()}-relation"
+            text = "; ".join([value, *([f"ROLE: {role}"] if role else []), *extra])
+            put_field(self.result, element, "requirement", name, [text], "StrictDoc relation")
+
+    def keep(self, element: ImportedElement, name: str, text: str) -> None:
+        put_field(self.result, element, "requirement", name, [text], "StrictDoc relation")
+
+
+def _role_field(role: str | None) -> str | None:
+    """The link field a StrictDoc relation ROLE names (`Refines` -> `refines`), if any."""
+    from ..model.schema import TRACE_FIELDS
+
+    if not role:
+        return None
+    slug = re.sub(r"[^\w]+", "-", role.strip().lower()).strip("-")
+    return slug if slug in TRACE_FIELDS else None
 
 
 def import_strictdoc(source: Path, level: str = "system") -> ImportResult:
@@ -212,14 +292,41 @@ def import_strictdoc(source: Path, level: str = "system") -> ImportResult:
     files, links = ([source], []) if named else tree_files(source, ".sdoc")
     if not files:
         raise ImportFailure(f"no .sdoc file in `{source}`")
-    importer = SdocImport(level)
+    importer = SdocImport(level, source.parent if named else source)
+    roots: dict[Path, _Node] = {}
     for path in files:
         data = read_input(path, follow_links=named)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ImportFailure(f"cannot read `{path}`: {error}") from error
-        importer.document(parse_sdoc(text, path.name), path.stem)
+        roots[path] = importer.parsed[path] = parse_sdoc(text, path.name)
+    # A document another one includes is imported where it is included (StrictDoc shows
+    # it there, and its ReqIF export writes it once), not a second time on its own.
+    included = {
+        resolved
+        for path, root in roots.items()
+        for node in _walk(root)
+        if node.tag == "DOCUMENT_FROM_FILE"
+        and (resolved := _resolve_plain(path, dict(node.fields).get("FILE", ""))) is not None
+    }
+    for path, root in roots.items():
+        if path not in included or path == source:
+            importer.document(root, path.stem, path)
     importer.relations()
     note_links(importer.result, links)
+    importer.result.settle()
     return importer.result
+
+
+def _walk(root: _Node) -> list[_Node]:
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(node.children)
+    return out
+
+
+def _resolve_plain(including: Path, name: str) -> Path | None:
+    return Path(os.path.normpath(including.parent / name.strip())) if name.strip() else None

@@ -9,6 +9,7 @@ dropped; text inside a block is kept as it is, so reqdsl's own export (a div wit
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _BLOCKS = frozenset({
@@ -29,12 +30,19 @@ def xhtml_text(node: Any) -> str:
         lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
-    out: list[str] = []
-    for line in lines:  # at most one blank line between blocks
-        if not line.strip() and out and not out[-1].strip():
-            continue
-        out.append(line if line.strip() else "")
-    return "\n".join(out)
+    # Blank lines stay as they are: blocks are separated by one already, and more come
+    # from `<br/>`s, which say so (reqdsl's own export writes a text's blank lines so).
+    return "\n".join(line if line.strip() else "" for line in lines)
+
+
+_SOURCE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
+
+
+def _flow(text: str, pre: bool) -> str:
+    """XHTML text as shown: outside `<pre>`, a line break in the source and the
+    indentation around it are one space (reqdsl's export never puts a raw line break in
+    text: it writes `<br/>`)."""
+    return text if pre else _SOURCE_BREAK.sub(" ", text)
 
 
 class _Text:
@@ -45,12 +53,16 @@ class _Text:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self.flowed = False  # the next text was flowed from source line breaks
         self.blank = True
         self.newlines = 0  # at the end
 
     def write(self, text: str) -> None:
         if not text:
             return
+        if self.newlines or not self.parts:  # no indentation at the start of a line
+            text = text.lstrip(" ") if text[:1] == " " and self.flowed else text
+        self.flowed = False
         self.parts.append(text)
         self.blank = self.blank and not text.strip()
         kept = text.rstrip("\n")
@@ -59,6 +71,8 @@ class _Text:
     def separate(self, separator: str) -> None:
         """End what was written with `separator` (newlines), unless nothing was written."""
         if not self.blank and self.newlines < len(separator):
+            if not self.newlines and self.parts:  # a space flowed from the source's indent
+                self.parts[-1] = self.parts[-1].rstrip(" ")
             self.write("\n" * (len(separator) - self.newlines))
 
 
@@ -77,32 +91,62 @@ def _walk(top: Any) -> str:
         what, item = tasks.pop()
         if what == "text":
             out.write(item)
+        elif what == "flow":
+            out.flowed = _SOURCE_BREAK.search(item) is not None
+            out.write(_flow(item, pre=False))
         elif what == "separate":
             out.separate(item)
         else:
-            tasks.extend(reversed(_element_tasks(item, out, top=what == "top")))
+            pre = what == "pre"
+            tasks.extend(reversed(_element_tasks(item, out, top=what == "top", pre=pre)))
     return "".join(out.parts)
 
 
-def _element_tasks(node: Any, out: _Text, top: bool) -> list[_Task]:
+def _table(node: Any) -> str:
+    """A table as Markdown: a line per row, `|` between cells, the rule after the first."""
+    rows: list[list[str]] = []
+    stack = [node]
+    while stack:  # rows in document order, in thead/tbody/tfoot or not
+        item = stack.pop()
+        for child in reversed(list(item)):
+            tag = _local(child.tag)
+            if tag in ("tr", "thead", "tbody", "tfoot"):
+                stack.append(child)
+        if _local(item.tag) == "tr":
+            cells = [c for c in item if _local(c.tag) in ("td", "th")]
+            rows.append([_walk(cell).strip().replace("\n", " ").replace("|", "\\|")
+                         for cell in cells])  # fmt: skip
+    if not rows:
+        return ""
+    width = max(len(row) for row in rows)
+    lines = ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in rows]
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n".join(lines)
+
+
+def _element_tasks(node: Any, out: _Text, top: bool, pre: bool = False) -> list[_Task]:
     """Write the element's own text; return the tasks for its children, in order."""
     children = list(node)
     block_container = top or any(_local(child.tag) in _BLOCKS | {"li"} for child in children)
+    text_task = "text" if pre else "flow"
     text = node.text or ""
-    if not (block_container and not text.strip()):
-        out.write(text)
     tasks: list[_Task] = []
+    if not (block_container and not text.strip()):
+        tasks.append((text_task, text))
     for child in children:
         tag = _local(child.tag)
+        inner = "pre" if pre or tag == "pre" else "element"
         if tag == "br":
             tasks.append(("text", "\n"))
+        elif tag == "table":
+            tasks += [("separate", "\n\n"), ("text", _table(child)), ("separate", "\n\n")]
         elif tag in _BLOCKS:
-            tasks += [("separate", "\n\n"), ("element", child), ("separate", "\n\n")]
+            tasks += [("separate", "\n\n"), (inner, child), ("separate", "\n\n")]
         elif tag == "li":
-            tasks += [("separate", "\n"), ("text", "- "), ("element", child), ("separate", "\n")]
+            tasks += [("separate", "\n"), ("text", "- "), (inner, child), ("separate", "\n")]
         else:
-            tasks.append(("element", child))
+            tasks.append((inner, child))
         tail = child.tail or ""
         if not (block_container and not tail.strip()):
-            tasks.append(("text", tail))
+            tasks.append((text_task, tail))
     return tasks

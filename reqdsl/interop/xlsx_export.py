@@ -1,5 +1,6 @@
-"""The traceability matrix as an Excel workbook (openpyxl): a header row, frozen, with
-filters; every cell written as text and neutralised (openpyxl would store a string
+"""The traceability matrix as an Excel workbook (openpyxl): the full title in the first
+row (a sheet name holds 31 characters at most, so it may be cut), then a header row,
+frozen, with filters; every cell written as text and neutralised (openpyxl would store a string
 starting with `=` as a formula). The workbook's dates are fixed, so that the same
 project gives the same bytes. A control character, which a worksheet cannot hold
 (openpyxl refuses it), is written as its visible picture, as on the terminal."""
@@ -12,7 +13,8 @@ import io
 from .matrix import COLUMNS, MatrixRow, neutralise_cell
 
 _FIXED_TIME = datetime.datetime(2000, 1, 1)
-_WIDTHS = {"ID": 16, "Title": 36, "Section": 24}
+_WIDTHS = {"ID": 16, "Title": 36, "Statement": 60, "Section": 24}
+HEADER_ROW = 2  # row 1 holds the full title
 
 
 def matrix_xlsx(rows: list[MatrixRow], title: str = "Traceability") -> bytes:
@@ -24,20 +26,25 @@ def matrix_xlsx(rows: list[MatrixRow], title: str = "Traceability") -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _sheet_title(title)
+    sheet.append([_cell_text(title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].data_type = "s"
     sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
+    for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_cell_text(cell) for cell in row.cells()])
-    for line in sheet.iter_rows(min_row=2):
+    for line in sheet.iter_rows(min_row=HEADER_ROW + 1):
         for cell in line:
             cell.data_type = "s"  # text, never a formula or a number
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, name in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, 18)
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = f"B{HEADER_ROW + 1}"
+    last = f"{get_column_letter(len(COLUMNS))}{sheet.max_row}"
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}"
     workbook.properties.creator = "reqdsl"
+    workbook.properties.title = _visible(title)
     workbook.properties.created = _FIXED_TIME
     workbook.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()

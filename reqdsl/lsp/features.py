@@ -155,7 +155,9 @@ def register(server: ReqdslServer) -> None:
         types.CompletionOptions(trigger_characters=[":", ",", " ", ">"]),
     )
     def completion(ls: ReqdslServer, params: types.CompletionParams) -> types.CompletionList:
-        doc = ls.fresh(params.text_document.uri)
+        # The edited text and the last consistent model: the IDs a link may name do not
+        # wait for the recheck the keystroke scheduled.
+        doc = ls.navigable(params.text_document.uri)
         text = doc.state.text_of(doc.relpath)
         positions = ls.positions(doc.state, doc.relpath)
         offset = positions.offset(params.position)

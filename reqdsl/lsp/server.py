@@ -1,13 +1,16 @@
 """The language server: projects, documents, and publishing diagnostics.
 
 Documents map to projects (reqdsl.lsp.workspace.find_root). An edit marks its document
-dirty and schedules a rebuild a moment later, so a burst of keystrokes costs one
-rebuild; a request that needs the model (hover, completion, rename, actions) first
-applies its pending edits, so its answer reflects the text the editor holds. Navigation
-(definition, references) only re-parses the edited files (`parse_pending`, a few
-milliseconds) and answers from their syntax trees and the last consistent model, without
-waiting for the rebuild (a second at 10,000 requirements). After each rebuild,
-diagnostics are published for every file of the project whose diagnostics changed.
+dirty and schedules a recheck a moment later (REBUILD_DELAY), so a burst of keystrokes
+costs one; the recheck is incremental (reqdsl.pipeline.Session.recheck: the edited
+file re-parsed and re-bound, only what it can affect checked again). A request that
+needs the model to reflect the edit (hover, rename, actions) first applies its pending
+edits. Navigation (definition, references) and completion only re-parse the edited
+files (`parse_pending`, a few milliseconds) and answer from their text and syntax trees
+and the last consistent model, without waiting for the recheck. A scheduled recheck
+that a newer edit supersedes is cancelled before it starts (its timer). After each
+recheck, diagnostics are published for the files whose diagnostics changed, the
+edited files first.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from .workspace import ProjectState, find_root
 
 log = logging.getLogger(__name__)
 
-REBUILD_DELAY = 0.15  # seconds of quiet after an edit before the project is rebuilt
+# Seconds of quiet after an edit before the project is rechecked: the recheck is
+# incremental (tens of milliseconds), so a short pause only merges a burst of keys.
+REBUILD_DELAY = 0.02
 # What the client's file watcher reports: files changed by git, a generator or another
 # editor. Neovim, Emacs and Helix watch only when the server asks (dynamic registration).
 WATCHED = ("**/*.req", f"**/{CONFIG_NAME}")
@@ -60,6 +65,10 @@ class ReqdslServer(LanguageServer):
         self.dirty: dict[Path, set[str]] = {}
         self.timers: dict[Path, asyncio.TimerHandle] = {}
         self.published: dict[str, tuple[object, ...]] = {}  # what each URI last got
+        # The diagnostics each URI last got, and the files' states they were converted
+        # with: a file whose diagnostics and texts are the same is not converted again.
+        self.sent: dict[str, list[Diagnostic]] = {}
+        self.sent_states: dict[Path, dict[str, object]] = {}
         self.by_root: dict[Path, set[str]] = {}  # URIs published for each project
 
     # ------------------------------------------------------------------ documents
@@ -88,7 +97,16 @@ class ReqdslServer(LanguageServer):
             state = ProjectState(root)
             self.projects[root] = state
             state.load()
+            self.when_idle(_warm_parser)
         return Doc(state, state.relpath(path), uri)
+
+    def when_idle(self, work: Callable[[], None]) -> None:
+        """Run `work` a moment from now, after the pending recheck and its publication
+        (at once without a running loop)."""
+        try:
+            asyncio.get_running_loop().call_later(4 * REBUILD_DELAY, work)
+        except RuntimeError:
+            work()
 
     def edited(self, uri: str) -> None:
         """An open document changed: re-parse it soon."""
@@ -124,6 +142,7 @@ class ReqdslServer(LanguageServer):
         dirty = self.dirty.pop(state.root, set())
         if not dirty:
             return
+        stale = state.checked is None
         for relpath in dirty:
             uri = self.uris.get((state.root, relpath))
             if uri is None:
@@ -131,7 +150,12 @@ class ReqdslServer(LanguageServer):
             document = self.workspace.get_text_document(uri)
             if not _holds(state, relpath, document.source):  # parse_pending may have
                 state.edit(relpath, document.source, Path(document.path))
-        self.rebuild(state)
+            if state.files.get(relpath) is not state.checked_files.get(relpath):
+                stale = True
+        if stale:
+            self.rebuild(state)
+        else:  # opened as it is on disk (or parsed by parse_pending and checked since)
+            self.publish(state)
 
     def parse_pending(self, state: ProjectState) -> None:
         """Re-parse the files edited since the last rebuild, so that their syntax trees
@@ -208,6 +232,10 @@ class ReqdslServer(LanguageServer):
 
     # ------------------------------------------------------------------ diagnostics
     def publish(self, state: ProjectState) -> None:
+        """Publish the diagnostics of each file whose diagnostics changed, the edited
+        files first. A file whose diagnostics are the same objects (or equal) and
+        whose related places lie in unchanged texts is not converted again: after an
+        incremental recheck that is nearly every file."""
         maps: dict[str, PositionMap] = {}
 
         def positions(relpath: str) -> PositionMap:
@@ -215,8 +243,21 @@ class ReqdslServer(LanguageServer):
                 maps[relpath] = self.positions(state, relpath)
             return maps[relpath]
 
-        for relpath, diagnostics in state.diagnostics.items():
+        before = self.sent_states.get(state.root, {})
+        retexted = {r for r, s in state.files.items() if before.get(r) is not s}
+        retexted |= set(before) - set(state.files)
+        self.sent_states[state.root] = dict(state.files)
+        # The open documents first (the editor shows them), then those whose text changed.
+        order = sorted(
+            state.diagnostics,
+            key=lambda r: ((state.root, r) not in self.uris, r not in retexted),
+        )
+        for relpath in order:
+            diagnostics = state.diagnostics[relpath]
             uri = self.uri_of(state, relpath)
+            if self.sent.get(uri) == diagnostics and not _refers_to(relpath, diagnostics, retexted):
+                continue
+            self.sent[uri] = diagnostics
             converted = [self.lsp_diagnostic(state, d, positions) for d in diagnostics]
             key = tuple((d.range, d.code, d.message, d.severity) for d in converted)
             if self.published.get(uri, ()) == key:
@@ -230,6 +271,7 @@ class ReqdslServer(LanguageServer):
             )
         current = {self.uri_of(state, relpath) for relpath in state.diagnostics}
         for uri in self.by_root.get(state.root, set()) - current:
+            self.sent.pop(uri, None)
             if self.published.pop(uri, ()):
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
@@ -274,6 +316,25 @@ def project_files_changed(server: ReqdslServer, paths: list[Path]) -> None:
         else:
             state.reread(*(state.relpath(path) for path in mine if path.suffix == ".req"))
         server.rebuild(state)
+
+
+def _warm_parser() -> None:
+    """Build the parser while the editor is idle: a project read from the parse cache
+    parsed nothing, and the first keystroke would pay for building it."""
+    from ..parse.parser import parse_text
+
+    parse_text("", "<warm>")
+    parse_text("}", "<warm>")  # the error path's parser too
+
+
+def _refers_to(relpath: str, diagnostics: list[Diagnostic], relpaths: set[str]) -> bool:
+    """Whether the diagnostics of `relpath`, or one of their related places, lie in one
+    of `relpaths` (whose text changed: their positions must be converted again)."""
+    if not relpaths:
+        return False
+    if relpath in relpaths:
+        return bool(diagnostics)
+    return any(r.path in relpaths for d in diagnostics if d.related for r in d.related)
 
 
 def _holds(state: ProjectState, relpath: str, text: str) -> bool:

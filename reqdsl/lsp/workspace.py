@@ -31,10 +31,12 @@ __all__ = ["FileState", "ProjectState", "find_root"]
 
 class ProjectState(Session):
     """One project folder as the server sees it: a tolerant session (a broken
-    reqdsl.toml is a diagnostic on it), without the parse cache (the trees are kept)."""
+    reqdsl.toml is a diagnostic on it) that reads the project through the parse cache
+    (a warm cache answers the first request without parsing; trees are parsed when a
+    request needs one)."""
 
     def __init__(self, root: Path) -> None:
-        super().__init__(root, use_cache=False, allow_empty=True, tolerant=True)
+        super().__init__(root, use_cache=True, allow_empty=True, tolerant=True)
         self.diagnostics: dict[str, list[Diagnostic]] = {}
 
     def load(self) -> Project:

@@ -14,13 +14,47 @@ from typing import Any
 from ..diagnostics import Severity
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..source import SourceFile, Span
-from .config_schema import COVERAGE_KEYS, UnknownKey, locate, unknown_keys
+from .config_schema import (
+    COVERAGE_KEYS,
+    PARTIES,
+    PARTY_KEYS,
+    UnknownKey,
+    locate,
+    unknown_keys,
+)
 
 CONFIG_NAME = "reqdsl.toml"
 
 
 class ConfigError(Exception):
     """reqdsl.toml cannot be used; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party of the GDPR record: its name and contact details (Art. 30(1)(a))."""
+
+    name: str = ""
+    contact: str = ""
+
+
+GDPR_RECORD_ROLES = ("controller", "processor")
+DPIA_OUTCOMES = ("required", "not-required")
+
+
+@dataclass
+class GdprRecordConfig:
+    """`[compliance.gdpr]`: who keeps the record of processing and what it declares
+    (docs/compliance.md, "Who keeps the record")."""
+
+    role: str = "controller"  # controller: Art. 30(1) record; processor: Art. 30(2) too
+    parties: dict[str, Party] = field(default_factory=dict)  # PARTIES that are written
+    joint_controllers: list[Party] = field(default_factory=list)
+    not_applicable: dict[str, str] = field(default_factory=dict)  # article -> why
+    dpia_outcome: str | None = None  # DPIA_OUTCOMES
+    dpia_reference: str = ""
+    dpia_justification: str = ""
+    declared: bool = False  # the table is written at all
 
 
 @dataclass
@@ -44,6 +78,7 @@ class Config:
     custom_fields: dict[str, dict[str, tuple[str, ...] | None]] = field(default_factory=dict)
     catalogs: dict[str, Path] = field(default_factory=dict)
     iso27001_excluded: dict[str, str] = field(default_factory=dict)
+    gdpr: GdprRecordConfig = field(default_factory=GdprRecordConfig)
     junit: list[str] = field(default_factory=list)  # [tests] junit: report files or patterns
     traceability_limit: int = 80  # elements in one traceability diagram; 0: no limit
     unknown: list[UnknownKey] = field(default_factory=list)  # tables and keys not applied
@@ -193,7 +228,55 @@ def load_config(root: Path) -> Config:
         config.iso27001_excluded[control] = _expect(
             why, str, f"compliance.iso27001.excluded.{control}", "a string (the justification)"
         )
+    if "gdpr" in compliance:
+        config.gdpr = _gdpr_record(_expect(compliance["gdpr"], dict, "compliance.gdpr", "a table"))
     return config
+
+
+def _party(value: Any, where: str) -> Party:
+    table = _expect(value, dict, where, 'a table `{ name = "...", contact = "..." }`')
+    texts = {
+        key: _expect(table.get(key, ""), str, f"{where}.{key}", "a string") for key in PARTY_KEYS
+    }
+    return Party(**texts)
+
+
+def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
+    text: str = _expect(value, str, where, "one of " + ", ".join(f'"{c}"' for c in choices))
+    if text not in choices:
+        raise ConfigError(
+            f"{CONFIG_NAME}: `{where}` must be one of "
+            + ", ".join(f'"{c}"' for c in choices)
+            + f", not {text!r}"
+        )
+    return text
+
+
+def _gdpr_record(table: dict[str, Any]) -> GdprRecordConfig:
+    """`[compliance.gdpr]`; wrong types and unknown roles or outcomes are ConfigErrors."""
+    where = "compliance.gdpr"
+    record = GdprRecordConfig(declared=True)
+    if "role" in table:
+        record.role = _choice(table["role"], f"{where}.role", GDPR_RECORD_ROLES)
+    for party in PARTIES:
+        if party in table:
+            record.parties[party] = _party(table[party], f"{where}.{party}")
+    joint = _expect(table.get("joint-controllers", []), list, f"{where}.joint-controllers",
+                    "a list of tables { name, contact }")  # fmt: skip
+    record.joint_controllers = [_party(item, f"{where}.joint-controllers") for item in joint]
+    rights = _expect(table.get("not-applicable", {}), dict, f"{where}.not-applicable",
+                     'a table of article = "justification"')  # fmt: skip
+    for article, why in rights.items():
+        record.not_applicable[article] = _expect(
+            why, str, f"{where}.not-applicable.{article}", "a string (the justification)"
+        )
+    dpia = _expect(table.get("dpia", {}), dict, f"{where}.dpia", "a table")
+    if "outcome" in dpia:
+        record.dpia_outcome = _choice(dpia["outcome"], f"{where}.dpia.outcome", DPIA_OUTCOMES)
+    for key in ("reference", "justification"):
+        text = _expect(dpia.get(key, ""), str, f"{where}.dpia.{key}", "a string")
+        setattr(record, f"dpia_{key}", text)
+    return record
 
 
 def _report_patterns(root: Path, patterns: list[str]) -> list[str]:

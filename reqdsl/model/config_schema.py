@@ -22,6 +22,10 @@ from ..i18n import N_
 # JUnit reports (docs/language.md, extensions).
 COVERAGE_KEYS = ("verification", "derivation", "satisfaction", "mitigation", "evidence")
 
+# The parties a GDPR record names (Art. 30(1)(a) and 30(2)(a)), each a name and contact.
+PARTIES = ("controller", "representative", "dpo", "processor")
+PARTY_KEYS = ("name", "contact")
+
 # None: a value (any type; load_config checks types). A dict: a table with these keys.
 # FREE: a table whose keys are the user's (element kinds, field names, schemes, codes).
 FREE: dict[str, Any] = {}
@@ -44,7 +48,18 @@ SCHEMA: dict[str, Any] = {
     "tests": {"junit": None},
     "fields": FREE,
     "catalogs": FREE,
-    "compliance": {"iso27001": {"excluded": FREE}},
+    "compliance": {
+        "iso27001": {"excluded": FREE},
+        # docs/compliance.md, "Who keeps the record": Art. 30(1)(a) and 30(2)(a) parties,
+        # the data-subject rights that do not apply (Art. 15 to 22), the DPIA outcome.
+        "gdpr": {
+            "role": None,
+            **{party: dict.fromkeys(PARTY_KEYS) for party in PARTIES},
+            "joint-controllers": None,
+            "not-applicable": FREE,
+            "dpia": {"outcome": None, "reference": None, "justification": None},
+        },
+    },
 }
 # Tables a project may not set: read only from the user's own configuration.
 USER_ONLY = {

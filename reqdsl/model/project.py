@@ -25,7 +25,7 @@ from ..util.gc_pause import paused_gc
 from .config import Config, ConfigError
 from .elements import ModelElement
 from .loaded import CustomFields, LoadedFile, custom_fields_key, elements_of, load_file
-from .resolve import Resolver, build_index
+from .resolve import MAX_HINTED, Resolver, build_index
 from .schema import TRACE_FIELDS
 from .sources import ProjectError, Scan, discover, read_problems, scan_project
 
@@ -227,7 +227,7 @@ def load_project(
         project.parsed = SyntaxTrees(project.sources)
         order = 0
         for relpath in project.sources:
-            found = loaded.get(relpath)
+            found = loaded.pop(relpath, None)  # its values move into the elements
             if found is None:
                 continue
             for problem in found.problems:
@@ -250,6 +250,69 @@ def link_project(project: Project) -> None:
         project.report(diagnostic)
     for diagnostic in Resolver(project.index).resolve(project.elements):
         project.report(diagnostic)
+
+
+@dataclass
+class Linking:
+    """How the files of a model were resolved (the file-at-a-time way keeps it): each
+    file's resolver diagnostics and the names it asked hints for, the IDs' kinds, and
+    the resolver's candidate pools (valid while the IDs and their kinds are the same)."""
+
+    kinds: dict[str, str]
+    diagnostics: dict[str, list[Diagnostic]]
+    asked: dict[str, set[tuple[str, tuple[str, ...]]]]
+    pools: dict[tuple[str, ...], Any]
+
+
+def link_files(project: Project, last: Linking | None, files: set[str]) -> Linking:
+    """`link_project` that resolves again only the elements of `files` when the rest
+    of the resolution can be kept from `last`: the same IDs of the same kinds (so the
+    same targets outside `files` and the same hints), and no more names to hint than the
+    cap (so every name gets its hint, in whatever order). Else everything is resolved."""
+    project._by_kind = None
+    project.index, duplicates = build_index(project.elements)
+    for diagnostic in duplicates:
+        project.report(diagnostic)
+    kinds = {identifier: element.kind for identifier, element in project.index.items()}
+    linking = None
+    if last is not None and last.kinds == kinds:
+        kept = Linking(kinds, dict(last.diagnostics), dict(last.asked), last.pools)
+        linking = _resolved(project, kept, files)
+        if len(set().union(*linking.asked.values())) > MAX_HINTED:
+            linking = None
+    if linking is None:
+        linking = _resolved(project, Linking(kinds, {}, {}, {}), set(project.sources))
+    for relpath in project.sources:
+        for diagnostic in linking.diagnostics.get(relpath, ()):
+            project.report(diagnostic)
+    return linking
+
+
+def _resolved(project: Project, linking: Linking, files: set[str]) -> Linking:
+    """The resolution of `files` (in project order, each file with a resolver of its own
+    sharing the candidate pools and hints) put into `linking`."""
+    resolver = Resolver(project.index)
+    resolver._candidates = linking.pools
+    for relpath in files | (set(linking.diagnostics) - set(project.sources)):
+        linking.diagnostics.pop(relpath, None)
+        linking.asked.pop(relpath, None)
+    elements = [e for e in project.elements if e.path in files]
+    for run in _file_runs(elements):
+        resolver.diagnostics, resolver.asked = [], set()
+        resolver.resolve(run)
+        linking.diagnostics[run[0].path] = resolver.diagnostics
+        linking.asked[run[0].path] = resolver.asked
+    return linking
+
+
+def _file_runs(elements: list[ModelElement]) -> list[list[ModelElement]]:
+    runs: list[list[ModelElement]] = []
+    for element in elements:
+        if runs and runs[-1][0].path == element.path:
+            runs[-1].append(element)
+        else:
+            runs.append([element])
+    return runs
 
 
 def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, LoadedFile]:
@@ -331,6 +394,7 @@ __all__ = [
     "Project",
     "ProjectError",
     "discover",
+    "link_files",
     "link_project",
     "load_catalogs",
     "load_project",

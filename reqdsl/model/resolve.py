@@ -19,7 +19,7 @@ from .schema import FIELD_SPECS, PRIMITIVE_TYPES, FieldSpec
 
 _SMALL_PROJECT = 2000  # below this many IDs, every ID is a hint candidate
 _WINDOW = 25
-_MAX_HINTED = 300  # distinct unknown IDs that get "did you mean" hints, in project order
+MAX_HINTED = 300  # distinct unknown IDs that get "did you mean" hints, in project order
 
 # Each kind with its article, as messages name it (translated as a whole: the article
 # depends on the language's gender of the word).
@@ -85,6 +85,9 @@ class Resolver:
         self.diagnostics: list[Diagnostic] = []
         self._candidates: dict[tuple[str, ...], _Candidates] = {}
         self._close_cache: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        # Every (name, kinds) a hint was asked for: whether the cap on hinted names was
+        # reached decides if an incremental resolution equals a full one.
+        self.asked: set[tuple[str, tuple[str, ...]]] = set()
 
     def resolve(self, elements: list[ModelElement]) -> list[Diagnostic]:
         for element in elements:
@@ -111,10 +114,11 @@ class Resolver:
         an ID) and those of the same length sharing its first and last characters;
         answers are memoised per name and kinds."""
         key = (name, kinds)
+        self.asked.add(key)
         cached = self._close_cache.get(key)
         if cached is not None:
             return cached
-        if len(self._close_cache) >= _MAX_HINTED:
+        if len(self._close_cache) >= MAX_HINTED:
             return []  # past a few hundred dangling IDs, hints stop paying for their time
         pool = self._candidates.get(kinds)
         if pool is None:

@@ -99,12 +99,43 @@ PRIMITIVE_TYPES = (
     "string", "text", "int", "decimal", "bool", "date", "datetime", "uuid", "email",
     "phone", "money", "binary",
 )  # fmt: skip
+# The part an actor or component plays in processing personal data (GDPR Art. 4(7) to
+# 4(10), Art. 26 and 28; `data-subject` for the people the data is about):
+# docs/compliance.md, "Roles and contracts".
+GDPR_ROLES = (
+    "controller", "joint-controller", "processor", "sub-processor", "recipient",
+    "third-party", "data-subject",
+)  # fmt: skip
+# A component is a process or data store of the system being specified: run by the
+# controller itself or by a processor it engaged. Other parties are external entities
+# (actors) of the data-flow model.
+COMPONENT_GDPR_ROLES = ("controller", "processor")
 ATTRIBUTE_FLAGS = ("personal", "special", "unique", "required", "encrypted", "pseudonymised")
 BOOLEAN_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
 _DESCRIPTION = FieldSpec("description", "text")
 _COMPLIANCE = FieldSpec("compliance", "compliance", many=True)
 _ACTOR_OR_COMPONENT = ("actor", "component")
+# Extensions (docs/language.md, "GDPR roles"): who an actor or component is under the
+# GDPR, the Art. 28 contract of a processor, and a third country with its Chapter V basis.
+_GDPR_TRANSFER = (
+    FieldSpec("contract", "text", description="processing contract reference (Art. 28(3))"),
+    FieldSpec("third-country", "text", description="country outside the EEA it is in"),
+    FieldSpec(
+        "transfer-basis",
+        "compliance",
+        gdpr_only=True,
+        description="Chapter V basis of a transfer to it (Art. 44 to 49)",
+    ),
+)
+
+
+def _gdpr_party(roles: tuple[str, ...]) -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec("gdpr-role", "enum", values=roles, description="GDPR role (Art. 4, 26, 28)"),
+        *_GDPR_TRANSFER,
+    )
+
 
 COMMON_FIELDS = (
     FieldSpec("ignore", "word", many=True, description="check codes silenced on this element"),
@@ -160,6 +191,7 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("kind", "enum", values=("human", "system", "device")),
         FieldSpec("zone", "ref", targets=("zone",)),
         _DESCRIPTION,
+        *_gdpr_party(GDPR_ROLES),
     ),
     "usecase": (
         FieldSpec("actors", "ref", many=True, targets=("actor",)),
@@ -181,6 +213,7 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("stores", "ref", many=True, targets=("data",)),
         _DESCRIPTION,
         _COMPLIANCE,
+        *_gdpr_party(COMPONENT_GDPR_ROLES),
     ),
     "data": (
         FieldSpec("category", "enum", required=True, values=DATA_CATEGORIES),
@@ -219,6 +252,9 @@ KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         ),
         FieldSpec("justification", "text"),
         _DESCRIPTION,
+        # Extensions (docs/language.md, "Residual risk"): the rating after mitigation.
+        FieldSpec("residual-likelihood", "enum", values=RATINGS, description="after mitigation"),
+        FieldSpec("residual-impact", "enum", values=RATINGS, description="after mitigation"),
     ),
     "test": (
         FieldSpec("verifies", "ref", many=True, required=True, targets=("requirement",)),

@@ -8,6 +8,15 @@ Status, for each of the 93 controls:
 - `addressed`: some requirement or component cites the control in `compliance`.
 - `not-addressed`: neither.
 An exclusion key that is not a control is reported in `notes`, with the closest controls.
+
+What an SoA states per control (ISO/IEC 27001:2022, 6.1.3 d)) is derived too:
+- `applicability`: `applicable` when cited, `excluded` when excluded (the exclusion
+  wins; IS001 reports the contradiction), `not-decided` otherwise;
+- `inclusion`: the justification for including it: the citing requirements and
+  components, the threats those requirements mitigate, and the other obligations
+  (`gdpr:32(1)(a)`, a custom catalogue's references) they cite;
+- `implementation`: from the citing requirements' `status` and test results
+  (reqdsl.model.facts.implementation), None when the control is not applicable.
 """
 
 from __future__ import annotations
@@ -16,6 +25,9 @@ from typing import Literal
 
 from ..catalogs import Iso27001Catalog, builtin_catalogs
 from ..i18n import N_, _
+from ..model.elements import ModelElement
+from ..model.facts.implementation import IMPLEMENTATION_LABELS, Implementation, implementation
+from ..model.facts.trace import TraceFacts, trace_facts
 from ..model.project import Project
 from .base import (
     Block,
@@ -25,6 +37,7 @@ from .base import (
     ProjectInfo,
     ReportModel,
     Table,
+    element_ref,
     ids,
     project_info,
 )
@@ -35,6 +48,13 @@ STATUS_LABELS = {
     "addressed": N_("addressed"),
     "not-addressed": N_("not addressed"),
     "excluded": N_("excluded"),
+}
+Applicability = Literal["applicable", "excluded", "not-decided"]
+APPLICABILITY = {"addressed": "applicable", "excluded": "excluded", "not-addressed": "not-decided"}
+APPLICABILITY_LABELS = {
+    "applicable": N_("applicable"),
+    "excluded": N_("excluded"),
+    "not-decided": N_("not decided"),
 }
 
 
@@ -48,6 +68,15 @@ class ControlRow(ReportModel):
     justification: str | None  # the exclusion's, from reqdsl.toml
     requirements: list[ElementRef]
     components: list[ElementRef]
+    applicability: Applicability
+    threats: list[ElementRef]  # threats the citing requirements mitigate
+    obligations: list[str]  # other references the citing requirements cite
+    inclusion: str | None  # the justification for inclusion, in one sentence
+    implementation: Implementation | None  # None when not applicable
+
+    @property
+    def implementation_label(self) -> str:
+        return IMPLEMENTATION_LABELS[self.implementation] if self.implementation else ""
 
 
 class ThemeSummary(ReportModel):
@@ -64,6 +93,8 @@ class SoaReport(ReportModel):
     project: ProjectInfo
     controls: list[ControlRow]
     themes: list[ThemeSummary]  # per theme, then the total as theme_id "all"
+    # Applicable controls per implementation status (every status, 0 included).
+    implementation: dict[str, int]
     notes: list[str]
 
     def document(self) -> Document:
@@ -83,10 +114,12 @@ def build_soa_report(project: Project) -> SoaReport:
     citations = Citations(project, ("requirement", "component"))
     excluded = project.config.iso27001_excluded
     notes = _unknown_exclusions(catalog, excluded)
+    facts = trace_facts(project)
     controls = []
     for entry in catalog.entries():
         ref = f"iso27001:{entry.ref}"
-        requirements = citations.refs_citing(ref, "requirement")
+        citing = citations.citing(ref, "requirement")
+        requirements = [element_ref(element) for element in citing]
         components = citations.refs_citing(ref, "component")
         status: Status = "addressed" if requirements or components else "not-addressed"
         if entry.ref in excluded:
@@ -96,6 +129,9 @@ def build_soa_report(project: Project) -> SoaReport:
                     f"{ids([*requirements, *components])}"
                 )
             status = "excluded"
+        threats = _threats(project, citing)
+        obligations = _obligations(project, citing)
+        applicable = status == "addressed"
         controls.append(
             ControlRow(
                 id=entry.ref,
@@ -107,14 +143,71 @@ def build_soa_report(project: Project) -> SoaReport:
                 justification=excluded.get(entry.ref),
                 requirements=requirements,
                 components=components,
+                applicability=APPLICABILITY[status],  # type: ignore[arg-type]
+                threats=threats,
+                obligations=obligations,
+                inclusion=_inclusion(requirements, components, threats, obligations)
+                if applicable
+                else None,
+                implementation=_implementation(facts, citing) if applicable else None,
             )
         )
     return SoaReport(
         project=project_info(project),
         controls=controls,
         themes=_summaries(catalog, controls),
+        implementation={
+            key: sum(1 for c in controls if c.implementation == key)
+            for key in IMPLEMENTATION_LABELS
+        },
         notes=notes,
     )
+
+
+def _threats(project: Project, citing: list[ModelElement]) -> list[ElementRef]:
+    """The threats the citing requirements mitigate, as written, first mention first."""
+    found: dict[str, ElementRef] = {}
+    for element in citing:
+        for value in element.refs("mitigates"):
+            if value.raw not in found:
+                target = project.index.get(value.raw)
+                found[value.raw] = element_ref(target) if target else ElementRef(id=value.raw)
+    return list(found.values())
+
+
+def _obligations(project: Project, citing: list[ModelElement]) -> list[str]:
+    """The references other than ISO/IEC 27001 that the citing requirements cite: the
+    legal and contractual obligations the control serves (`gdpr:32(1)(a)`)."""
+    found: dict[str, None] = {}
+    for element in citing:
+        for value in element.refs("compliance"):
+            if value.value is not None and value.value[0] != "iso27001":
+                found[value.raw] = None
+    return list(found)
+
+
+def _inclusion(
+    requirements: list[ElementRef],
+    components: list[ElementRef],
+    threats: list[ElementRef],
+    obligations: list[str],
+) -> str:
+    parts = []
+    if requirements:
+        parts.append(f"required by {ids(requirements)}")
+    if components:
+        parts.append(f"built into {ids(components)}")
+    if threats:
+        parts.append(f"counters {ids(threats)}")
+    if obligations:
+        parts.append(f"serves {', '.join(obligations)}")
+    return "; ".join(parts)
+
+
+def _implementation(facts: TraceFacts, citing: list[ModelElement]) -> Implementation:
+    """From the citing requirements; cited by components alone, a control is planned
+    (a design element says where it goes, not that it works)."""
+    return implementation(facts, citing)
 
 
 def _unknown_exclusions(catalog: Iso27001Catalog, excluded: dict[str, str]) -> list[str]:
@@ -175,6 +268,18 @@ def _document(report: SoaReport) -> Document:
                 ],
             ),
         ),
+        Block(
+            title="Implementation of the applicable controls",
+            text="From the citing requirements' status and test results: implemented and "
+            "verified when every citing requirement's automated tests passed.",
+            table=Table(
+                columns=["implementation", "controls"],
+                rows=[
+                    [IMPLEMENTATION_LABELS[key], str(count)]
+                    for key, count in report.implementation.items()
+                ],
+            ),
+        ),
     ]
     if report.notes:
         blocks.append(
@@ -191,20 +296,18 @@ def _document(report: SoaReport) -> Document:
                     _("control"),
                     _("title"),
                     _("theme"),
-                    _("status"),
-                    _("requirements"),
-                    _("components"),
+                    _("applicability"),
                     _("justification"),
+                    _("implementation"),
                 ],
                 rows=[
                     [
                         c.id,
                         c.title,
                         c.theme,
-                        _(STATUS_LABELS[c.status]),
-                        ids(c.requirements),
-                        ids(c.components),
-                        c.justification or "",
+                        _(APPLICABILITY_LABELS[c.applicability]),
+                        c.justification or c.inclusion or "",
+                        _(c.implementation_label),
                     ]
                     for c in report.controls
                 ],

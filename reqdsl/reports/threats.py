@@ -3,9 +3,14 @@ level, status and mitigating requirements with their verification status), the
 likelihood x impact matrix, and the STRIDE-per-element / LINDDUN suggestions.
 
 A mitigating requirement is one whose `mitigates` names the threat (as written); it is
-verified when some `test` element `verifies` it. A threat is handled as the `mitigation`
-coverage figure counts it: mitigated by a requirement, or accepted, transferred or
-not-applicable with a justification. The risk matrix is defined in `reqdsl.reports.risk`.
+verified when some `test` element `verifies` it, and `passed` when its automated tests all
+passed in the JUnit reports read (reqdsl.model.facts.implementation). A threat marked
+`mitigated` is "mitigated and verified" only when every mitigating requirement passed;
+otherwise "mitigation not verified". The residual risk is the rating after mitigation
+(`residual-likelihood` x `residual-impact`), shown beside the initial one. A threat is
+handled as the `mitigation` coverage figure counts it: mitigated by a requirement, or
+accepted, transferred or not-applicable with a justification. The risk matrix is
+defined in `reqdsl.reports.risk`.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from ..catalogs import AttackCatalog, attack_catalog
 from ..i18n import _, plural
 from ..labels import word_label
 from ..model.elements import ModelElement
-from ..model.facts.trace import threat_handled
+from ..model.facts.implementation import evidence
+from ..model.facts.trace import TraceFacts, threat_handled, trace_facts
 from ..model.project import Project
 from ..model.schema import RATINGS, inverse_label
 from .base import (
@@ -53,6 +59,16 @@ class Mitigation(ReportModel):
     requirement: ElementRef
     verified: bool  # some test verifies the requirement
     tests: list[ElementRef]
+    # True: its automated tests all passed; False: one failed, was skipped or did not
+    # run; None: no automated test result was read.
+    passed: bool | None = None
+
+
+MitigationState = Literal["verified", "not-verified"]
+MITIGATION_STATE_LABELS = {
+    "verified": "mitigated and verified",
+    "not-verified": "mitigation not verified",
+}
 
 
 class ThreatRow(ReportModel):
@@ -72,6 +88,19 @@ class ThreatRow(ReportModel):
     justification: str | None
     mitigations: list[Mitigation]
     handled: bool
+    # Status `mitigated` only: every mitigating requirement passed its tests, or not.
+    mitigation_state: MitigationState | None = None
+    residual_likelihood: str | None = None
+    residual_impact: str | None = None
+    residual_score: int | None = None
+    residual_risk: str | None = None  # low to critical; None when not rated
+
+    @property
+    def status_label(self) -> str:
+        """The status as the register shows it: `mitigated` split by its evidence."""
+        if self.mitigation_state is not None:
+            return MITIGATION_STATE_LABELS[self.mitigation_state]
+        return self.status or "unset"
 
 
 class MatrixCell(ReportModel):
@@ -103,8 +132,9 @@ def build_threat_report(project: Project) -> ThreatReport:
     mitigators = project.back_links("requirement", "mitigates")
     mitigated = set(mitigators)
     attack = attack_catalog()
+    facts = trace_facts(project)
     register = [
-        _row(project, attack, threat, mitigators.get(threat.id or "", []), tests, mitigated)
+        _row(project, attack, threat, mitigators.get(threat.id or "", []), tests, mitigated, facts)
         for threat in project.live("threat")
     ]
     counts = {level: 0 for level in (*RISK_LEVELS, "unrated")}
@@ -144,6 +174,7 @@ def _row(
     requirements: list[ModelElement],
     tests: dict[str, list[ModelElement]],
     mitigated: set[str],
+    facts: TraceFacts,
 ) -> ThreatRow:
     category = threat.word("category")
     info = category_info().get(category or "")
@@ -155,9 +186,15 @@ def _row(
             requirement=element_ref(requirement),
             verified=bool(tests.get(requirement.id or "")),
             tests=[element_ref(test) for test in tests.get(requirement.id or "", [])],
+            passed=evidence(facts, requirement),
         )
         for requirement in requirements
     ]
+    state: MitigationState | None = None
+    if threat.word("status") == "mitigated":
+        proven = bool(mitigations) and all(m.passed is True for m in mitigations)
+        state = "verified" if proven else "not-verified"
+    after = threat.word("residual-likelihood"), threat.word("residual-impact")
     return ThreatRow(
         threat=element_ref(threat),
         category=category,
@@ -175,6 +212,11 @@ def _row(
         justification=threat.word("justification"),
         mitigations=mitigations,
         handled=threat_handled(threat, mitigated),
+        mitigation_state=state,
+        residual_likelihood=after[0],
+        residual_impact=after[1],
+        residual_score=risk_score(*after),
+        residual_risk=risk_level(*after),
     )
 
 
@@ -204,8 +246,10 @@ def _mitigation_cell(row: ThreatRow) -> str:
         state = (
             f"{_(inverse_label('verifies'))} {ids(mitigation.tests)}"
             if mitigation.verified
-            else _("not verified")
+            else _("no test")
         )
+        if mitigation.passed is not None:
+            state += ", passed" if mitigation.passed else ", failed"
         parts.append(f"{mitigation.requirement.id} ({state})")
     return "; ".join(parts)
 
@@ -221,6 +265,13 @@ def _register_table(report: ThreatReport) -> Table:
             target = row.target.id + (f" ({_(row.target_type)})" if row.target_type else "")
         attack = "; ".join(f"{t.id} {t.name}".strip() for t in row.attack)
         rating = f"{word_label(row.likelihood or '?')} x {word_label(row.impact or '?')}"
+        residual = ""
+        if row.residual_likelihood or row.residual_impact:
+            residual = (
+                f"{word_label(row.residual_likelihood or '?')} x "
+                f"{word_label(row.residual_impact or '?')}"
+            )
+            residual += f" ({word_label(row.residual_risk)})" if row.residual_risk else ""
         rows.append(
             [
                 row.threat.id,
@@ -230,14 +281,15 @@ def _register_table(report: ThreatReport) -> Table:
                 attack,
                 rating,
                 word_label(row.risk or "unrated"),
-                word_label(row.status or "unset"),
+                residual,
+                _(row.status_label),
                 _mitigation_cell(row),
                 row.justification or "",
             ]
         )
     columns = [_("threat"), _("title"), _("category"), _("target"), "ATT&CK",
-               _("likelihood x impact"), _("risk"), _("status"), _(inverse_label("mitigates")),
-               _("justification")]  # fmt: skip
+               _("likelihood x impact"), _("risk"), _("residual risk"), _("status"),
+               _(inverse_label("mitigates")), _("justification")]  # fmt: skip
     return Table(columns=columns, rows=rows)
 
 

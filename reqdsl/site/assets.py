@@ -11,6 +11,8 @@ from ..resources import shipped_dir
 FOLDER = "assets/reqdsl"
 STYLES = f"{FOLDER}/reqdsl.css"
 SCRIPT = f"{FOLDER}/tables.js"
+# Opens a diagram full size with pan and zoom (generators/site/assets/diagram-viewer.js).
+VIEWER = f"{FOLDER}/diagram-viewer.js"
 # The name must contain `iframe-worker`: Material's offline plugin then adds no unpkg.com
 # copy of its own.
 SHIM = f"{FOLDER}/iframe-worker-shim.js"

@@ -47,6 +47,7 @@ from .publish import (
     remove_marked,
     site_hashes,
     staging_folder,
+    stamped,
     swap_in,
     write_marker,
 )
@@ -70,6 +71,9 @@ class BuildOptions:
     force: bool = False  # build even when the site looks up to date
     sources: Path | None = None  # where the MkDocs project is written (default: the cache)
     baseline: str | None = None  # git revision: add a "Changes since REV" page
+    # A session kept between builds (`reqdsl serve`): each build refreshes it from disk
+    # and rechecks incrementally, instead of loading the project again.
+    session: Session | None = None
 
 
 @dataclass
@@ -123,10 +127,12 @@ def build_site(options: BuildOptions, stream: TextIO | None = sys.stderr) -> Bui
         with output_lock(out, waiting):
             recover(out)
             check_output(out, options.project)  # again: it may have changed meanwhile
-            session = Session(
+            session = options.session or Session(
                 options.project, use_cache=options.use_cache, junit=list(options.junit)
             )
             try:
+                if options.session is not None:
+                    session.refresh()
                 session.scan()
             except ProjectError as error:
                 raise SiteError(str(error)) from error
@@ -170,7 +176,7 @@ def _build_locked(
         code = 1 if _failing(summary, options.strict) else 0
         return BuildResult(code, "up to date", summary, timings=progress.timings)
 
-    checked = session.check()
+    checked = session.recheck() if options.session is not None else session.check()
     project, diagnostics, summary = checked.project, checked.diagnostics, checked.summary()
     tests = test_results(project.junit)
     counts = f"{summary.errors} errors, {summary.warnings} warnings"
@@ -248,8 +254,9 @@ def _build_locked(
             progress.step("total", "no page changed; the site is up to date")
         else:
             changed = None if options.force else changed_pages(marker, record, out)
+            sealed = marker.get("site") if marker is not None and changed is not None else None
             result.mkdocs_warnings = _publish(
-                sources, out, record, progress, changed, template_cache=options.use_cache
+                sources, out, record, progress, changed, options.use_cache, sealed
             )
             result.rendered = None if changed is None else len(changed)
     finally:
@@ -292,10 +299,13 @@ def _publish(
     progress: Progress,
     changed: set[str] | None = None,
     template_cache: bool = False,
+    sealed: dict[str, str] | None = None,
 ) -> list[str]:
     """Build into a staging folder and swap it in. With `changed`, the staging folder
-    starts as a copy of the published site and MkDocs renders only those files."""
+    starts as a copy of the published site (whose files were verified against `sealed`,
+    their hashes in its marker) and MkDocs renders only those files."""
     staging = staging_folder(out)
+    known = None
     try:
         if changed is not None:
             # `out` was verified file by file against its sealed marker (no link in it);
@@ -303,6 +313,8 @@ def _publish(
             shutil.copytree(
                 out, staging, dirs_exist_ok=True, copy_function=shutil.copy2, symlinks=True
             )
+            if sealed is not None:  # the copies keep their verified hashes until written
+                known = stamped(staging, sealed)
         warnings = run_mkdocs(
             sources / "mkdocs.yml", staging, changed=changed, template_cache=template_cache
         )
@@ -310,7 +322,7 @@ def _publish(
         progress.step("mkdocs", what + (f", {len(warnings)} warnings" if warnings else ""))
         # The marker seals every published file's hash: a page changed in the output
         # folder afterwards (a pull request to a committed site) is never trusted.
-        published = site_hashes(staging)
+        published = site_hashes(staging, known)
         if published is None:  # MkDocs writes plain files only: never seal "no files"
             raise PublishError(f"the built site in `{staging}` holds a link or a special file")
         record["site"] = published

@@ -18,9 +18,19 @@ import json
 from typing import Any
 
 from ..i18n import _
-from .assets import SCRIPT, SHIM, STYLES
+from .assets import SCRIPT, SHIM, STYLES, VIEWER
 from .html import esc
-from .pages import decisions, diagnostics, diagrams, glossary, home, matrix, threats, validation
+from .pages import (
+    decisions,
+    diagnostics,
+    diagrams,
+    glossary,
+    home,
+    matrix,
+    references,
+    threats,
+    validation,
+)
 from .pages.compliance import GDPR_TITLE, SOA_TITLE
 
 NAV_DOCUMENT_LIMIT = 20
@@ -59,13 +69,19 @@ def mkdocs_config(
         "markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "tables"],
         "extra": {"polyfills": [SHIM], "generator": False},
         "extra_css": [STYLES],
-        "extra_javascript": [SCRIPT],
+        "extra_javascript": [SCRIPT, VIEWER],
         "validation": {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}},
         "nav": [
             {_(home.TITLE): "index.md"},
             {_("Documents"): documents},
             {_(matrix.TITLE): "traceability.md"},
-            {_("Compliance"): [{_(GDPR_TITLE): "gdpr.md"}, {_(SOA_TITLE): "iso27001.md"}]},
+            {
+                _("Compliance"): [
+                    {_(GDPR_TITLE): "gdpr.md"},
+                    {_(SOA_TITLE): "iso27001.md"},
+                    {_(references.TITLE): references.PAGE},
+                ]
+            },
             {_(threats.TITLE): "threats.md"},
             {_(decisions.TITLE): "decisions.md"},
             {_(validation.TITLE): "validation.md"},

@@ -17,7 +17,7 @@ from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .diagrams import SiteDiagrams
-from .html import esc, esc_lines
+from .html import esc, esc_code_spans, esc_lines
 from .index import SiteIndex
 from .junit import TestResults
 from .textblock import TextBlockRenderer
@@ -141,10 +141,10 @@ class SiteContext:
             element = self.element_of.get(id(diagnostic))
             if element is not None and self.index.anchor_of(element) is not None:
                 parts.append(self.index.ref(page, element.id or "") + " ")
-        parts.append(f"{esc(diagnostic.message)} ")
+        parts.append(f"{esc_code_spans(diagnostic.message)} ")
         parts.append(f'<span class="rq-where">{esc(where)}</span>')
         if diagnostic.hint:
-            parts.append(f'<br><span class="rq-hint">{esc(diagnostic.hint)}</span>')
+            parts.append(f'<br><span class="rq-hint">{esc_code_spans(diagnostic.hint)}</span>')
         return f'<li class="rq-diag rq-diag-{severity}">{"".join(parts)}</li>'
 
 

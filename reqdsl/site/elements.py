@@ -125,10 +125,7 @@ class _View:
         return compliance_html(self.ctx, self.page, raw)
 
     def technique(self, raw: str) -> str:
-        from ..catalogs import attack_catalog
-
-        name = attack_catalog().full_name(raw)
-        return f'<span title="{esc(name)}">{esc(raw)}</span>' if name else esc(raw)
+        return technique_html(self.ctx, self.page, raw)
 
     def text(self, element: ModelElement, field: str) -> str:
         return self.ctx.field_text_html(self.page, element, field)
@@ -138,19 +135,38 @@ class _View:
 
 
 def compliance_html(ctx: SiteContext, page: str, raw: str) -> str:
-    """`iso27001:A.8.24` links to its row of the statement of applicability; other
-    references show their catalogue title as a tooltip."""
+    """A known catalogue reference links into the site, its title as a tooltip:
+    `iso27001:A.8.24` to its row of the statement of applicability, the others
+    (`gdpr:`, `wcag:`, `attack:`, custom catalogues) to the Catalogue references page.
+    An unknown one is plain text."""
+    from .pages.references import PAGE as REFERENCES
+    from .pages.references import reference_anchor
+
     scheme, _, ref = raw.partition(":")
     catalog = ctx.project.catalogs.get(scheme)
     entry = catalog.lookup(ref) if catalog is not None else None
-    title = entry.title if entry is not None else None
     text = f'<span class="rq-ref">{esc(raw)}</span>'
-    if scheme == "iso27001" and entry is not None:
+    if entry is None:
+        return text
+    if scheme == "iso27001":
         href = relative_url(page, "iso27001.md", entry.ref)
-        return f'<a href="{esc(href)}" title="{esc(title or "")}">{text}</a>'
-    if title:
-        return f'<span title="{esc(title)}">{text}</span>'
-    return text
+    else:
+        href = relative_url(page, REFERENCES, reference_anchor(scheme, entry.ref))
+    return f'<a href="{esc(href)}" title="{esc(entry.title)}">{text}</a>'
+
+
+def technique_html(ctx: SiteContext, page: str, raw: str) -> str:
+    """An ATT&CK technique ID (a threat's `attack`), linked like `attack:` references."""
+    from ..catalogs import attack_catalog
+
+    catalog = attack_catalog()
+    if catalog.lookup(raw) is None:
+        return esc(raw)
+    from .pages.references import PAGE as REFERENCES
+    from .pages.references import reference_anchor
+
+    href = relative_url(page, REFERENCES, reference_anchor("attack", raw))
+    return f'<a href="{esc(href)}" title="{esc(catalog.full_name(raw))}">{esc(raw)}</a>'
 
 
 def incoming_rows(ctx: SiteContext, page: str, element: ModelElement) -> list[tuple[str, str]]:

@@ -136,6 +136,22 @@ class FastPages(BasePlugin[FastPagesConfig]):  # type: ignore[no-untyped-call]
             env.bytecode_cache = SealedBytecodeCache(template_cache_dir())
         return env
 
+    def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
+        """404.html with relative links, like every other page: MkDocs gives error pages
+        root-absolute ones (`/assets/...`) when no site_url is set, which break as soon
+        as the site is served under a sub-path (`https://host/specs/`) or opened from
+        file://. The 404 page sits at the site's root, so `.` is its base."""
+        from mkdocs.utils import is_error_template, normalize_url
+
+        if not is_error_template(template_name):
+            return context
+        context["base_url"] = "."
+        context["extra_css"] = [normalize_url(str(path), None, ".") for path in config.extra_css]
+        context["extra_javascript"] = [
+            normalize_url(str(script), None, ".") for script in config.extra_javascript
+        ]
+        return context
+
     def on_files(self, files: Any, *, config: Any) -> Any:
         if self.changed is None:
             return files

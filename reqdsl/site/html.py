@@ -60,6 +60,20 @@ def esc(text: object) -> str:
     return _CONTROL.sub("", visible(value)).translate(_HTML_ESCAPES)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def esc_code_spans(text: str) -> str:
+    """Escaped, with each `backticked` run shown as `<code>` (diagnostic messages quote
+    IDs and values that way): the text inside is escaped like the rest, so a backtick
+    never makes markup of what it encloses. One linear scan."""
+    pieces = _CODE_SPAN.split(text)
+    return "".join(
+        f"<code>{esc(piece)}</code>" if index % 2 else esc(piece)
+        for index, piece in enumerate(pieces)
+    )
+
+
 def esc_lines(text: str) -> str:
     """Escaped, with line breaks kept as `<br>` (a string with `\\n` escapes)."""
     return "<br>".join(esc(line) for line in text.split("\n"))
@@ -125,9 +139,15 @@ def table(
     css: str = "",
     row_classes: Iterable[str] | None = None,
     attributes: str = "",
+    filters: Iterable[int] = (),
 ) -> str:
-    """A table from escaped header labels and cells already in HTML."""
-    head = "".join(f"<th>{header}</th>" for header in headers)
+    """A table from escaped header labels and cells already in HTML. The columns at
+    `filters` (0-based) get a drop-down filter in the browser (tables.js)."""
+    marked = set(filters)
+    head = "".join(
+        f"<th data-rq-filter>{header}</th>" if index in marked else f"<th>{header}</th>"
+        for index, header in enumerate(headers)
+    )
     classes = list(row_classes) if row_classes is not None else None
     body = []
     for index, row in enumerate(rows):

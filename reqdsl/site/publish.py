@@ -73,11 +73,22 @@ def read_trusted_marker(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(sealed, dict) and site_hashes(folder) == sealed else None
 
 
-def site_hashes(folder: Path) -> dict[str, str] | None:
+Stamp = tuple[int, int, int]  # a file's size, modification and change times (ns)
+Known = dict[str, tuple[Stamp, str]]  # relative path -> (stamp, content hash)
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def site_hashes(folder: Path, known: Known | None = None) -> dict[str, str] | None:
     """{relative path: content hash} of every file in a built site but its marker, or None
     when the folder holds anything but plain files and folders (a symbolic link, a FIFO):
-    reqdsl's MkDocs build makes neither, and a link would lead a copy of the site out of it."""
+    reqdsl's MkDocs build makes neither, and a link would lead a copy of the site out of it.
+    A file of `known` (see `stamped`) whose size and times are unchanged keeps its hash
+    unread: an incremental build hashes only the files MkDocs wrote into the copy."""
     hashes: dict[str, str] = {}
+    known = known or {}
     for directory, folders, names in os.walk(folder):
         base = Path(directory)
         for name in folders:
@@ -92,6 +103,10 @@ def site_hashes(folder: Path) -> dict[str, str] | None:
                 info = path.lstat()
                 if not stat.S_ISREG(info.st_mode):
                     return None
+                before = known.get(relpath)
+                if before is not None and before[0] == _stamp(info):
+                    hashes[relpath] = before[1]
+                    continue
                 digest = hashlib.blake2b(digest_size=16)
                 with open(path, "rb") as stream:
                     for chunk in iter(lambda: stream.read(1 << 20), b""):
@@ -100,6 +115,27 @@ def site_hashes(folder: Path) -> dict[str, str] | None:
                 return None
             hashes[relpath] = digest.hexdigest()
     return hashes
+
+
+def stamped(copy: Path, sealed: dict[str, str]) -> Known:
+    """The files of `copy`, a copy of a site whose files were just verified against their
+    `sealed` hashes, with their stamps as copied: what `site_hashes` may take as known.
+    Any write afterwards changes a file's change time (and a rewrite its modification
+    time), so a file MkDocs rewrites is hashed again; a coarse clock can at worst seal a
+    stale hash, which makes the next build distrust the site and build it all."""
+    known: Known = {}
+    for directory, _folders, names in os.walk(copy):
+        base = Path(directory)
+        for name in names:
+            relpath = (base / name).relative_to(copy).as_posix()
+            digest = sealed.get(relpath)
+            if digest is None:
+                continue
+            with contextlib.suppress(OSError):
+                info = (base / name).lstat()
+                if stat.S_ISREG(info.st_mode):
+                    known[relpath] = (_stamp(info), digest)
+    return known
 
 
 def _canonical(record: dict[str, Any]) -> bytes:

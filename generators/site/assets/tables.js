@@ -1,8 +1,12 @@
-/* reqdsl: sort and filter the site's tables in the browser. Local only: no network, no
- * library, no storage. A table marked `data-rq="sortable"` gets a button in each heading
- * (click: ascending, again: descending); one marked `filterable` gets a
- * filter box (every word typed must appear in the row) and, when some rows have class
- * `rq-gap-row`, a "gaps only" box. Without JavaScript the tables are complete. */
+/* reqdsl: sort, filter and choose the columns of the site's tables in the browser. Local
+ * only: no network, no library. A table marked `data-rq="sortable"` gets a button in each
+ * heading (click: ascending, again: descending); one marked `filterable` gets a filter box
+ * (every word typed must appear in the row), a drop-down for each heading marked
+ * `data-rq-filter` (document, level, status...) and, when it is marked `gaps` or some rows
+ * have class `rq-gap-row`, a "gaps only" box. One marked `audit` gets a column chooser whose
+ * choice is remembered in localStorage (per page and table; nothing when storage is
+ * refused). Text from the page is only ever set with textContent, never as markup.
+ * Without JavaScript the tables are complete. */
 (function () {
   "use strict";
 
@@ -59,15 +63,45 @@
     if (!table.tBodies.length) return;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var texts = null;  /* lower-case row texts, computed on first use */
-    var bar = document.createElement("div");
-    bar.className = "rq-filter";
+    var bar = filterBar(table);
     var input = document.createElement("input");
     input.type = "search";
     input.placeholder = "Filter rows";
     input.setAttribute("aria-label", "Filter rows");
     bar.appendChild(input);
+    var selects = [];
+    var headings = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headings, function (heading, index) {
+      if (!heading.hasAttribute("data-rq-filter")) return;
+      var seen = {};
+      var values = [];
+      rows.forEach(function (row) {
+        var value = cellText(row, index);
+        if (value !== "" && !Object.prototype.hasOwnProperty.call(seen, value)) {
+          seen[value] = true;
+          values.push(value);
+        }
+      });
+      if (values.length < 2) return;
+      values.sort(compare);
+      var select = document.createElement("select");
+      var name = heading.textContent.trim();
+      select.setAttribute("aria-label", "Only this " + name);
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = "every " + name;
+      select.appendChild(all);
+      values.forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value;
+        select.appendChild(option);
+      });
+      bar.appendChild(select);
+      selects.push({ index: index, select: select });
+    });
     var gapsOnly = null;
-    if (table.querySelector("tr.rq-gap-row")) {
+    if (/(^|\s)gaps(\s|$)/.test(table.getAttribute("data-rq")) || table.querySelector("tr.rq-gap-row")) {
       var label = document.createElement("label");
       gapsOnly = document.createElement("input");
       gapsOnly.type = "checkbox";
@@ -79,18 +113,19 @@
     counter.className = "rq-filter-count";
     counter.textContent = rows.length + " rows";
     bar.appendChild(counter);
-    table.parentNode.insertBefore(bar, table);
 
     var timer = null;
     function apply() {
       if (texts === null) texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var gaps = gapsOnly !== null && gapsOnly.checked;
+      var wanted = selects.filter(function (s) { return s.select.value !== ""; });
       var shown = 0;
       rows.forEach(function (row, i) {
         var keep = (!gaps || row.classList.contains("rq-gap-row")) &&
+          wanted.every(function (s) { return cellText(row, s.index) === s.select.value; }) &&
           words.every(function (word) { return texts[i].indexOf(word) !== -1; });
-        row.hidden = !keep;
+        if (row.hidden === keep) row.hidden = !keep;
         if (keep) shown++;
       });
       counter.textContent = shown === rows.length ? rows.length + " rows" : shown + " of " + rows.length + " rows";
@@ -99,12 +134,89 @@
       clearTimeout(timer);
       timer = setTimeout(apply, 120);
     });
+    selects.forEach(function (s) { s.select.addEventListener("change", apply); });
     if (gapsOnly !== null) gapsOnly.addEventListener("change", apply);
+  }
+
+  /* The bar above a table holding its filters and column chooser (one per table). */
+  function filterBar(table) {
+    var previous = table.previousElementSibling;
+    if (previous && previous.classList.contains("rq-filter")) return previous;
+    var bar = document.createElement("div");
+    bar.className = "rq-filter";
+    table.parentNode.insertBefore(bar, table);
+    return bar;
+  }
+
+  var MAX_HIDDEN = 20;  /* reqdsl.css has a hiding rule for columns 1 to 20 */
+
+  function storageKey(table) {
+    var index = Array.prototype.indexOf.call(document.querySelectorAll('table[data-rq~="audit"]'), table);
+    return "reqdsl.columns:" + location.pathname + ":" + index;
+  }
+
+  function readHidden(key) {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(key) || "[]");
+      return Array.isArray(value) ? value.filter(function (v) { return typeof v === "string"; }) : [];
+    } catch (error) {
+      return [];  /* storage refused (privacy settings) or not ours: show every column */
+    }
+  }
+
+  function writeHidden(key, names) {
+    try {
+      window.localStorage.setItem(key, JSON.stringify(names));
+    } catch (error) { /* not remembered, still applied */ }
+  }
+
+  function makeChoosable(table) {
+    if (!table.tHead) return;
+    var headings = Array.prototype.slice.call(table.tHead.rows[0].cells, 0, MAX_HIDDEN);
+    var names = headings.map(function (heading) { return heading.textContent.trim(); });
+    var key = storageKey(table);
+    var hidden = readHidden(key);
+    var chooser = document.createElement("span");
+    chooser.className = "rq-choose";
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.textContent = "Columns";
+    toggle.setAttribute("aria-expanded", "false");
+    chooser.appendChild(toggle);
+    var list = document.createElement("div");
+    list.className = "rq-choose-list";
+    list.hidden = true;
+    chooser.appendChild(list);
+    toggle.addEventListener("click", function () {
+      list.hidden = !list.hidden;
+      toggle.setAttribute("aria-expanded", String(!list.hidden));
+    });
+    function show(index, visible) {
+      table.classList.toggle("rq-hide-" + (index + 1), !visible);
+    }
+    names.forEach(function (name, index) {
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = hidden.indexOf(name) === -1;
+      show(index, box.checked);
+      box.addEventListener("change", function () {
+        show(index, box.checked);
+        var now = readHidden(key).filter(function (n) { return n !== name; });
+        if (!box.checked) now.push(name);
+        writeHidden(key, now);
+      });
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + name));
+      list.appendChild(label);
+    });
+    filterBar(table).appendChild(chooser);
   }
 
   function init() {
     document.querySelectorAll('table[data-rq~="sortable"]').forEach(makeSortable);
     document.querySelectorAll('table[data-rq~="filterable"]').forEach(makeFilterable);
+    document.querySelectorAll('table[data-rq~="audit"]').forEach(makeChoosable);
   }
 
   if (document.readyState === "loading") {

@@ -13,12 +13,13 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...i18n import N_
 from ..config_schema import COVERAGE_KEYS
 from ..elements import ModelElement
 from ..project import Project
+from ..runs import PerFile
 
 if TYPE_CHECKING:
     from ...interop.junit import CaseResult, JunitResults
@@ -111,12 +112,24 @@ class TraceFacts:
 
 
 _last: tuple[weakref.ref[Project], int, TraceFacts] | None = None
+_LIST_FIELDS = ("requirements", "tested", "lower", "needs", "threats", "other_methods", "automated")
 
 
 def trace_facts(project: Project) -> TraceFacts:
     """The facts of a project, computed once: the TR rules and `compute_coverage` of
-    one check run share them (the project is held weakly, so nothing is kept alive)."""
+    one check run share them (the project is held weakly, so nothing is kept alive).
+    For a project seen through some of its files (incremental checking), the whole
+    project's facts with the element lists cut to those files."""
     global _last
+    from ...checks.incremental import ScopedProject
+
+    if isinstance(project, ScopedProject):
+        scoped = project.memo.get("trace-facts")
+        if scoped is None:
+            scoped = project.memo["trace-facts"] = _scoped(
+                trace_facts(project.whole), project.scope_files
+            )
+        return scoped
     if _last is not None:
         reference, count, facts = _last
         if reference() is project and count == len(project.elements):
@@ -126,11 +139,42 @@ def trace_facts(project: Project) -> TraceFacts:
     return facts
 
 
+def _scoped(whole: TraceFacts, files: set[str]) -> TraceFacts:
+    facts = TraceFacts(whole.verified, whole.needed, whole.mitigated, evidence=whole.evidence)
+    for name in _LIST_FIELDS:
+        items: list[Any] = getattr(whole, name)
+        setattr(facts, name, [i for i in items if (i[0] if type(i) is tuple else i).path in files])
+    return facts
+
+
 def _collect(project: Project) -> TraceFacts:
-    facts = TraceFacts()
+    """The facts of each file's elements (kept while they are the same: an edit
+    collects the edited file's again), merged in project order."""
     results = project.junit if project.junit is not None and project.junit.reports else None
     tr006 = "TR006" not in project.config.disable
-    for element in project.elements:
+    facts = TraceFacts()
+    for part in _PARTS.parts(project.elements, results, tr006):
+        _merge(facts, part)
+    return facts
+
+
+def _merge(facts: TraceFacts, part: TraceFacts) -> None:
+    facts.verified |= part.verified
+    facts.needed |= part.needed
+    facts.mitigated |= part.mitigated
+    for name in _LIST_FIELDS:
+        getattr(facts, name).extend(getattr(part, name))
+    for requirement_id, statuses in part.evidence.items():
+        merged = facts.evidence.setdefault(requirement_id, [])
+        merged.extend(status for status in statuses if status not in merged)
+
+
+def _collect_run(
+    elements: list[ModelElement], results: JunitResults | None, tr006: bool
+) -> TraceFacts:
+    """The facts of one file's elements."""
+    facts = TraceFacts()
+    for element in elements:
         if element.broken:
             continue
         kind = element.kind
@@ -162,6 +206,9 @@ def _collect(project: Project) -> TraceFacts:
         elif kind == "threat":
             facts.threats.append(element)
     return facts
+
+
+_PARTS: PerFile[TraceFacts] = PerFile(_collect_run)
 
 
 def _weigh(facts: TraceFacts, test: ModelElement, results: JunitResults) -> None:

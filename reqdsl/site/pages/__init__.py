@@ -14,6 +14,7 @@ from .documents import document_pages
 from .glossary import glossary_page
 from .home import home_page
 from .matrix import matrix_page
+from .references import references_page
 from .threats import threat_page
 from .validation import validation_page
 
@@ -25,6 +26,7 @@ GENERATORS: tuple[PageGenerator, ...] = (
     matrix_page,
     gdpr_page,
     soa_page,
+    references_page,
     threat_page,
     decisions_page,
     validation_page,

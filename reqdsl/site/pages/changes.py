@@ -22,5 +22,6 @@ def changes_page(ctx: SiteContext) -> dict[str, str]:
     title = changes_title(revision)
     # diff_markdown escapes every piece of user text (no raw HTML); the page is plain
     # Markdown, so MkDocs renders it (not reqdsl's fast path).
-    body = diff_markdown(diff, title=title)
+    # IDs link to the elements that exist (a removed one has no page to link to).
+    body = diff_markdown(diff, title=title, href=lambda target: ctx.index.href_id(PAGE, target))
     return {PAGE: front_matter(title, fast=False) + "\n\n" + body}

@@ -7,9 +7,19 @@ from __future__ import annotations
 
 from ...i18n import N_, _, ngettext
 from ...labels import word_label
+from ...model.facts.implementation import IMPLEMENTATION_LABELS
 from ...reports.base import ElementRef
-from ...reports.gdpr import LegalReference, ProcessingRecord
-from ...reports.soa import STATUS_LABELS
+from ...reports.gdpr import (
+    RIGHT_STATUS_LABELS,
+    Dpia,
+    LegalReference,
+    PartyInfo,
+    ProcessingRecord,
+    ProcessorRecord,
+    Recipient,
+    RecordParties,
+)
+from ...reports.soa import APPLICABILITY_LABELS, ControlRow
 from ..context import SiteContext
 from ..html import block, esc, field_table, front_matter, heading, md_text, table
 
@@ -17,7 +27,20 @@ GDPR_PAGE = "gdpr.md"
 GDPR_TITLE = N_("GDPR record of processing")
 SOA_PAGE = "iso27001.md"
 SOA_TITLE = N_("ISO 27001 statement of applicability")
-_STATUS_CSS = {"addressed": "ok", "not-addressed": "gap", "excluded": "muted"}
+_APPLICABILITY_CSS = {"applicable": "ok", "not-decided": "gap", "excluded": "muted"}
+_IMPLEMENTATION_CSS = {
+    "verified": "ok",
+    "failed": "gap",
+    "implemented": "warning",
+    "partial": "warning",
+    "planned": "muted",
+}
+_SOA_COLUMNS = (N_("control"), N_("title"), N_("theme"), N_("applicability"),
+                N_("requirements"), N_("components"), N_("justification"),
+                N_("implementation"))  # fmt: skip
+_SOA_FILTERED = frozenset({"theme", "applicability", "implementation"})
+_RIGHT_CSS = {"covered": "ok", "not-applicable": "muted", "not-covered": "gap"}
+_MISSING = '<span class="rq-badge rq-gap">missing</span>'
 
 
 def _refs(ctx: SiteContext, page: str, refs: list[ElementRef]) -> str:
@@ -39,6 +62,73 @@ def _text(value: str | None) -> str:
     return esc(value) if value else f'<span class="rq-badge rq-gap">{_("missing")}</span>'
 
 
+def _party(party: PartyInfo | None, missing: str = _MISSING) -> str:
+    if party is None:
+        return missing
+    return "<br>".join(esc(part) for part in (party.name, party.contact) if part) or missing
+
+
+def _parties(parties: RecordParties) -> str:
+    muted = '<span class="rq-muted">none</span>'
+    rows = [("role", esc(parties.role))]
+    if parties.role == "processor":
+        rows.append(("processor (Art. 30(2)(a))", _party(parties.processor)))
+    rows += [
+        ("controller (Art. 30(1)(a))", _party(parties.controller)),
+        (
+            "joint controllers (Art. 26)",
+            "<br>".join(_party(p) for p in parties.joint_controllers) or muted,
+        ),
+        ("representative (Art. 27)", _party(parties.representative, muted)),
+        ("data protection officer (Art. 37)", _party(parties.dpo, muted)),
+    ]
+    return block(field_table(rows))
+
+
+def _recipient(ctx: SiteContext, recipient: Recipient) -> str:
+    page = GDPR_PAGE
+    role = (
+        esc(recipient.role)
+        if recipient.role
+        else '<span class="rq-badge rq-warning">role not stated</span>'
+    )
+    parts = [ctx.index.ref(page, recipient.element.id), role]
+    if recipient.role in ("processor", "sub-processor"):
+        parts.append(
+            f"contract {esc(recipient.contract)}" if recipient.contract else f"contract {_MISSING}"
+        )
+    if recipient.third_country:
+        basis = _legal(recipient.transfer_basis)
+        parts.append(f"{esc(recipient.third_country)}: {basis}")
+    return ", ".join(parts) + f" via {ctx.index.refs(page, recipient.flows)}"
+
+
+def _processor_record(ctx: SiteContext, record: ProcessorRecord) -> list[str]:
+    page = GDPR_PAGE
+    rows = [[ctx.index.ref(page, c.data.id), _text(c.purpose)] for c in record.categories]
+    transfers = "".join(f"<li>{esc(t)}</li>" for t in record.transfers)
+    return [
+        "## Processor's record (Art. 30(2))",
+        block(
+            table(["data", "processing on behalf of the controller (Art. 30(2)(b))"], rows)
+            if rows
+            else '<p class="rq-muted">No personal data is declared.</p>',
+            "<p>Transfers to third countries (Art. 30(2)(c)):</p>"
+            + (f"<ul>{transfers}</ul>" if transfers else '<p class="rq-muted">None.</p>'),
+            "<p>Security measures (Art. 30(2)(d), Art. 32): "
+            f"{_refs(ctx, page, record.security_measures)}.</p>",
+        ),
+    ]
+
+
+def _dpia_outcome(dpia: Dpia) -> str:
+    if dpia.outcome is None:
+        badge = "rq-gap" if dpia.indicated else "rq-muted"
+        return f'<span class="rq-badge {badge}">not recorded</span>'
+    detail = dpia.reference if dpia.outcome == "required" else dpia.justification
+    return f"{esc(dpia.outcome)}: " + (esc(detail) if detail else _MISSING)
+
+
 def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
     page = GDPR_PAGE
     items = ", ".join(
@@ -46,12 +136,7 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
         for item in record.data_items
         if item.sensitivity
     )
-    recipients = "; ".join(
-        _("{recipient} via {flows}").format(
-            recipient=ctx.index.ref(page, r.element.id), flows=ctx.index.refs(page, r.flows)
-        )
-        for r in record.recipients
-    )
+    recipients = "; ".join(_recipient(ctx, r) for r in record.recipients)
     transfer = (
         esc(record.transfer)
         if record.transfer
@@ -76,6 +161,7 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
             _("recipients (Art. 30(1)(d))"),
             recipients or f'<span class="rq-muted">{_("none")}</span>',
         ),
+        (_("within the controller"), _refs(ctx, page, record.internal)),
         (_("stored in"), _refs(ctx, page, record.stored_in)),
         (_("transfer (Art. 30(1)(e))"), transfer),
         (_("retention (Art. 30(1)(f))"), _text(record.retention)),
@@ -91,7 +177,7 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
 def gdpr_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.gdpr
     page = GDPR_PAGE
-    parts = [front_matter(_(GDPR_TITLE)), f"# {_(GDPR_TITLE)}"]
+    parts = [front_matter(_(GDPR_TITLE), hide=("toc",)), f"# {_(GDPR_TITLE)}"]  # tables need width
     count = len(report.records)
     intro = ngettext(
         "{n} data element holds personal data (category personal or special): one record "
@@ -100,7 +186,11 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
         "of processing each (GDPR Art. 30(1)).",
         count,
     ).format(n=count)
-    parts.append(block(f"<p>{intro}</p>"))
+    parts.append(block(f"<p>{intro}</p>", css="rq-page-wide"))
+    parts.append("## " + _("Controller and contacts (Art. 30(1)(a))"))
+    parts.append(_parties(report.parties))
+    if report.processor_record is not None:
+        parts += _processor_record(ctx, report.processor_record)
     parts.append("## " + _("Record of processing activities (Art. 30)"))
     parts += [_record(ctx, record) for record in report.records] or [
         block(f'<p class="rq-muted">{_("No personal data is declared.")}</p>')
@@ -118,6 +208,8 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
                 [_("data"), _("category"), _("lawful basis (Art. 6)"),
                  _("condition (Art. 9(2))"), _("retention"), _("transfer")],
                 bases,
+                css="sortable filterable audit",
+                filters=[1],
             )
         )
     )  # fmt: skip
@@ -126,14 +218,14 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
         [
             f"Art. {esc(r.article)}",
             esc(r.title),
-            f'<span class="rq-badge rq-ok">{_("covered")}</span>'
-            if r.covered
-            else f'<span class="rq-badge rq-gap">{_("not covered")}</span>',
+            f'<span class="rq-badge rq-{_RIGHT_CSS[r.status]}">'
+            f"{esc(_(RIGHT_STATUS_LABELS[r.status]))}</span>",
             _refs(ctx, page, r.requirements),
+            esc(r.justification or ""),
         ]
         for r in report.rights
     ]
-    columns = [_("article"), _("right"), _("coverage"), _("requirements")]
+    columns = [_("article"), _("right"), _("coverage"), _("requirements"), _("justification")]
     parts.append(block(table(columns, rights)))
     parts.append("## " + _("DPIA indicators"))
     indicators = [
@@ -151,6 +243,9 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
             + _("Requirements citing Art. 35 (data protection impact assessment): {refs}.").format(
                 refs=_refs(ctx, page, report.dpia.requirements)
             )
+            + "</p>",
+            "<p>"
+            + _("DPIA outcome (Art. 35): {outcome}.").format(outcome=_dpia_outcome(report.dpia))
             + "</p>",
             table([_("indicator"), _("data"), _("detail"), _("answered by")], indicators)
             if indicators
@@ -172,10 +267,48 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
     return {page: "\n\n".join(parts) + "\n"}
 
 
+def _inclusion(ctx: SiteContext, control: ControlRow) -> str:
+    """Why the control is included: the threats and obligations its requirements serve
+    (the requirements and components have their own columns)."""
+    parts = []
+    if control.threats:
+        parts.append(f"counters {_refs(ctx, SOA_PAGE, control.threats)}")
+    if control.obligations:
+        parts.append("serves " + ", ".join(f"<code>{esc(o)}</code>" for o in control.obligations))
+    return "; ".join(parts)
+
+
+def _control_row(ctx: SiteContext, control: ControlRow) -> str:
+    page = SOA_PAGE
+    applicability = (
+        f'<span class="rq-badge rq-{_APPLICABILITY_CSS[control.applicability]}">'
+        f"{esc(APPLICABILITY_LABELS[control.applicability])}</span>"
+    )
+    implementation = (
+        f'<span class="rq-badge rq-{_IMPLEMENTATION_CSS[control.implementation]}">'
+        f"{esc(control.implementation_label)}</span>"
+        if control.implementation
+        else ""
+    )
+    justification = (
+        esc(control.justification) if control.justification else _inclusion(ctx, control)
+    )
+    return (
+        f'<tr id="{esc(control.id)}"><td><code>{esc(control.id)}</code></td>'
+        f"<td>{esc(control.title)}</td><td>{esc(control.theme)}</td><td>{applicability}</td>"
+        f"<td>{_refs(ctx, page, control.requirements)}</td>"
+        f"<td>{_refs(ctx, page, control.components)}</td>"
+        f"<td>{justification}</td><td>{implementation}</td></tr>"
+    )
+
+
 def soa_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.soa
     page = SOA_PAGE
-    parts = [front_matter(_(SOA_TITLE)), f"# {_(SOA_TITLE)}"]
+    parts = [
+        front_matter(_(SOA_TITLE), hide=("toc",)),
+        f"# {_(SOA_TITLE)}",
+    ]  # the table needs width
     summary = [
         [esc(_(s.theme) if s.theme_id == "all" else f"{s.theme_id} {s.theme}"), str(s.total),
          str(s.addressed), str(s.not_addressed), str(s.excluded)]
@@ -194,41 +327,37 @@ def soa_page(ctx: SiteContext) -> dict[str, str]:
                 [_("theme"), _("controls"), _("addressed"), _("not addressed"), _("excluded")],
                 summary,
             ),
+            css="rq-page-wide",
+        )
+    )
+    implementation = [[esc(_(IMPLEMENTATION_LABELS[key])), str(count)]
+                      for key, count in report.implementation.items()]  # fmt: skip
+    parts.append("## " + _("Implementation of the applicable controls"))
+    parts.append(
+        block(
+            "<p>"
+            + _(
+                "From the citing requirements' <code>status</code> and test results: "
+                "implemented and verified when every citing requirement's automated tests "
+                "passed."
+            )
+            + "</p>",
+            table([_("implementation"), _("controls")], implementation),
         )
     )
     if report.notes:
         parts.append("## " + _("Notes"))
         parts.append(block("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in report.notes) + "</ul>"))
     parts.append("## " + _("Controls"))
-    rows = []
-    for control in report.controls:
-        status = (
-            f'<span class="rq-badge rq-{_STATUS_CSS[control.status]}">'
-            f"{esc(_(STATUS_LABELS[control.status]))}</span>"
-        )
-        rows.append(
-            f'<tr id="{esc(control.id)}"><td><code>{esc(control.id)}</code></td>'
-            f"<td>{esc(control.title)}</td><td>{esc(control.theme)}</td><td>{status}</td>"
-            f"<td>{_refs(ctx, page, control.requirements)}</td>"
-            f"<td>{_refs(ctx, page, control.components)}</td>"
-            f"<td>{esc(control.justification or '')}</td></tr>"
-        )
+    rows = [_control_row(ctx, control) for control in report.controls]
+    head = "".join(
+        f"<th{' data-rq-filter' if column in _SOA_FILTERED else ''}>{esc(_(column))}</th>"
+        for column in _SOA_COLUMNS
+    )
     parts.append(
         block(
-            '<table data-rq="sortable filterable"><thead><tr>'
-            + "".join(
-                f"<th>{esc(_(column))}</th>"
-                for column in (
-                    N_("control"),
-                    N_("title"),
-                    N_("theme"),
-                    N_("status"),
-                    N_("requirements"),
-                    N_("components"),
-                    N_("justification"),
-                )
-            )
-            + f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f'<table data-rq="sortable filterable audit"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
         )
     )
     return {page: "\n\n".join(parts) + "\n"}

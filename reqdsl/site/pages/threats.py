@@ -5,13 +5,39 @@ from __future__ import annotations
 
 from ...i18n import N_, _, ngettext
 from ...labels import word_label
-from ...reports.threats import ThreatRow
+from ...reports.threats import Mitigation, ThreatRow
 from ..context import SiteContext
+from ..elements import technique_html
 from ..html import block, esc, front_matter, table
 
 PAGE = "threats.md"
 TITLE = N_("Threat model")
 _RISK_CSS = {"low": "ok", "medium": "warning", "high": "error", "critical": "critical"}
+_STATE_CSS = {"verified": "ok", "not-verified": "warning"}
+
+
+def _evidence(mitigation: Mitigation) -> str:
+    """A mitigating requirement's evidence: a test element, and its result when read."""
+    if mitigation.passed is True:
+        return f' <span class="rq-badge rq-ok">{_("tests passed")}</span>'
+    if mitigation.passed is False:
+        return f' <span class="rq-badge rq-gap">{_("test failed")}</span>'
+    if mitigation.verified:
+        return f' <span class="rq-badge rq-warning">{_("test, no result")}</span>'
+    return f' <span class="rq-badge rq-warning">{_("no test")}</span>'
+
+
+def _status(row: ThreatRow) -> str:
+    if row.mitigation_state is None:
+        return esc(word_label(row.status or "unset"))
+    css = _STATE_CSS[row.mitigation_state]
+    return f'<span class="rq-badge rq-{css}">{esc(_(row.status_label))}</span>'
+
+
+def _rating(likelihood: str | None, impact: str | None, level: str | None) -> str:
+    if likelihood is None and impact is None:
+        return f'<span class="rq-muted">{_("not rated")}</span>'
+    return f"{esc(word_label(likelihood or '?'))} × {esc(word_label(impact or '?'))} {_risk(level)}"
 
 
 def _risk(level: str | None) -> str:
@@ -31,16 +57,11 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         if row.target_type:
             target += f' <span class="rq-muted">({esc(_(row.target_type))})</span>'
     attack = "<br>".join(
-        f"<code>{esc(t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠") for t in row.attack
+        f"<code>{technique_html(ctx, PAGE, t.id)}</code> {esc(t.name)}" + ("" if t.known else " ⚠")
+        for t in row.attack
     )
     mitigations = "<br>".join(
-        ctx.index.ref(PAGE, m.requirement.id)
-        + (
-            f' <span class="rq-badge rq-ok">{_("verified")}</span>'
-            if m.verified
-            else f' <span class="rq-badge rq-warning">{_("not verified")}</span>'
-        )
-        for m in row.mitigations
+        ctx.index.ref(PAGE, m.requirement.id) + _evidence(m) for m in row.mitigations
     )
     handled = (
         f'<span class="rq-badge rq-ok">{_("handled")}</span>'
@@ -55,7 +76,8 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
         attack,
         f"{esc(word_label(row.likelihood or '?'))} × {esc(word_label(row.impact or '?'))}",
         _risk(row.risk),
-        esc(word_label(row.status or "unset")),
+        _rating(row.residual_likelihood, row.residual_impact, row.residual_risk),
+        _status(row),
         mitigations or f'<span class="rq-muted">{_("none")}</span>',
         esc(row.justification or ""),
         handled,
@@ -64,12 +86,14 @@ def _register_row(ctx: SiteContext, row: ThreatRow) -> list[str]:
 
 def threat_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.threats
-    parts = [front_matter(_(TITLE)), f"# {_(TITLE)}"]
+    parts = [front_matter(_(TITLE), hide=("toc",)), f"# {_(TITLE)}"]  # the register needs the width
     counts = ", ".join(
         f"{count} {word_label(level)}" for level, count in report.risk_counts.items()
     )
     threats = ngettext("{n} threat", "{n} threats", len(report.threats))
-    parts.append(block(f"<p>{threats.format(n=len(report.threats))}: {esc(counts)}.</p>"))
+    parts.append(
+        block(f"<p>{threats.format(n=len(report.threats))}: {esc(counts)}.</p>", css="rq-page-wide")
+    )
     parts.append("## " + _("Data-flow diagram"))
     figure = ctx.diagrams.figure(PAGE, "data-flow.puml")
     if not figure:
@@ -83,12 +107,17 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
     parts.append(block(figure))
     parts.append("## " + _("Threat register"))
     columns = [_("threat"), _("title"), _("category"), _("target"), "ATT&CK",
-               _("likelihood × impact"), _("risk"), _("status"), _("mitigated by"),
-               _("justification"), _("handled")]  # fmt: skip
+               _("likelihood × impact"), _("risk"), _("residual risk"), _("status"),
+               _("mitigated by"), _("justification"), _("handled")]  # fmt: skip
     rows = [_register_row(ctx, row) for row in report.threats]
     parts.append(
         block(
-            table([esc(c) for c in columns], rows, css="sortable filterable")
+            table(
+                [esc(c) for c in columns],
+                rows,
+                css="sortable filterable audit",
+                filters=[2, 6, 8, 11],  # category, risk, status, handled
+            )
             if rows
             else f'<p class="rq-muted">{_("No threats are declared.")}</p>'
         )
