@@ -322,6 +322,7 @@ def test_without_a_renderer_the_documents_and_stderr_say_so(
 @pytest.mark.slow
 def test_diagrams_are_vectors_in_the_pdf_and_svg_in_the_docx(clinic, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from reqdsl.diagrams.generate import generate_diagrams
+    from reqdsl.diagrams.render import build_diagrams
 
     pdf, word = tmp_path / "c.pdf", tmp_path / "c.docx"
     _export(tmp_path, CLINIC, "--format", "pdf", "--combined", "-o", str(pdf))
@@ -333,8 +334,24 @@ def test_diagrams_are_vectors_in_the_pdf_and_svg_in_the_docx(clinic, tmp_path: P
     for key in diagrams:
         assert key.removesuffix(".puml") in text  # its caption
     assert "Book an appointment" in text and "«goal»" in text  # text inside the SVGs
-    flow = [p for p in reader.pages if "data flows and threats" in p.extract_text()]
-    assert flow and all(p.mediabox.width > p.mediabox.height for p in flow)  # wide: landscape
+    # A diagram much wider than high (over 900 px and 1.6 times its height, as PlantUML
+    # sized it) gets a landscape page; any other a portrait one.
+    build = build_diagrams(clinic)
+    orientations = set()
+    for key, svg in build.result.svgs.items():
+        width = int(re.search(r'<svg\b[^>]*\swidth="(\d+)px"', svg)[1])  # type: ignore[index]
+        height = int(re.search(r'<svg\b[^>]*\sheight="(\d+)px"', svg)[1])  # type: ignore[index]
+        wide = width > 900 and width >= 1.6 * height
+        caption = key.removesuffix(".puml")
+        pages = [
+            p
+            for p in reader.pages
+            if re.search(rf"Figure\s\d+: {re.escape(caption)}\b", p.extract_text())
+        ]
+        assert pages, key
+        assert all((p.mediabox.width > p.mediabox.height) == wide for p in pages), key
+        orientations.add(wide)
+    assert orientations == {True, False}  # the clinic has both kinds
     package = docx.Document(str(word)).part.package
     svgs = [part for part in package.parts if part.content_type == "image/svg+xml"]
     assert len(svgs) == len(diagrams)

@@ -122,16 +122,17 @@ def test_column_chooser_is_remembered_from_file(clinic_site: Path, browser: Brow
     url = (clinic_site / "iso27001.html").as_uri()
     _open(browser, url)
     table = "document.querySelector('table[data-rq~=audit]')"
-    shown = f"{table}.rows[1].cells[6].getClientRects().length > 0"  # justification
-    assert browser.evaluate(shown)
     labels = browser.evaluate(
         "Array.from(document.querySelectorAll('.rq-choose-list label')).map(l => l.textContent.trim())"
     )
-    assert labels == ["control", "title", "theme", "status", "requirements", "components",
-                      "justification"]  # fmt: skip
+    assert labels == ["control", "title", "theme", "applicability", "requirements",
+                      "components", "justification", "implementation"]  # fmt: skip
+    column = labels.index("justification")
+    shown = f"{table}.rows[1].cells[{column}].getClientRects().length > 0"
+    assert browser.evaluate(shown)
     browser.evaluate("document.querySelector('.rq-choose button').click()")
     browser.evaluate(
-        "(() => { const box = document.querySelectorAll('.rq-choose-list input')[6];"
+        f"(() => {{ const box = document.querySelectorAll('.rq-choose-list input')[{column}];"
         " box.click(); })()"
     )
     assert not browser.evaluate(shown)
@@ -143,7 +144,7 @@ def test_column_chooser_is_remembered_from_file(clinic_site: Path, browser: Brow
     assert browser.evaluate(shown)  # paper keeps every column
     browser.call("Emulation.setEmulatedMedia", browser.session, media="")
     browser.evaluate("document.querySelector('.rq-choose button').click()")
-    browser.evaluate("document.querySelectorAll('.rq-choose-list input')[6].click()")
+    browser.evaluate(f"document.querySelectorAll('.rq-choose-list input')[{column}].click()")
     assert browser.evaluate(shown)
     assert browser.problems(()) == []
 

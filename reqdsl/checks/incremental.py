@@ -25,26 +25,32 @@ compares both after every step of random edit sequences.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic
+from ..parse.lexicon import lexicon
 from .registry import CheckContext, Rule, enabled_rules, run_rules
 
 if TYPE_CHECKING:
     from ..model.elements import ModelElement
     from ..model.project import Project
 
-# The grammar's ID (grammar/reqdsl.lark), without anchoring: every word an ID could be.
-_WORD = re.compile(r"[^\W\d_](?:[\w.\-]*[\w.])?")
+
+@functools.cache
+def _word() -> re.Pattern[str]:
+    """The grammar's ID terminal, unanchored: every word of a text an ID could be."""
+    return re.compile(lexicon().patterns["ID"])
+
 
 ByRule = dict[str, list[Diagnostic]]
 
 
 def mentioned(text: str) -> frozenset[str]:
     """Every word of a file's text that could name an element."""
-    return frozenset(_WORD.findall(text))
+    return frozenset(_word().findall(text))
 
 
 @dataclasses.dataclass

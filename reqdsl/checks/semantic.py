@@ -19,6 +19,7 @@ from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.runs import PerFile
 from ..model.schema import FIELD_SPECS, LEVEL_RANK
+from ..model.value_kinds import ComplianceKind
 from .registry import CheckContext, Finding, rule
 
 if TYPE_CHECKING:
@@ -495,7 +496,9 @@ def _compliance_fields(kind: str) -> tuple[str, ...]:
     """The fields of `kind` that hold catalogue references (`compliance`, `lawful-basis`,
     `transfer-basis`...): every one is checked, from the one table of fields."""
     return tuple(
-        spec.name for spec in FIELD_SPECS.get(kind, {}).values() if spec.kind == "compliance"
+        spec.name
+        for spec in FIELD_SPECS.get(kind, {}).values()
+        if isinstance(spec.value_kind, ComplianceKind)
     )
 
 
