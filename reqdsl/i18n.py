@@ -67,7 +67,10 @@ def language(code: str) -> Iterator[None]:
 
 
 def gettext(message: str) -> str:
-    """`message` in the current language."""
+    """`message` in the current language. The empty string stays empty: gettext would
+    give the catalogue's header (an empty cell of a report is not a message)."""
+    if not message:
+        return message
     return _translations(_current.get()).gettext(message)
 
 

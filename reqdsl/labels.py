@@ -37,6 +37,10 @@ WORDS = frozenset({
     N_("safety"), N_("security"), N_("should"), N_("unit"), N_("usability"),
     N_("vulnerability"), N_("wont"), N_("passed"), N_("failed"), N_("skipped"),
     N_("not-run"), N_("system"), N_("en"), N_("fr"),
+    # GDPR roles (Art. 4, 26, 28) and DPIA outcomes (Art. 35)
+    N_("controller"), N_("joint-controller"), N_("processor"), N_("sub-processor"),
+    N_("recipient"), N_("third-party"), N_("data-subject"), N_("required"),
+    N_("not-required"),
 })  # fmt: skip
 
 # The field names, as the element pages show them (the files keep writing them as is).
@@ -56,7 +60,9 @@ FIELDS = frozenset({
     N_("stores"), N_("subject"), N_("subjects"), N_("supersedes"), N_("tags"),
     N_("target"), N_("technology"), N_("to"), N_("transfer"), N_("trust"),
     N_("type"), N_("verification"), N_("verifies"), N_("version"), N_("weight"),
-    N_("zone"), N_("file"), N_("result"),
+    N_("zone"), N_("file"), N_("result"), N_("gdpr-role"), N_("contract"),
+    N_("third-country"), N_("transfer-basis"), N_("residual-likelihood"),
+    N_("residual-impact"),
 })  # fmt: skip
 
 

@@ -419,3 +419,32 @@ def test_custom_catalogue_references_stay_inert(tmp_path: Path) -> None:
     linked = re.findall(r'href="\.\./references\.html#(ref-[0-9a-f]+)"', document)
     assert linked and linked[0] in ids
     assert "<script>" not in document
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_table_controls_speak_the_site_language(
+    tmp_path_factory: pytest.TempPathFactory, browser: Browser
+) -> None:
+    """The words tables.js adds (filters, counter, column chooser) come from the site's
+    catalogue: French on the French sample, even when built by an English process."""
+    root = tmp_path_factory.mktemp("mairie")
+    shutil.copytree(ROOT / "samples" / "mairie", root / "mairie",
+                    ignore=shutil.ignore_patterns("site", ".reqdsl*"))  # fmt: skip
+    _build(root / "mairie", root / "site")
+    _open(browser, (root / "site" / "traceability.html").as_uri())
+    names = browser.evaluate(
+        "Array.from(document.querySelectorAll('.rq-filter select')).map(s => s.options[0].text)"
+    )
+    assert names and all(name.endswith(" : tous") for name in names), names
+    assert browser.evaluate("document.querySelector('.rq-filter input').placeholder") == (
+        "Filtrer les lignes"
+    )
+    assert browser.evaluate("document.querySelector('.rq-filter-count').textContent").endswith(
+        " lignes"
+    )
+    _open(browser, (root / "site" / "iso27001.html").as_uri())
+    assert browser.evaluate("document.querySelector('.rq-choose button').textContent") == (
+        "Colonnes"
+    )
+    assert browser.problems(()) == []

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
-from ..i18n import _
+from ..i18n import N_, _
+from ..labels import word_label
 from ..model.elements import ModelElement
 from ..model.facts.data import CONSENT, TRANSFER_ARTICLES, is_personal, is_transferred
 from ..model.facts.fields import is_written
@@ -453,14 +454,26 @@ def record_without_controller(context: CheckContext) -> Iterator[Finding]:
             else "Art. 30(1)(a)"
         )
         place = _config_place(context, ("compliance", "gdpr", party), first)
-        place.message = (
-            f"the project processes personal data (`{first.id}`) but the record of processing "
-            f"has no {party} {' and '.join(missing)} ({article})"
+        what = {
+            ("controller", "name"): N_("controller name"),
+            ("controller", "contact"): N_("controller contact"),
+            ("controller", "name", "contact"): N_("controller name and contact"),
+            ("processor", "name"): N_("processor name"),
+            ("processor", "contact"): N_("processor contact"),
+            ("processor", "name", "contact"): N_("processor name and contact"),
+        }
+        place.message = _(
+            "the project processes personal data (`{id}`) but the record of processing "
+            "has no {missing} ({article})"
+        ).format(
+            id=first.id,
+            missing=_(what[(party, *missing)]),
+            article=article,
         )
-        place.hint = (
-            f'write `{party} = {{ name = "...", contact = "..." }}` under [compliance.gdpr] '
+        place.hint = _(
+            'write `{party} = {{ name = "...", contact = "..." }}` under [compliance.gdpr] '
             "in reqdsl.toml"
-        )
+        ).format(party=party)
         yield place
 
 
@@ -510,11 +523,16 @@ def processor_without_contract(context: CheckContext) -> Iterator[Finding]:
         yield Finding.at(
             end,
             role.span if role is not None else None,
-            f"{role_of(end)} `{end.id}` receives personal data ({', '.join(item.data)}) but has "
-            "no `contract` (Art. 28(3))",
-            hint='add `contract: "..."` naming the data processing agreement',
+            _(
+                "{role} `{id}` receives personal data ({data}) but has no `contract` (Art. 28(3))"
+            ).format(role=word_label(role_of(end) or ""), id=end.id, data=", ".join(item.data)),
+            hint=_('add `contract: "..."` naming the data processing agreement'),
             related=[
-                Related(f"`{item.flow.id}` carries it there", item.flow.path, item.flow.anchor)
+                Related(
+                    _("`{id}` carries it there").format(id=item.flow.id),
+                    item.flow.path,
+                    item.flow.anchor,
+                )
             ],
         )
 
@@ -570,19 +588,26 @@ def third_country_without_basis(context: CheckContext) -> Iterator[Finding]:
         country = end.value("third-country")
         span = basis.span if basis is not None else (country.span if country else None)
         why = (
-            f"`{basis.raw}` is not under Art. 44 to 49"
+            _("`{basis}` is not under Art. 44 to 49").format(basis=basis.raw)
             if basis is not None
-            else "no `transfer-basis`"
+            else _("no `transfer-basis`")
         )
         yield Finding.at(
             end,
             span,
-            f"`{end.id}` in {third_country(end)} receives personal data ({', '.join(item.data)}): "
-            f"{why} (Chapter V)",
-            hint="add `transfer-basis:` with the Chapter V article, e.g. `gdpr:45(3)` "
-            "(adequacy) or `gdpr:46(2)(c)` (standard contractual clauses)",
+            _("`{id}` in {country} receives personal data ({data}): {why} (Chapter V)").format(
+                id=end.id, country=third_country(end), data=", ".join(item.data), why=why
+            ),
+            hint=_(
+                "add `transfer-basis:` with the Chapter V article, e.g. `gdpr:45(3)` "
+                "(adequacy) or `gdpr:46(2)(c)` (standard contractual clauses)"
+            ),
             related=[
-                Related(f"`{item.flow.id}` carries it there", item.flow.path, item.flow.anchor)
+                Related(
+                    _("`{id}` carries it there").format(id=item.flow.id),
+                    item.flow.path,
+                    item.flow.anchor,
+                )
             ],
         )
 
@@ -629,11 +654,11 @@ def dpia_outcome_missing(context: CheckContext) -> Iterator[Finding]:
         if special is None:
             return
         place = _config_place(context, ("compliance", "gdpr"), special)
-        place.message = (
-            f"special-category data (`{special.id}`) indicates a DPIA (Art. 35(3)(b)) but no "
+        place.message = _(
+            "special-category data (`{id}`) indicates a DPIA (Art. 35(3)(b)) but no "
             "DPIA outcome is recorded"
-        )
-        place.hint = (
+        ).format(id=special.id)
+        place.hint = _(
             'write `[compliance.gdpr.dpia]` with `outcome = "required"` and its `reference`'
         )
         yield place
@@ -643,10 +668,16 @@ def dpia_outcome_missing(context: CheckContext) -> Iterator[Finding]:
         return
     config = context.config
     yield Finding(
-        f"the DPIA outcome is `{outcome}` but its {missing} is not recorded (Art. 35)",
+        (
+            _("the DPIA outcome is `{outcome}` but its reference is not recorded (Art. 35)")
+            if missing == "reference"
+            else _(
+                "the DPIA outcome is `{outcome}` but its justification is not recorded (Art. 35)"
+            )
+        ).format(outcome=outcome),
         config.relpath,
         config.key_span(("compliance", "gdpr", "dpia", "outcome")),
-        hint=f'add `{missing} = "..."` under [compliance.gdpr.dpia]',
+        hint=_('add `{key} = "..."` under [compliance.gdpr.dpia]').format(key=missing),
     )
 
 
@@ -702,25 +733,29 @@ def right_not_applicable_contradiction(context: CheckContext) -> Iterator[Findin
     }
     for article, why in declared.items():
         if article not in RIGHTS_ARTICLES:
-            problem = f"`{article}` is not a data-subject right of Art. 15 to 22"
-        elif not why.strip():
-            problem = f"right `{article}` is declared not applicable without a justification"
-        elif f"gdpr:{article}" in cited:
-            problem = (
-                f"right `{article}` is declared not applicable, but a requirement cites "
-                f"`gdpr:{article}`"
+            problem = _("`{article}` is not a data-subject right of Art. 15 to 22").format(
+                article=article
             )
+        elif not why.strip():
+            problem = _(
+                "right `{article}` is declared not applicable without a justification"
+            ).format(article=article)
+        elif f"gdpr:{article}" in cited:
+            problem = _(
+                "right `{article}` is declared not applicable, but a requirement cites "
+                "`gdpr:{article}`"
+            ).format(article=article)
         elif article == "20" and bases.intersection(_PORTABILITY_BASES):
             basis = sorted(bases.intersection(_PORTABILITY_BASES))[0]
-            problem = (
-                f"right `20` is declared not applicable, but personal data rests on "
-                f"`gdpr:{basis}` (consent or contract: Art. 20(1)(a))"
-            )
+            problem = _(
+                "right `20` is declared not applicable, but personal data rests on "
+                "`gdpr:{basis}` (consent or contract: Art. 20(1)(a))"
+            ).format(basis=basis)
         else:
             continue
         yield Finding(
             problem,
             config.relpath,
             config.key_span(("compliance", "gdpr", "not-applicable", article)),
-            hint='keys are article numbers 15 to 22 ("22"), each with its justification',
+            hint=_('keys are article numbers 15 to 22 ("22"), each with its justification'),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
+from ..i18n import _, ngettext
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .registry import CheckContext, Finding, rule
@@ -57,15 +58,26 @@ def excluded_but_cited(context: CheckContext) -> Iterator[Finding]:
         if not citing:
             continue
         names = ", ".join(f"`{element.id}`" for element in citing[:5])
-        more = f" and {len(citing) - 5} more" if len(citing) > 5 else ""
+        if len(citing) > 5:
+            names = _("{names} and {n} more").format(names=names, n=len(citing) - 5)
+        message = ngettext(
+            "reqdsl.toml excludes `{control}` from the statement of applicability, but "
+            "{names} cites it",
+            "reqdsl.toml excludes `{control}` from the statement of applicability, but "
+            "{names} cite it",
+            len(citing),
+        )
         yield Finding(
-            f"reqdsl.toml excludes `{control}` from the statement of applicability, but "
-            f"{names}{more} {'cites' if len(citing) == 1 else 'cite'} it",
+            message.format(control=control, names=names),
             config.relpath,
             config.key_span(("compliance", "iso27001", "excluded", control)),
-            hint="remove the exclusion, or the citation if the control does not apply",
+            hint=_("remove the exclusion, or the citation if the control does not apply"),
             related=[
-                Related(f"`{element.id}` cites `iso27001:{control}`", element.path, element.anchor)
+                Related(
+                    _("`{id}` cites `iso27001:{control}`").format(id=element.id, control=control),
+                    element.path,
+                    element.anchor,
+                )
                 for element in citing[:5]
             ],
         )

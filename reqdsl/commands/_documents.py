@@ -25,19 +25,23 @@ def export_documents(
     except ImportError as error:  # an installation without the dependency
         error_line(f"--format {args.format} needs the package `{error.name}`: {error}")
         return EXIT_FAILURE
+    from ..i18n import language
     from ..interop.documents import build_books, gather
     from ..interop.pdf_export import DocumentError
 
-    sources = gather(project, results, diagrams=not args.no_diagrams, use_cache=use_cache)
+    # The documents are in the project's language; the terminal keeps the user's.
+    with language(project.config.language):
+        sources = gather(project, results, diagrams=not args.no_diagrams, use_cache=use_cache)
+        books = build_books(sources, combined=args.combined)
     if sources.diagram_note and not args.no_diagrams:
         print(
             f"reqdsl: warning: {sources.diagram_note}; the documents show those diagrams' "
             "PlantUML source instead",
             file=sys.stderr,
         )
-    books = build_books(sources, combined=args.combined)
     try:
-        files = {f"{book.name}.{args.format}": render(book) for book in books}
+        with language(project.config.language):
+            files = {f"{book.name}.{args.format}": render(book) for book in books}
         _write(args.output, files, combined=args.combined)
     except DocumentError as error:
         error_line(f"cannot make the {args.format.upper()} file: {error}")

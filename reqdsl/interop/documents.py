@@ -28,13 +28,15 @@ from typing import Literal
 from pydantic import Field
 
 from .. import __version__
+from ..i18n import gettext
+from ..labels import field_label, word_label
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.schema import inverse_label
 from ..reports.base import Block, Document, ReportModel, Table
 from .document_labels import label
 from .junit import JunitResults
-from .matrix import COLUMNS, MatrixRow
+from .matrix import COLUMNS, WORD_COLUMNS, MatrixRow
 from .model_view import LinkIndex, attributes_source, field_values, steps_source
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
@@ -153,6 +155,7 @@ class Book(ReportModel):
     diagrams: dict[str, Diagram] = Field(default_factory=dict)
     note: str | None = None  # a warning the reader must see (diagrams not rendered)
     labels: dict[str, str] = Field(default_factory=dict)
+    language: str = "en"  # the project's: hyphenation, quotes, the file's language tag
 
 
 @dataclass
@@ -224,11 +227,16 @@ def build_books(sources: Sources, *, combined: bool) -> list[Book]:
 
 
 def _finish(book: Book, sources: Sources) -> Book:
-    from .document_labels import LABELS
+    from .document_labels import labels
 
     name = _project_name(sources.project)
     colophon = label("generated", version=__version__, project=clean(name))
-    update = {"note": sources.diagram_note, "labels": dict(LABELS), "colophon": colophon}
+    update = {
+        "note": sources.diagram_note,
+        "labels": labels(),
+        "colophon": colophon,
+        "language": sources.project.config.language,
+    }
     return book.model_copy(update=update)
 
 
@@ -279,12 +287,20 @@ def _clean_block(block: Block) -> Block:
         level=block.level,
         text=clean(block.text) if block.text else None,
         table=table,
-        empty=clean(block.empty),
+        empty=clean(gettext(block.empty)),
     )
 
 
 def _matrix_annex(rows: list[MatrixRow]) -> Annex:
-    table = Table(columns=list(COLUMNS), rows=[[clean(c) for c in row.cells()] for row in rows])
+    words = [name in WORD_COLUMNS for name in COLUMNS]
+    cells = [
+        [
+            clean(word_label(cell) if word else cell)
+            for cell, word in zip(row.cells(), words, strict=True)
+        ]
+        for row in rows
+    ]
+    table = Table(columns=[gettext(name) for name in COLUMNS], rows=cells)
     block = Block(title=label("matrix"), level=2, table=table, empty=label("none"))
     return _annex(label("matrix"), [block])
 
@@ -441,8 +457,11 @@ def _incoming(sources: Sources, element: ModelElement) -> list[list[str]]:
 def _element(sources: Sources, element: ModelElement, level: int) -> Item:
     title = element.title or ""
     heading = f"{element.id} {title}".strip() if element.id else title or element.kind
-    fields = [[label("kind"), element.kind]]
-    fields += [[clean(name), prose(_text(value))] for name, value in field_values(element).items()]
+    fields = [[label("kind"), word_label(element.kind)]]
+    fields += [
+        [clean(field_label(name)), prose(_text(value))]
+        for name, value in field_values(element).items()
+    ]
     code = "\n".join(attributes_source(sources.project, element)) if element.attributes else ""
     code = code or steps_source(sources.project, element) or ""
     diagrams = []

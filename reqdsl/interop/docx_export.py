@@ -69,6 +69,7 @@ def render_docx(book: Book) -> bytes:
     _Writer(document, book).write()
     properties = document.core_properties
     properties.title = book.title
+    properties.language = book.language
     properties.author = "reqdsl"
     properties.last_modified_by = "reqdsl"
     properties.created = properties.modified = datetime.datetime(*_FIXED_TIME)

@@ -16,16 +16,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_
 from ..model.facts.trace import trace_facts
 from ..model.project import Project
 from .junit import JunitResults, verification_statuses
 from .model_view import LinkIndex
 
+# The CSV and XLSX headers, in English whatever the language (a file other tools read, as
+# JSON keys are); the PDF and DOCX translate them (gettext messages).
 COLUMNS = (
-    "ID", "Title", "Statement", "Document", "Level", "Section", "Type", "Priority", "Status",
-    "Verification", "Parents", "Children", "Satisfies", "Tests", "Test results",
-    "Verification status", "Mitigates", "Compliance", "Gaps",
+    N_("ID"), N_("Title"), N_("Statement"), N_("Document"), N_("Level"), N_("Section"),
+    N_("Type"), N_("Priority"), N_("Status"), N_("Verification"), N_("Parents"),
+    N_("Children"), N_("Satisfies"), N_("Tests"), N_("Test results"),
+    N_("Verification status"), N_("Mitigates"), N_("Compliance"), N_("Gaps"),
 )  # fmt: skip
+# The columns that hold one model word (a level, a status...): shown as a label.
+WORD_COLUMNS = frozenset({"Level", "Type", "Priority", "Status"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _UP_FIELDS = ("derives-from", "refines")
 

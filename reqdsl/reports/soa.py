@@ -21,6 +21,7 @@ What an SoA states per control (ISO/IEC 27001:2022, 6.1.3 d)) is derived too:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from ..catalogs import Iso27001Catalog, builtin_catalogs
@@ -186,21 +187,33 @@ def _obligations(project: Project, citing: list[ModelElement]) -> list[str]:
     return list(found)
 
 
+def _inclusion_in_language(control: ControlRow) -> str:
+    """`control.inclusion` in the reader's language ("" for a control not applicable)."""
+    if control.inclusion is None:
+        return ""
+    return _inclusion(
+        control.requirements, control.components, control.threats, control.obligations, _
+    )
+
+
 def _inclusion(
     requirements: list[ElementRef],
     components: list[ElementRef],
     threats: list[ElementRef],
     obligations: list[str],
+    say: Callable[[str], str] = N_,
 ) -> str:
+    """Why a control is included, in one sentence: in English for the JSON (`say` keeps
+    the message), in the reader's language for documents (`say` is gettext)."""
     parts = []
     if requirements:
-        parts.append(f"required by {ids(requirements)}")
+        parts.append(say(N_("required by {refs}")).format(refs=ids(requirements)))
     if components:
-        parts.append(f"built into {ids(components)}")
+        parts.append(say(N_("built into {refs}")).format(refs=ids(components)))
     if threats:
-        parts.append(f"counters {ids(threats)}")
+        parts.append(say(N_("counters {refs}")).format(refs=ids(threats)))
     if obligations:
-        parts.append(f"serves {', '.join(obligations)}")
+        parts.append(say(N_("serves {obligations}")).format(obligations=", ".join(obligations)))
     return "; ".join(parts)
 
 
@@ -273,9 +286,9 @@ def _document(report: SoaReport) -> Document:
             text="From the citing requirements' status and test results: implemented and "
             "verified when every citing requirement's automated tests passed.",
             table=Table(
-                columns=["implementation", "controls"],
+                columns=[_("implementation"), _("controls")],
                 rows=[
-                    [IMPLEMENTATION_LABELS[key], str(count)]
+                    [_(IMPLEMENTATION_LABELS[key]), str(count)]
                     for key, count in report.implementation.items()
                 ],
             ),
@@ -306,7 +319,7 @@ def _document(report: SoaReport) -> Document:
                         c.title,
                         c.theme,
                         _(APPLICABILITY_LABELS[c.applicability]),
-                        c.justification or c.inclusion or "",
+                        c.justification or _inclusion_in_language(c),
                         _(c.implementation_label),
                     ]
                     for c in report.controls

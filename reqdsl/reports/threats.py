@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import AttackCatalog, attack_catalog
-from ..i18n import _, plural
+from ..i18n import N_, _, plural
 from ..labels import word_label
 from ..model.elements import ModelElement
 from ..model.facts.implementation import evidence
@@ -66,8 +66,8 @@ class Mitigation(ReportModel):
 
 MitigationState = Literal["verified", "not-verified"]
 MITIGATION_STATE_LABELS = {
-    "verified": "mitigated and verified",
-    "not-verified": "mitigation not verified",
+    "verified": N_("mitigated and verified"),
+    "not-verified": N_("mitigation not verified"),
 }
 
 

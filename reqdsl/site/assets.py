@@ -11,6 +11,8 @@ from ..resources import shipped_dir
 FOLDER = "assets/reqdsl"
 STYLES = f"{FOLDER}/reqdsl.css"
 SCRIPT = f"{FOLDER}/tables.js"
+# The words the scripts show, in the site's language (reqdsl/site/script_labels.py).
+LABELS = f"{FOLDER}/labels.js"
 # Opens a diagram full size with pan and zoom (generators/site/assets/diagram-viewer.js).
 VIEWER = f"{FOLDER}/diagram-viewer.js"
 # The name must contain `iframe-worker`: Material's offline plugin then adds no unpkg.com

@@ -31,10 +31,10 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import __version__
-from ..diagnostics import Severity, Summary
+from ..diagnostics import Diagnostic, Severity, Summary
 from ..pipeline import Session
 from ..util.cache_dirs import ensure_private_dir, project_cache_dir
 from ..util.gc_pause import paused_gc
@@ -51,6 +51,9 @@ from .publish import (
     swap_in,
     write_marker,
 )
+
+if TYPE_CHECKING:
+    from ..model.project import Project
 
 SOURCES = "site"  # in the project's cache folder (reqdsl.util.cache_dirs)
 
@@ -217,7 +220,8 @@ def _build_locked(
     page_cache = None
     if not temporary and options.use_cache:
         page_cache = PageCache(sources, pages_key(project, tests.digest, options))
-    ctx = SiteContext(project, diagnostics, summary, diagrams, tests, baseline, page_cache)
+    site_diagnostics = _in_site_language(project, diagnostics)
+    ctx = SiteContext(project, site_diagnostics, summary, diagrams, tests, baseline, page_cache)
     files: dict[str, str | bytes] = dict(generate_site(ctx))
     pages_record = page_cache.record() if page_cache is not None else None
     if pages_record is not None:
@@ -441,3 +445,20 @@ def site_fingerprint(scan_fingerprint: str, baseline: str, options: BuildOptions
     scan's fingerprint holds the JUnit reports; `baseline` is the --baseline commit)."""
     parts = (scan_fingerprint, baseline, renderer_digest(), str(options.diagrams))
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def _in_site_language(project: Project, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics as the site shows them: in the project's language. The terminal
+    speaks the user's locale; when the two differ, the rules run again in the site's
+    language (the same findings, worded for its readers; what loading found, such as a
+    syntax error, keeps the terminal's wording)."""
+    from ..checks.registry import run_checks
+    from ..checks.withheld import withhold_syntax_caused
+    from ..i18n import current, language
+
+    site_language = project.config.language
+    if site_language == current():
+        return diagnostics
+    with language(site_language):
+        worded, _withheld = withhold_syntax_caused(project, run_checks(project))
+    return worded

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from ..i18n import _
-from .assets import SCRIPT, SHIM, STYLES, VIEWER
+from .assets import LABELS, SCRIPT, SHIM, STYLES, VIEWER
 from .html import esc
 from .pages import (
     decisions,
@@ -69,7 +69,7 @@ def mkdocs_config(
         "markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "tables"],
         "extra": {"polyfills": [SHIM], "generator": False},
         "extra_css": [STYLES],
-        "extra_javascript": [SCRIPT, VIEWER],
+        "extra_javascript": [LABELS, SCRIPT, VIEWER],
         "validation": {"nav": {"omitted_files": "ignore"}, "links": {"anchors": "warn"}},
         "nav": [
             {_(home.TITLE): "index.md"},

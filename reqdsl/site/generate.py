@@ -5,13 +5,14 @@ diagnostics, diagrams and test results give the same bytes (sorted, no timestamp
 from __future__ import annotations
 
 from ..i18n import _, language
-from .assets import site_assets
+from .assets import LABELS, site_assets
 from .config import mkdocs_config
 from .context import SiteContext
 from .pages import generate_pages
 from .pages.changes import PAGE as CHANGES_PAGE
 from .pages.changes import changes_title
 from .pages.documents import document_label
+from .script_labels import labels_script
 
 DOCS = "docs"
 
@@ -28,6 +29,7 @@ def _generate_site(ctx: SiteContext) -> dict[str, str]:
         files[f"{DOCS}/{path}"] = text
     for path, text in site_assets().items():
         files[f"{DOCS}/{path}"] = text
+    files[f"{DOCS}/{LABELS}"] = labels_script()
     for path, text in ctx.diagrams.files().items():
         files[f"{DOCS}/{path}"] = text
     project = ctx.project

@@ -41,7 +41,7 @@
     overlay.className = "rq-viewer";
     overlay.setAttribute("role", "dialog");
     overlay.setAttribute("aria-modal", "true");
-    overlay.setAttribute("aria-label", "Diagram, full size");
+    overlay.setAttribute("aria-label", window.reqdslLabels.diagram);
     overlay.setAttribute("style", STYLE.overlay);
     overlay.tabIndex = -1;
     var image = document.createElement("img");
@@ -130,7 +130,7 @@
     bar.appendChild(button("\u2715", "Close (Escape)", close));
     var help = document.createElement("div");
     help.setAttribute("style", STYLE.help);
-    help.textContent = "Drag or arrow keys to pan, wheel or +/- to zoom, 0 fit, 1 actual size, Esc close";
+    help.textContent = window.reqdslLabels.viewerHelp;
 
     overlay.appendChild(image);
     overlay.appendChild(bar);

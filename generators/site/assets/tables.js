@@ -10,6 +10,16 @@
 (function () {
   "use strict";
 
+  /* The words this script shows, in the site's language (labels.js, made by reqdsl). */
+  var L = window.reqdslLabels;
+
+  /* A label with its {slots} filled in one pass (a value is never read as a slot). */
+  function fill(text, slots) {
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(slots, key) ? String(slots[key]) : whole;
+    });
+  }
+
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -51,7 +61,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "rq-sort";
-      button.title = "Sort by this column";
+      button.title = L.sort;
       while (heading.firstChild) button.appendChild(heading.firstChild);
       heading.appendChild(button);
       heading.setAttribute("aria-sort", "none");
@@ -66,8 +76,8 @@
     var bar = filterBar(table);
     var input = document.createElement("input");
     input.type = "search";
-    input.placeholder = "Filter rows";
-    input.setAttribute("aria-label", "Filter rows");
+    input.placeholder = L.filter;
+    input.setAttribute("aria-label", L.filter);
     bar.appendChild(input);
     var selects = [];
     var headings = table.tHead ? table.tHead.rows[0].cells : [];
@@ -86,10 +96,10 @@
       values.sort(compare);
       var select = document.createElement("select");
       var name = heading.textContent.trim();
-      select.setAttribute("aria-label", "Only this " + name);
+      select.setAttribute("aria-label", fill(L.only, { name: name }));
       var all = document.createElement("option");
       all.value = "";
-      all.textContent = "every " + name;
+      all.textContent = fill(L.every, { name: name });
       select.appendChild(all);
       values.forEach(function (value) {
         var option = document.createElement("option");
@@ -106,12 +116,12 @@
       gapsOnly = document.createElement("input");
       gapsOnly.type = "checkbox";
       label.appendChild(gapsOnly);
-      label.appendChild(document.createTextNode(" gaps only"));
+      label.appendChild(document.createTextNode(" " + L.gapsOnly));
       bar.appendChild(label);
     }
     var counter = document.createElement("span");
     counter.className = "rq-filter-count";
-    counter.textContent = rows.length + " rows";
+    counter.textContent = fill(L.rows, { n: rows.length });
     bar.appendChild(counter);
 
     var timer = null;
@@ -128,7 +138,9 @@
         if (row.hidden === keep) row.hidden = !keep;
         if (keep) shown++;
       });
-      counter.textContent = shown === rows.length ? rows.length + " rows" : shown + " of " + rows.length + " rows";
+      counter.textContent = shown === rows.length
+        ? fill(L.rows, { n: rows.length })
+        : fill(L.someRows, { shown: shown, n: rows.length });
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -180,7 +192,7 @@
     chooser.className = "rq-choose";
     var toggle = document.createElement("button");
     toggle.type = "button";
-    toggle.textContent = "Columns";
+    toggle.textContent = L.columns;
     toggle.setAttribute("aria-expanded", "false");
     chooser.appendChild(toggle);
     var list = document.createElement("div");

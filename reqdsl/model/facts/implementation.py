@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+from ...i18n import N_
 from ..elements import ModelElement
 from .trace import TraceFacts
 
@@ -22,11 +23,11 @@ WITHDRAWN_STATUSES = ("rejected", "deprecated")
 
 Implementation = Literal["verified", "failed", "implemented", "partial", "planned"]
 IMPLEMENTATION_LABELS: dict[str, str] = {
-    "verified": "implemented and verified",
-    "failed": "verification failed",
-    "implemented": "implemented, not verified",
-    "partial": "partly implemented",
-    "planned": "planned",
+    "verified": N_("implemented and verified"),
+    "failed": N_("verification failed"),
+    "implemented": N_("implemented, not verified"),
+    "partial": N_("partly implemented"),
+    "planned": N_("planned"),
 }
 
 

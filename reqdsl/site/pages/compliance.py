@@ -40,47 +40,52 @@ _SOA_COLUMNS = (N_("control"), N_("title"), N_("theme"), N_("applicability"),
                 N_("implementation"))  # fmt: skip
 _SOA_FILTERED = frozenset({"theme", "applicability", "implementation"})
 _RIGHT_CSS = {"covered": "ok", "not-applicable": "muted", "not-covered": "gap"}
-_MISSING = '<span class="rq-badge rq-gap">missing</span>'
+
+
+def _missing() -> str:
+    return f'<span class="rq-badge rq-gap">{_("missing")}</span>'
+
+
+def _none() -> str:
+    return f'<span class="rq-muted">{_("none")}</span>'
 
 
 def _refs(ctx: SiteContext, page: str, refs: list[ElementRef]) -> str:
-    return (
-        ", ".join(ctx.index.ref(page, ref.id) for ref in refs)
-        or f'<span class="rq-muted">{_("none")}</span>'
-    )
+    return ", ".join(ctx.index.ref(page, ref.id) for ref in refs) or _none()
 
 
 def _legal(reference: LegalReference | None) -> str:
     if reference is None:
-        return f'<span class="rq-badge rq-gap">{_("missing")}</span>'
+        return _missing()
     topic = f"; {esc(reference.topic)}" if reference.topic else ""
     article = f"Art. {esc(reference.article)} {esc(reference.title)}{topic}"
     return f"<code>{esc(reference.ref)}</code> ({article})"
 
 
 def _text(value: str | None) -> str:
-    return esc(value) if value else f'<span class="rq-badge rq-gap">{_("missing")}</span>'
+    return esc(value) if value else _missing()
 
 
-def _party(party: PartyInfo | None, missing: str = _MISSING) -> str:
+def _party(party: PartyInfo | None, missing: str | None = None) -> str:
+    missing = _missing() if missing is None else missing
     if party is None:
         return missing
     return "<br>".join(esc(part) for part in (party.name, party.contact) if part) or missing
 
 
 def _parties(parties: RecordParties) -> str:
-    muted = '<span class="rq-muted">none</span>'
-    rows = [("role", esc(parties.role))]
+    muted = _none()
+    rows = [(_("role"), esc(word_label(parties.role)))]
     if parties.role == "processor":
-        rows.append(("processor (Art. 30(2)(a))", _party(parties.processor)))
+        rows.append((_("processor (Art. 30(2)(a))"), _party(parties.processor)))
     rows += [
-        ("controller (Art. 30(1)(a))", _party(parties.controller)),
+        (_("controller (Art. 30(1)(a))"), _party(parties.controller)),
         (
-            "joint controllers (Art. 26)",
+            _("joint controllers (Art. 26)"),
             "<br>".join(_party(p) for p in parties.joint_controllers) or muted,
         ),
-        ("representative (Art. 27)", _party(parties.representative, muted)),
-        ("data protection officer (Art. 37)", _party(parties.dpo, muted)),
+        (_("representative (Art. 27)"), _party(parties.representative, muted)),
+        (_("data protection officer (Art. 37)"), _party(parties.dpo, muted)),
     ]
     return block(field_table(rows))
 
@@ -88,19 +93,19 @@ def _parties(parties: RecordParties) -> str:
 def _recipient(ctx: SiteContext, recipient: Recipient) -> str:
     page = GDPR_PAGE
     role = (
-        esc(recipient.role)
+        esc(word_label(recipient.role))
         if recipient.role
-        else '<span class="rq-badge rq-warning">role not stated</span>'
+        else f'<span class="rq-badge rq-warning">{_("role not stated")}</span>'
     )
     parts = [ctx.index.ref(page, recipient.element.id), role]
     if recipient.role in ("processor", "sub-processor"):
-        parts.append(
-            f"contract {esc(recipient.contract)}" if recipient.contract else f"contract {_MISSING}"
-        )
+        contract = esc(recipient.contract) if recipient.contract else _missing()
+        parts.append(_("contract {contract}").format(contract=contract))
     if recipient.third_country:
         basis = _legal(recipient.transfer_basis)
         parts.append(f"{esc(recipient.third_country)}: {basis}")
-    return ", ".join(parts) + f" via {ctx.index.refs(page, recipient.flows)}"
+    via = _("via {flows}").format(flows=ctx.index.refs(page, recipient.flows))
+    return ", ".join(parts) + f" {via}"
 
 
 def _processor_record(ctx: SiteContext, record: ProcessorRecord) -> list[str]:
@@ -108,15 +113,18 @@ def _processor_record(ctx: SiteContext, record: ProcessorRecord) -> list[str]:
     rows = [[ctx.index.ref(page, c.data.id), _text(c.purpose)] for c in record.categories]
     transfers = "".join(f"<li>{esc(t)}</li>" for t in record.transfers)
     return [
-        "## Processor's record (Art. 30(2))",
+        "## " + _("Processor's record (Art. 30(2))"),
         block(
-            table(["data", "processing on behalf of the controller (Art. 30(2)(b))"], rows)
+            table([_("data"), _("processing on behalf of the controller (Art. 30(2)(b))")], rows)
             if rows
-            else '<p class="rq-muted">No personal data is declared.</p>',
-            "<p>Transfers to third countries (Art. 30(2)(c)):</p>"
-            + (f"<ul>{transfers}</ul>" if transfers else '<p class="rq-muted">None.</p>'),
-            "<p>Security measures (Art. 30(2)(d), Art. 32): "
-            f"{_refs(ctx, page, record.security_measures)}.</p>",
+            else f'<p class="rq-muted">{_("No personal data is declared.")}</p>',
+            f"<p>{_('Transfers to third countries (Art. 30(2)(c)):')}</p>"
+            + (f"<ul>{transfers}</ul>" if transfers else f'<p class="rq-muted">{_("None.")}</p>'),
+            "<p>"
+            + _("Security measures (Art. 30(2)(d), Art. 32): {refs}.").format(
+                refs=_refs(ctx, page, record.security_measures)
+            )
+            + "</p>",
         ),
     ]
 
@@ -124,9 +132,9 @@ def _processor_record(ctx: SiteContext, record: ProcessorRecord) -> list[str]:
 def _dpia_outcome(dpia: Dpia) -> str:
     if dpia.outcome is None:
         badge = "rq-gap" if dpia.indicated else "rq-muted"
-        return f'<span class="rq-badge {badge}">not recorded</span>'
+        return f'<span class="rq-badge {badge}">{_("not recorded")}</span>'
     detail = dpia.reference if dpia.outcome == "required" else dpia.justification
-    return f"{esc(dpia.outcome)}: " + (esc(detail) if detail else _MISSING)
+    return f"{esc(word_label(dpia.outcome))}: " + (esc(detail) if detail else _missing())
 
 
 def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
@@ -159,7 +167,7 @@ def _record(ctx: SiteContext, record: ProcessingRecord) -> str:
     rows += [
         (
             _("recipients (Art. 30(1)(d))"),
-            recipients or f'<span class="rq-muted">{_("none")}</span>',
+            recipients or _none(),
         ),
         (_("within the controller"), _refs(ctx, page, record.internal)),
         (_("stored in"), _refs(ctx, page, record.stored_in)),
@@ -272,9 +280,10 @@ def _inclusion(ctx: SiteContext, control: ControlRow) -> str:
     (the requirements and components have their own columns)."""
     parts = []
     if control.threats:
-        parts.append(f"counters {_refs(ctx, SOA_PAGE, control.threats)}")
+        parts.append(_("counters {refs}").format(refs=_refs(ctx, SOA_PAGE, control.threats)))
     if control.obligations:
-        parts.append("serves " + ", ".join(f"<code>{esc(o)}</code>" for o in control.obligations))
+        obligations = ", ".join(f"<code>{esc(o)}</code>" for o in control.obligations)
+        parts.append(_("serves {obligations}").format(obligations=obligations))
     return "; ".join(parts)
 
 
@@ -282,11 +291,11 @@ def _control_row(ctx: SiteContext, control: ControlRow) -> str:
     page = SOA_PAGE
     applicability = (
         f'<span class="rq-badge rq-{_APPLICABILITY_CSS[control.applicability]}">'
-        f"{esc(APPLICABILITY_LABELS[control.applicability])}</span>"
+        f"{esc(_(APPLICABILITY_LABELS[control.applicability]))}</span>"
     )
     implementation = (
         f'<span class="rq-badge rq-{_IMPLEMENTATION_CSS[control.implementation]}">'
-        f"{esc(control.implementation_label)}</span>"
+        f"{esc(_(control.implementation_label))}</span>"
         if control.implementation
         else ""
     )
