@@ -22,6 +22,7 @@ from .puml import frame, live, ref, targets
 
 FOLDER = "traceability"
 KINDS = ("goal", "requirement", "usecase", "test", "threat", "decision")
+ANALYSIS = frozenset({"threat", "decision"})  # kept apart from requirements in one document
 # Upward links (toward needs and goals) are drawn pointing up; lateral ones sideways.
 FIELDS = {
     "derives-from": "-up->",
@@ -107,18 +108,25 @@ def document_graph(
         nodes.setdefault(id(link.target), link.target)
     if 0 < project.config.traceability_limit < len(nodes):
         return condensed_graph(project, document, shown, len(nodes))
-    groups: dict[str | None, list[ModelElement]] = {}
+    # One package per document, and apart in it the threats and decisions: they link to
+    # the requirements beside them, and in one package with them those links turn back
+    # across the package, around it and through the title.
+    groups: dict[tuple[str | None, bool], list[ModelElement]] = {}
     for element in sorted(nodes.values(), key=lambda e: e.order):
-        groups.setdefault(element.document, []).append(element)
+        groups.setdefault((element.document, element.kind in ANALYSIS), []).append(element)
 
     body = [*STYLE]
     if max(map(len, groups.values())) > WIDE_LEVEL:
         body.insert(0, "left to right direction")
-    for doc_id in sorted(groups, key=lambda d: (d != document.id, _doc_order(project, d))):
+    order = sorted(groups, key=lambda g: (g[0] != document.id, _doc_order(project, g[0]), g[1]))
+    for doc_id, analysis in order:
         doc = project.index.get(doc_id) if doc_id is not None else None
         heading = f"{escape(doc_id)}: {display(doc.title or '', 50)}" if doc and doc_id else "-"
-        body.append(f'package "{heading}" as {ref(doc) if doc else "x_nodoc"} {{')
-        body.extend("  " + _node(element) for element in groups[doc_id])
+        alias = ref(doc) if doc else "x_nodoc"
+        if analysis and (doc_id, False) in groups:
+            heading, alias = f"{heading} (threats, decisions)", f"{alias}_analysis"
+        body.append(f'package "{heading}" as {alias} {{')
+        body.extend("  " + _node(element) for element in groups[doc_id, analysis])
         body.append("}")
     body.extend(_arrow(link) for link in shown)
     body.extend(_legend({link.field for link in shown}))

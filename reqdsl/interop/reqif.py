@@ -35,6 +35,13 @@ REQIF_NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 FOREIGN_ID, NAME, TEXT, CHAPTER = "ReqIF.ForeignID", "ReqIF.Name", "ReqIF.Text", "ReqIF.ChapterName"
 ATTRIBUTES_LINES, STEPS = "reqdsl.attributes", "reqdsl.steps"
+# Those two hold `.req` text, indented. StrictDoc reads a multi-line string as
+# reStructuredText unless told otherwise, and its HTML export stops at the first
+# "Unexpected indentation": written as an RST literal block (`::`, a blank line, each line
+# indented four spaces), the text is shown as code there, and reqdsl's import takes the
+# block off again (`from_literal_block`).
+_LITERAL = "::\n\n"
+_INDENT = "    "
 LIST_SEPARATOR = "\n"
 # The DESC of an attribute definition whose values are lists, one item a line (a custom
 # field given several values): reqdsl's import splits them back.
@@ -218,10 +225,11 @@ class _Writer:
         for name, custom in element.custom.items():
             string(name, LIST_SEPARATOR.join(value.raw for value in custom))
         if element.attributes:
-            string(ATTRIBUTES_LINES, "\n".join(attributes_source(self.project, element)))
+            lines = "\n".join(attributes_source(self.project, element))
+            string(ATTRIBUTES_LINES, literal_block(lines))
         steps = steps_source(self.project, element)
         if steps is not None:
-            string(STEPS, steps)
+            string(STEPS, literal_block(steps))
 
     def first(self, element: ModelElement) -> bool:
         """Not the second definition of a duplicate ID (which has no relations)."""
@@ -357,3 +365,19 @@ def export_reqif(project: Project, when: datetime.datetime | None = None) -> str
         _xhtml(holder, text)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def literal_block(source: str) -> str:
+    """`.req` text as a reStructuredText literal block (see `_LITERAL`)."""
+    return _LITERAL + "\n".join(_INDENT + line if line else "" for line in source.split("\n"))
+
+
+def from_literal_block(text: str) -> str:
+    """The text of a literal block `literal_block` wrote; any other text as it is (a
+    file reqdsl wrote before, or another tool's)."""
+    if not text.startswith(_LITERAL):
+        return text
+    lines = text[len(_LITERAL) :].split("\n")
+    if not all(line.startswith(_INDENT) or not line for line in lines):
+        return text
+    return "\n".join(line[len(_INDENT) :] for line in lines)

@@ -36,7 +36,15 @@ from .importing import (
     put_field,
     title_from,
 )
-from .reqif import ATTRIBUTES_LINES, CHAPTER, FOREIGN_ID, LISTED_DESC, NAME, STEPS
+from .reqif import (
+    ATTRIBUTES_LINES,
+    CHAPTER,
+    FOREIGN_ID,
+    LISTED_DESC,
+    NAME,
+    STEPS,
+    from_literal_block,
+)
 from .xhtml import xhtml_text
 
 _PARENT_RELATIONS = frozenset({
@@ -290,7 +298,7 @@ class ReqifImport:
             if name in consumed:
                 continue
             if name in (ATTRIBUTES_LINES, STEPS):
-                element.raw_lines.extend("\n".join(values).split("\n"))
+                element.raw_lines.extend(from_literal_block("\n".join(values)).split("\n"))
                 self.result.map(f"ReqIF attribute `{name}` -> {kind} body")
                 continue
             spec = FIELD_SPECS.get(kind, {}).get(name)
