@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.resolve import iter_activity_steps
@@ -76,10 +77,10 @@ class _Writer:
         elif step.kind == "if":
             self.branches_if(step.branches, depth)
         elif step.kind == "while":
-            self.control(f"while ({display(step.text or '', WIDTH)}) is (yes)", depth)
+            self.control(f"while ({display(step.text or '', WIDTH)}) is ({_yes()})", depth)
             for branch in step.branches:
                 self.steps(branch.steps, depth + 1)
-            self.control("endwhile (no)", depth)
+            self.control(f"endwhile ({_no()})", depth)
         elif step.kind == "fork":
             self.fork(step.branches, depth)
 
@@ -88,11 +89,11 @@ class _Writer:
         for number, branch in enumerate(branches):
             guard = display(branch.guard, WIDTH) if branch.guard else ""
             if number == 0:
-                self.control(f"if ({guard}) then (yes)", depth)
+                self.control(f"if ({guard}) then ({_yes()})", depth)
             elif number == last and not branch.guard:
-                self.control("else (no)", depth)
+                self.control(f"else ({_no()})", depth)
             else:
-                self.control(f"elseif ({guard}) then (yes)", depth)
+                self.control(f"elseif ({guard}) then ({_yes()})", depth)
             self.steps(branch.steps, depth + 1)
         self.control("endif", depth)
 
@@ -111,7 +112,7 @@ class _Writer:
         if not self.pending:
             return
         self.lines.append("legend bottom")
-        self.lines.extend(f"  Note: {display(text, 60)}" for text in self.pending)
+        self.lines.extend("  " + _("Note:") + f" {display(text, 60)}" for text in self.pending)
         self.lines.append("endlegend")
         self.pending.clear()
 
@@ -160,11 +161,11 @@ def activity_diagram(project: Project, activity: ModelElement) -> str:
     if not any(isinstance(step, ActivityStep) for step in activity.steps):
         writer.node("start", 0)  # PlantUML draws nothing for an activity without a node
     writer.finish()
-    title = f"Activity {activity.id}: {activity.title or ''}"
+    title = _("Activity {id}: {title}").format(id=activity.id, title=activity.title or "")
     realizes = activity.value("realizes")
     usecase = target(project, realizes.raw, "usecase") if realizes is not None else None
     if usecase is not None:
-        title += f" (realizes {usecase.id})"
+        title += " " + _("(realizes {id})").format(id=usecase.id)
     return frame(title, writer.lines)
 
 
@@ -173,3 +174,12 @@ def generate_activities(project: Project) -> dict[str, str]:
         f"{FOLDER}/{activity.id}.puml": activity_diagram(project, activity)
         for activity in live(project, "activity")
     }
+
+
+def _yes() -> str:
+    """The branch labels, in the diagram's language (escaped: a translation is text)."""
+    return display(_("yes"), WIDTH)
+
+
+def _no() -> str:
+    return display(_("no"), WIDTH)

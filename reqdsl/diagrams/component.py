@@ -3,6 +3,7 @@ trust zone, flows as labelled dependencies."""
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .escape import display, escape
@@ -46,4 +47,4 @@ def generate_components(project: Project) -> dict[str, str]:
         ends = flow_ends(project, flow)
         if ends is not None:
             body.append(f"{ref(ends[0])} ..> {ref(ends[1])} : {display(flow.title or '', 30)}")
-    return {PATH: frame(heading(project, "components"), body)}
+    return {PATH: frame(heading(project, N_("components")), body)}

@@ -10,6 +10,7 @@ thing a reviewer of a threat model looks for.
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from ..model.elements import ModelElement
 from ..model.facts.zones import crossing
 from ..model.project import Project
@@ -37,17 +38,29 @@ THREAT_COLOUR = {
     "transferred": "#FFF6D5",
     "not-applicable": "#EEEEEE",
 }
-LEGEND = [
-    "legend bottom left",
-    "  |= notation |= meaning |",
-    "  | box | external entity (actor) |",
-    "  | ellipse | process |",
-    "  | cylinder | data store |",
-    "  | dashed frame | trust boundary (zone) |",
-    f"  | <color:{ALERT}><b>red, bold flow</b></color> | not encrypted, crosses a trust boundary |",
-    "  | note | threat on the element or flow it targets |",
-    "endlegend",
-]
+# The legend's rows: our own words, no user text (the catalogue is reqdsl's own, like its code).
+_LEGEND_ROWS = (
+    (N_("box"), N_("external entity (actor)")),
+    (N_("ellipse"), N_("process")),
+    (N_("cylinder"), N_("data store")),
+    (N_("dashed frame"), N_("trust boundary (zone)")),
+    (None, N_("not encrypted, crosses a trust boundary")),
+    (N_("note"), N_("threat on the element or flow it targets")),
+)
+
+
+def legend() -> list[str]:
+    """The data-flow legend in the current language."""
+    lines = ["legend bottom left", f"  |= {_('notation')} |= {_('meaning')} |"]
+    for notation, meaning in _LEGEND_ROWS:
+        shown = (
+            _(notation)
+            if notation is not None
+            else f"<color:{ALERT}><b>{_('red, bold flow')}</b></color>"
+        )
+        lines.append(f"  | {shown} | {_(meaning)} |")
+    lines.append("endlegend")
+    return lines
 
 
 def _node(element: ModelElement) -> list[str]:
@@ -151,10 +164,10 @@ def _element_notes(
             if not holders:
                 continue
             others = ", ".join(name_of(holder) for holder in holders[1:])
-            on_data = f"on data: {aimed.title or aimed.id or ''}"
-            text = _threat_text(
-                threat, on_data=on_data + (f" (also in {others})" if others else "")
-            )
+            on_data = _("on data: {name}").format(name=aimed.title or aimed.id or "")
+            if others:
+                on_data += " " + _("(also in {names})").format(names=others)
+            text = _threat_text(threat, on_data=on_data)
             texts.setdefault(id(holders[0]), []).append(text)
             aimed_at.setdefault(id(holders[0]), []).append(threat)
         else:
@@ -197,8 +210,8 @@ def generate_data_flow(project: Project) -> dict[str, str]:
         if on_flow:
             text = "\\n".join(_threat_text(threat) for threat in on_flow)
             body.append(f"note on link {_note_colour(on_flow)} : {text}")
-    body.extend(LEGEND)
-    return {PATH: frame(heading(project, "data flows and threats"), body)}
+    body.extend(legend())
+    return {PATH: frame(heading(project, N_("data flows and threats")), body)}
 
 
 def _flow_pairs(project: Project, flows: list[ModelElement]) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ an association for every attribute whose type is another `data` element."""
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..parse.syntax import Attribute
@@ -92,4 +93,4 @@ def generate_data_model(project: Project) -> dict[str, str]:
         body.extend(_class(project, data))
     for data in elements:
         body.extend(_associations(project, data))
-    return {PATH: frame(heading(project, "data model"), body)}
+    return {PATH: frame(heading(project, N_("data model")), body)}

@@ -37,7 +37,11 @@ GENERATORS: tuple[Generator, ...] = (
 def generate_diagrams(project: Project) -> dict[str, str]:
     """Relative path (`use-cases.puml`, `sequence/SC-BOOK.puml`, ...) -> PlantUML text,
     sorted by path."""
+    from ..i18n import language
+
     found: dict[str, str] = {}
-    for generator in GENERATORS:
-        found.update(generator(project))
+    # Titles and legends in the project's language, as its site and documents are.
+    with language(project.config.language):
+        for generator in GENERATORS:
+            found.update(generator(project))
     return dict(sorted(found.items()))

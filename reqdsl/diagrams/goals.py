@@ -4,6 +4,7 @@ the decisions that address those goals and requirements."""
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .puml import direction_for, first_of, frame, heading, label, live, ref, targets
@@ -65,4 +66,4 @@ def generate_goals(project: Project) -> dict[str, str]:
     # right when the ranks are few and wide (2,895 px -> 948 px for the clinic sample).
     direction = direction_for(map(ref, shown), ranked)
     body = [*direction, *STYLE, *(_node(element) for element in shown), *edges]
-    return {PATH: frame(heading(project, "goal model"), body)}
+    return {PATH: frame(heading(project, N_("goal model")), body)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from ..i18n import gettext
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .escape import alias, display, escape
@@ -31,7 +32,9 @@ def frame(title: str, body: Iterable[str], *, layout: bool = True) -> str:
 
 
 def heading(project: Project, what: str) -> str:
-    """A diagram's title: `Clinic booking: use cases` (`[project] name`), else `Use cases`."""
+    """A diagram's title: `Clinic booking: use cases` (`[project] name`), else `Use cases`.
+    `what` is a gettext message (marked with `N_` by the caller)."""
+    what = gettext(what)
     name = project.config.name
     return f"{name}: {what}" if name else what[:1].upper() + what[1:]
 

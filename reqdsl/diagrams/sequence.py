@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..i18n import _
 from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.resolve import iter_messages
@@ -79,9 +80,9 @@ def scenario_diagram(project: Project, scenario: ModelElement) -> str:
     realizes = scenario.value("realizes")
     if realizes is not None:
         usecase = target(project, realizes.raw, "usecase")
-    title = f"Scenario {scenario.id}: {scenario.title or ''}"
+    title = _("Scenario {id}: {title}").format(id=scenario.id, title=scenario.title or "")
     if usecase is not None:
-        title += f" (realizes {usecase.id})"
+        title += " " + _("(realizes {id})").format(id=usecase.id)
     return frame(title, body, layout=False)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..i18n import _
+from ..labels import field_label
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .escape import display, escape
@@ -124,13 +126,14 @@ def document_graph(
         heading = f"{escape(doc_id)}: {display(doc.title or '', 50)}" if doc and doc_id else "-"
         alias = ref(doc) if doc else "x_nodoc"
         if analysis and (doc_id, False) in groups:
-            heading, alias = f"{heading} (threats, decisions)", f"{alias}_analysis"
+            heading = f"{heading} " + _("(threats, decisions)")
+            alias = f"{alias}_analysis"
         body.append(f'package "{heading}" as {alias} {{')
         body.extend("  " + _node(element) for element in groups[doc_id, analysis])
         body.append("}")
     body.extend(_arrow(link) for link in shown)
     body.extend(_legend({link.field for link in shown}))
-    return frame(f"Traceability: {document.id} {document.title or ''}", body)
+    return frame(_title(document), body)
 
 
 def _arrow(link: Link) -> str:
@@ -150,11 +153,17 @@ def _legend(fields: set[str]) -> list[str]:
     if not fields:
         return []
     rows = [
-        f"  | <color:{COLOURS[f]}><b>{'....' if FIELDS[f][0] == '.' else '——'}</b></color> | {f} |"
+        f"  | <color:{COLOURS[f]}><b>{'....' if FIELDS[f][0] == '.' else '——'}</b></color> | "
+        f"{field_label(f)} |"
         for f in FIELDS
         if f in fields
     ]
-    return ["legend bottom left", "  |= arrow |= link |", *rows, "endlegend"]
+    header = f"  |= {_('arrow')} |= {_('link')} |"
+    return ["legend bottom left", header, *rows, "endlegend"]
+
+
+def _title(document: ModelElement) -> str:
+    return _("Traceability: {id} {title}").format(id=document.id, title=document.title or "")
 
 
 def condensed_graph(
@@ -209,9 +218,10 @@ def condensed_graph(
         for (source, field, target) in counted
         if source != target
     )
-    body.extend(_legend({field for (_, field, _) in counted}))
-    title = f"Traceability: {document.id} {document.title or ''}"
-    body.append(f'caption "{escape(f"{elements} elements: condensed to sections and documents")}"')
+    body.extend(_legend({field for (_source, field, _target) in counted}))
+    title = _title(document)
+    caption = _("{n} elements: condensed to sections and documents").format(n=elements)
+    body.append(f'caption "{escape(caption)}"')
     return frame(title, body)
 
 

@@ -3,6 +3,7 @@ extend (UML 2.5.1, clause 18)."""
 
 from __future__ import annotations
 
+from ..i18n import N_
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .puml import frame, heading, label, live, ref, target, targets
@@ -55,4 +56,4 @@ def generate_use_cases(project: Project) -> dict[str, str]:
             body.append(f"{ref(usecase)} ..> {ref(included)} : <<include>>")
         for base in targets(project, usecase, "extends", "usecase"):
             body.append(f"{ref(usecase)} ..> {ref(base)} : <<extend>>")
-    return {PATH: frame(heading(project, "use cases"), body)}
+    return {PATH: frame(heading(project, N_("use cases")), body)}
