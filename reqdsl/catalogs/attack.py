@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data
+from reqdsl.i18n import _
 
 ATTACK_VERSION = "v18.1"
 _NAME = f"MITRE ATT&CK Enterprise {ATTACK_VERSION}"
@@ -64,26 +65,35 @@ class AttackCatalog(Catalog):
         if row is not None and row["status"] == "revoked":
             new = self.replacement(ref)
             if new is None:
-                return f"`{ref}` is revoked in ATT&CK {ATTACK_VERSION}"
+                return _("`{ref}` is revoked in ATT&CK {version}").format(
+                    ref=ref, version=ATTACK_VERSION
+                )
             name = self.full_name(new)
-            return f"`{ref}` is revoked in ATT&CK {ATTACK_VERSION}; use `{new}` ({name})"
-        if row is not None:
-            return (
-                f"`{ref}` is deprecated in ATT&CK {ATTACK_VERSION} "
-                f"({row['name']}; it has no replacement)"
+            return _("`{ref}` is revoked in ATT&CK {version}; use `{new}` ({name})").format(
+                ref=ref, version=ATTACK_VERSION, new=new, name=name
             )
+        if row is not None:
+            return _(
+                "`{ref}` is deprecated in ATT&CK {version} ({name}; it has no replacement)"
+            ).format(ref=ref, version=ATTACK_VERSION, name=row["name"])
         fixed = self.canonical(ref)
         if fixed is not None:
-            return f"`{ref}` is not written as an ATT&CK technique ID; write `{fixed}`"
-        message = f"no technique `{ref}` in {_NAME}"
+            return _("`{ref}` is not written as an ATT&CK technique ID; write `{fixed}`").format(
+                ref=ref, fixed=fixed
+            )
+        message = _("no technique `{ref}` in {catalogue}").format(ref=ref, catalogue=_NAME)
         if _ID.fullmatch(ref) and "." in ref:
             parent = ref.split(".")[0]
             subs = [e.ref for e in self._entries if e.ref.startswith(parent + ".")]
             if parent in self and subs:
                 name = self.full_name(parent)
-                return f"{message} ({parent} {name} has sub-techniques {subs[0]} to {subs[-1]})"
+                return _("{message} ({parent} {name} has sub-techniques {first} to {last})").format(
+                    message=message, parent=parent, name=name, first=subs[0], last=subs[-1]
+                )
             if parent in self:
-                return f"{message} ({parent} {self.full_name(parent)} has no sub-techniques)"
+                return _("{message} ({parent} {name} has no sub-techniques)").format(
+                    message=message, parent=parent, name=self.full_name(parent)
+                )
         return message
 
     def suggestions(self, ref: str, limit: int = 3) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reqdsl.i18n import N_, _
 from reqdsl.resources import catalog_data_dir
 
 
@@ -57,7 +58,7 @@ class Catalog:
         """None when `ref` is a valid reference, else a message for SM008."""
         if ref in self._by_ref:
             return None
-        return f"no entry `{ref}` in catalogue `{self.scheme}`"
+        return _("no entry `{ref}` in catalogue `{scheme}`").format(ref=ref, scheme=self.scheme)
 
     def canonical(self, ref: str) -> str | None:
         """A valid reference that `ref` is a misspelling of (case, prefix), or None."""
@@ -95,14 +96,24 @@ def read_data(name: str) -> list[dict[str, str]]:
     return read_tsv(catalog_data_dir() / name)
 
 
-def span(values: list[str], unit: str, units: str, fmt: str = "{}") -> str:
-    """'paragraphs 1 to 4', 'point (a)', 'points (a), (c)' from an ordered list."""
+# Whole phrases per unit, so that a translation can give each its own grammar.
+_SPANS = {
+    "paragraph": (N_("paragraph {value}"), N_("paragraphs {first} to {last}"),
+                  N_("paragraphs {values}")),
+    "point": (N_("point {value}"), N_("points {first} to {last}"), N_("points {values}")),
+}  # fmt: skip
+
+
+def span(values: list[str], unit: str, fmt: str = "{}") -> str:
+    """'paragraphs 1 to 4', 'point (a)', 'points (a), (c)' from an ordered list; `unit`
+    is `paragraph` or `point`."""
+    one, run, several = _SPANS[unit]
     shown = [fmt.format(v) for v in values]
     if len(shown) == 1:
-        return f"{unit} {shown[0]}"
+        return _(one).format(value=shown[0])
     if _contiguous(values):
-        return f"{units} {shown[0]} to {shown[-1]}"
-    return f"{units} {', '.join(shown)}"
+        return _(run).format(first=shown[0], last=shown[-1])
+    return _(several).format(values=", ".join(shown))
 
 
 def _contiguous(values: list[str]) -> bool:

@@ -6,6 +6,7 @@ import difflib
 import re
 
 from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data, span
+from reqdsl.i18n import N_, _
 
 # `6`, `6(1)`, `6(1)(b)`, and `50(a)` (Art. 50 has points but no numbered paragraphs).
 _REF = re.compile(r"([0-9]+)(?:\(([0-9]+)\))?(?:\(([a-z]+)\))?")
@@ -15,7 +16,7 @@ _NUMBER = r"0*(0|[1-9][0-9]*+)"
 _LOOSE = re.compile(rf"{_NUMBER}(?:\({_NUMBER}\))?(?:\(([A-Za-z]+)\))?")
 _PREFIX = re.compile(r"^art(?:icle)?\.?", re.IGNORECASE)
 _RANGE = re.compile(r"(\d+)\((\d+)\)-\((\d+)\)")
-_FORM = "write article, paragraph and point as in `6(1)(b)`, with no `Art.` prefix"
+_FORM = N_("write article, paragraph and point as in `6(1)(b)`, with no `Art.` prefix")
 
 
 class GdprCatalog(Catalog):
@@ -53,50 +54,67 @@ class GdprCatalog(Catalog):
             return None
         fixed = self.canonical(ref)
         if fixed is not None:
-            return f"`{ref}` is not written as a GDPR reference; write `{fixed}`"
+            return _("`{ref}` is not written as a GDPR reference; write `{fixed}`").format(
+                ref=ref, fixed=fixed
+            )
         match = _REF.fullmatch(ref)
         if match is None:
-            return f"`{ref}` is not a GDPR reference: {_FORM}"
+            return _("`{ref}` is not a GDPR reference: {form}").format(ref=ref, form=_(_FORM))
         article, paragraph, point = match.groups()
         if article not in self._paragraphs:
-            return f"no article `{article}` in the GDPR (it has articles 1 to {self._last_article})"
+            return _("no article `{article}` in the GDPR (it has articles 1 to {last})").format(
+                article=article, last=self._last_article
+            )
         paragraphs = self._paragraphs[article]
         if paragraph is None:
             return self._point_problem(ref, article, "", point or "")
         if paragraph not in paragraphs:
-            return f"no paragraph `{ref}` in the GDPR: {self._layout(article)}"
+            return _("no paragraph `{ref}` in the GDPR: {layout}").format(
+                ref=ref, layout=self._layout(article)
+            )
         return self._point_problem(ref, article, paragraph, point or "")
 
     def _layout(self, article: str) -> str:
         """'Art. 6 has paragraphs 1 to 4' and the like."""
         paragraphs = self._paragraphs[article]
         if paragraphs:
-            return f"Art. {article} has {span(paragraphs, 'paragraph', 'paragraphs')}"
+            return _("Art. {article} has {paragraphs}").format(
+                article=article, paragraphs=span(paragraphs, "paragraph")
+            )
         points = self._points.get((article, ""), [])
         if points:
-            shown = span(points, "point", "points", "({})")
-            return (
-                f"Art. {article} has no numbered paragraphs; it has {shown}, "
-                f"cited as `{article}({points[0]})`"
-            )
-        return f"Art. {article} has no numbered paragraphs or points; cite `{article}`"
+            shown = span(points, "point", "({})")
+            return _(
+                "Art. {article} has no numbered paragraphs; it has {points}, cited as `{example}`"
+            ).format(article=article, points=shown, example=f"{article}({points[0]})")
+        return _("Art. {article} has no numbered paragraphs or points; cite `{article}`").format(
+            article=article
+        )
 
     def _point_problem(self, ref: str, article: str, paragraph: str, point: str) -> str:
         points = self._points.get((article, paragraph), [])
-        where = f"Art. {article}({paragraph})" if paragraph else f"Art. {article}"
+        where = _("Art. {number}").format(
+            number=f"{article}({paragraph})" if paragraph else article
+        )
         if points:
-            shown = span(points, "point", "points", "({})")
-            return f"no point `{ref}` in the GDPR: {where} has {shown}"
+            shown = span(points, "point", "({})")
+            return _("no point `{ref}` in the GDPR: {where} has {points}").format(
+                ref=ref, where=where, points=shown
+            )
         if paragraph:
-            return f"no point `{ref}` in the GDPR: {where} has no points"
+            return _("no point `{ref}` in the GDPR: {where} has no points").format(
+                ref=ref, where=where
+            )
         with_points = [p for p in self._paragraphs[article] if (article, p) in self._points]
         if with_points:
             example = f"{article}({with_points[0]})({self._points[(article, with_points[0])][0]})"
-            return (
-                f"no point `{ref}` in the GDPR: {self._layout(article)}; "
-                f"cite a point with its paragraph, as in `{example}`"
-            )
-        return f"no point `{ref}` in the GDPR: {self._layout(article)}, none with points"
+            return _(
+                "no point `{ref}` in the GDPR: {layout}; cite a point with its paragraph, "
+                "as in `{example}`"
+            ).format(ref=ref, layout=self._layout(article), example=example)
+        return _("no point `{ref}` in the GDPR: {layout}, none with points").format(
+            ref=ref, layout=self._layout(article)
+        )
 
     def suggestions(self, ref: str, limit: int = 3) -> list[str]:
         """The closest references under the deepest valid part of `ref` (`6(1)(g)` ->

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data
+from reqdsl.i18n import _
 
 _NAME = "ISO/IEC 27001:2022 Annex A"
 _STRICT = re.compile(r"A((?:\.[0-9]+)+)")
@@ -61,38 +62,53 @@ class Iso27001Catalog(Catalog):
         if ref in self:
             return None
         if self.is_2013_number(ref):
-            return (
-                f"`{ref}` is an ISO/IEC 27001:2013 number; the 2022 edition "
+            return _(
+                "`{ref}` is an ISO/IEC 27001:2013 number; the 2022 edition "
                 "renumbered the controls (themes A.5 to A.8, correspondence in ISO/IEC "
                 "27002:2022 Annex B): find the 2022 control with `reqdsl catalog list "
                 "iso27001`"
-            )
+            ).format(ref=ref)
         fixed = self.canonical(ref)
         if fixed is not None:
-            return f"`{ref}` is not written as an {_NAME} control; write `{fixed}`"
+            return _("`{ref}` is not written as an {catalogue} control; write `{fixed}`").format(
+                ref=ref, catalogue=_NAME, fixed=fixed
+            )
         themes = list(self._themes)
         match = _STRICT.fullmatch(ref)
         if match is None:
-            return f"`{ref}` is not an {_NAME} control (controls are written as `A.8.24`)"
+            return _(
+                "`{ref}` is not an {catalogue} control (controls are written as `A.8.24`)"
+            ).format(ref=ref, catalogue=_NAME)
         parts = match.group(1)[1:].split(".")
         theme = f"A.{parts[0]}"
-        not_2022 = f"`{ref}` is not an {_NAME} control: 2022 has themes {themes[0]} to {themes[-1]}"
+        not_2022 = _(
+            "`{ref}` is not an {catalogue} control: 2022 has themes {first} to {last}"
+        ).format(ref=ref, catalogue=_NAME, first=themes[0], last=themes[-1])
         if len(parts) > 2:
-            return f"{not_2022} with two-level controls such as A.5.1 (2013 numbering was replaced)"
+            return _(
+                "{problem} with two-level controls such as A.5.1 (2013 numbering was replaced)"
+            ).format(problem=not_2022)
         if theme not in self._themes:
             if 9 <= int(parts[0]) <= 18:
-                return f"{not_2022} (2013 numbering such as A.9 to A.18 was replaced)"
+                return _("{problem} (2013 numbering such as A.9 to A.18 was replaced)").format(
+                    problem=not_2022
+                )
             return not_2022
         controls = self._themes[theme]
         if len(parts) == 1:
-            return (
-                f"`{ref}` is an {_NAME} theme ({self._theme_names[theme]} controls), not a "
-                f"control; cite one of {controls[0]} to {controls[-1]}"
+            return _(
+                "`{ref}` is an {catalogue} theme ({theme} controls), not a "
+                "control; cite one of {first} to {last}"
+            ).format(
+                ref=ref,
+                catalogue=_NAME,
+                theme=self._theme_names[theme],
+                first=controls[0],
+                last=controls[-1],
             )
-        return (
-            f"no control `{ref}` in {_NAME} (theme {theme} has controls "
-            f"{controls[0]} to {controls[-1]})"
-        )
+        return _(
+            "no control `{ref}` in {catalogue} (theme {theme} has controls {first} to {last})"
+        ).format(ref=ref, catalogue=_NAME, theme=theme, first=controls[0], last=controls[-1])
 
     def themes(self) -> dict[str, str]:
         """Theme id (`A.5`) to its name (`organizational`)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from reqdsl.catalogs.base import Catalog, CatalogEntry, read_data
+from reqdsl.i18n import _
 
 _NAME = "WCAG 2.2"
 # A number with its leading zeros apart, split one way only (`0*([0-9]+)` splits a run of
@@ -46,37 +47,56 @@ class WcagCatalog(Catalog):
             return None
         fixed = self.canonical(ref)
         if fixed is not None:
-            return f"`{ref}` is not written as a {_NAME} success criterion; write `{fixed}`"
+            return _(
+                "`{ref}` is not written as a {catalogue} success criterion; write `{fixed}`"
+            ).format(ref=ref, catalogue=_NAME, fixed=fixed)
         parts = ref.split(".")
         if not all(part.isdigit() for part in parts) or len(parts) > 3:
-            return f"`{ref}` is not a {_NAME} success criterion (they are written as `1.4.3`)"
+            return _(
+                "`{ref}` is not a {catalogue} success criterion (they are written as `1.4.3`)"
+            ).format(ref=ref, catalogue=_NAME)
         principle, guideline = parts[0], ".".join(parts[:2])
         if len(parts) == 1 and principle in self._principles:
-            return (
-                f"`{ref}` is a {_NAME} principle ({self._principles[principle]}), "
-                "not a success criterion"
+            return _("`{ref}` is a {catalogue} principle ({name}), not a success criterion").format(
+                ref=ref, catalogue=_NAME, name=self._principles[principle]
             )
         if len(parts) == 2 and guideline in self._guidelines:
-            return (
-                f"`{ref}` is a {_NAME} guideline ({self._guidelines[guideline]}), not a "
-                f"success criterion; cite one of {self._range(guideline)}"
+            return _(
+                "`{ref}` is a {catalogue} guideline ({name}), not a "
+                "success criterion; cite one of {criteria}"
+            ).format(
+                ref=ref,
+                catalogue=_NAME,
+                name=self._guidelines[guideline],
+                criteria=self._range(guideline),
             )
-        where = f"no success criterion `{ref}` in {_NAME}"
+        where = _("no success criterion `{ref}` in {catalogue}").format(ref=ref, catalogue=_NAME)
         if guideline in self._guidelines:
             name = self._guidelines[guideline]
-            return f"{where} (guideline {guideline} {name} has {self._range(guideline)})"
+            return _("{problem} (guideline {guideline} {name} has {criteria})").format(
+                problem=where, guideline=guideline, name=name, criteria=self._range(guideline)
+            )
         if principle in self._principles:
             guidelines = [g for g in self._guidelines if g.split(".")[0] == principle]
-            return (
-                f"{where} (principle {principle} {self._principles[principle]} has "
-                f"guidelines {guidelines[0]} to {guidelines[-1]})"
+            return _(
+                "{problem} (principle {principle} {name} has guidelines {first} to {last})"
+            ).format(
+                problem=where,
+                principle=principle,
+                name=self._principles[principle],
+                first=guidelines[0],
+                last=guidelines[-1],
             )
         principles = list(self._principles)
-        return f"{where} (its principles are {principles[0]} to {principles[-1]})"
+        return _("{problem} (its principles are {first} to {last})").format(
+            problem=where, first=principles[0], last=principles[-1]
+        )
 
     def _range(self, guideline: str) -> str:
         criteria = self._criteria[guideline]
-        return criteria[0] if len(criteria) == 1 else f"{criteria[0]} to {criteria[-1]}"
+        if len(criteria) == 1:
+            return criteria[0]
+        return _("{first} to {last}").format(first=criteria[0], last=criteria[-1])
 
 
 def load_wcag() -> WcagCatalog:
