@@ -33,6 +33,7 @@ from lark.exceptions import UnexpectedCharacters
 from lark.lexer import ContextualLexer, LexerState
 from lark.parsers.lalr_analysis import Shift
 
+from ..i18n import _
 from ..source import Span
 from .builder import token_span
 from .expected import describe_expected
@@ -144,10 +145,20 @@ class _BadToken(Token):
     reason: str
 
 
+def _unexpected(shown: str, expected: str) -> str:
+    return _("unexpected `{token}`, {expected}").format(token=shown, expected=expected)
+
+
+def _end_of_file(expected: str) -> str:
+    return _("unexpected end of file, {expected}").format(expected=expected)
+
+
 def _allowed(escapes: Mapping[str, str]) -> str:
     """`only \\" \\\\ \\n and \\t are allowed`, from the grammar's escapes."""
     written = [f"\\{char}" for char in escapes]
-    return "only " + " ".join(written[:-1]) + " and " + written[-1] + " are allowed"
+    return _("only {escapes} and {last} are allowed").format(
+        escapes=" ".join(written[:-1]), last=written[-1]
+    )
 
 
 def _synthetic(token_type: str, value: str, at: Token | None, text_length: int) -> Token:
@@ -254,14 +265,16 @@ class _Driver:
             line_end = text.find("\n", pos)
             line_end = len(text) if line_end == -1 else line_end
             index = pos + 1
-            why = 'unterminated string: close it with `"` on the same line'
+            why = _('unterminated string: close it with `"` on the same line')
             length = line_end - pos
             while index < line_end:
                 char = text[index]
                 if char == "\\":
                     escape = text[index : index + 2]
                     if escape[1:] not in escapes:
-                        why = f"invalid escape `{escape}` in a string: {_allowed(escapes)}"
+                        why = _("invalid escape `{escape}` in a string: {allowed}").format(
+                            escape=escape, allowed=_allowed(escapes)
+                        )
                     index += 2
                     continue
                 if char == '"':
@@ -272,7 +285,7 @@ class _Driver:
             length = 1
             char = text[pos]
             shown = char if char.isprintable() else f"U+{ord(char):04X}"
-            why = f"unexpected character `{shown}`"
+            why = _("unexpected character `{char}`").format(char=shown)
         value = text[pos : pos + length]
         token = _BadToken(kind, value, pos, line_ctr.line, line_ctr.column)
         line_ctr.feed(value)
@@ -337,8 +350,10 @@ class _Driver:
     def _missing_document(self, token: Token) -> None:
         self._report(
             token,
-            "expected the `document` header first: every file starts with "
-            '`document ID "Title" { ... }`',
+            _(
+                "expected the `document` header first: every file starts with "
+                '`document ID "Title" { ... }`'
+            ),
         )
         self.synthetic_document = True
         for token_type, value in (("KW_DOCUMENT", "document"), ("ID", "_"), ("STRING", '""')):
@@ -355,15 +370,18 @@ class _Driver:
         expected = self._expected_for(token)
         self._mark_open_element_broken()
         if token.type == "$END":
-            self._report(token, f"unexpected end of file, {describe_expected(expected)}")
+            self._report(token, _end_of_file(describe_expected(expected)))
             return token
         shown = token.value if len(token.value) <= 40 else token.value[:37] + "..."
         if token.type in ("KW_CRITERION", "KW_OPTION") and token.type not in expected:
             self._report(
-                token, f"`{token.value}` may appear only directly inside a `decision` block"
+                token,
+                _("`{word}` may appear only directly inside a `decision` block").format(
+                    word=token.value
+                ),
             )
         else:
-            self._report(token, f"unexpected `{shown}`, {describe_expected(expected)}")
+            self._report(token, _unexpected(shown, describe_expected(expected)))
         if self._try_insertion(token):
             return self.next_token()
         return self._recover(token)
@@ -539,7 +557,7 @@ class _Driver:
         """Is `keyword` followed by what makes an element header? (Looks two tokens on.)"""
         saved = copy(self.lexer_state.line_ctr)
         ahead: list[Token] = []
-        for _ in range(2):
+        for _step in range(2):
             ahead.append(self.next_token(contextual=False))
         self.lexer_state.line_ctr = saved
         self.pending.clear()
@@ -567,7 +585,7 @@ class _Driver:
         header = self._lookahead_header(token)
         unclosed = self._open_blocks()
         closed = 0
-        for _ in range(64):
+        for _step in range(64):
             if self._accepts_all(header) or not self.stacks.accepts("RBRACE"):
                 break
             self._mark_open_element_broken()
@@ -579,9 +597,7 @@ class _Driver:
             return token
         # Not allowed anywhere here (`criterion` outside a decision, a second
         # `document`, a stray `}`): a new error, and that element is skipped whole.
-        self._report(
-            token, f"unexpected `{token.value}`, {describe_expected(self.stacks.expected())}"
-        )
+        self._report(token, _unexpected(token.value, describe_expected(self.stacks.expected())))
         if token.type == "RBRACE":
             return self.next_token()
         self.since_snapshot = []
@@ -593,7 +609,7 @@ class _Driver:
             return [token]
         saved = copy(self.lexer_state.line_ctr)
         header = [token]
-        for _ in range(2):
+        for _step in range(2):
             header.append(self.next_token(contextual=False))
         self.lexer_state.line_ctr = saved
         self.pending.clear()
@@ -650,7 +666,7 @@ class _Driver:
     def _only_braces_missing(self, end: Token) -> bool:
         """Would closing the open blocks, and nothing else, let the file end here?"""
         trial = self.stacks.clone()
-        for _ in self._open_blocks():
+        for _block in self._open_blocks():
             try:
                 trial.feed(_synthetic("RBRACE", "", end, len(self.text)), callbacks=False)
             except KeyError:
@@ -666,20 +682,27 @@ class _Driver:
         if self.problems and self.problems[-1].span.start >= at.start_pos:  # type: ignore[operator]
             self.problems.pop()
         where = ", ".join(
-            f"{owner} opened at {brace.line}:{brace.column}" for owner, brace in unclosed
+            _("{owner} opened at {line}:{column}").format(
+                owner=owner, line=brace.line, column=brace.column
+            )
+            for owner, brace in unclosed
         )
-        braces = "`}`" if len(unclosed) == 1 else f"{len(unclosed)} `}}`"
-        place = "the end of the file" if at.type == "$END" else f"`{at.value}`"
-        message = f"missing {braces} before {place}: the block of {where} is not closed"
-        if len(unclosed) > 1:
-            message = f"missing {braces} before {place}: the blocks of {where} are not closed"
+        place = _("the end of the file") if at.type == "$END" else f"`{at.value}`"
+        if len(unclosed) == 1:
+            message = _("missing `}}` before {place}: the block of {where} is not closed")
+        else:
+            message = _("missing {n} `}}` before {place}: the blocks of {where} are not closed")
+        message = message.format(n=len(unclosed), place=place, where=where)
         self.problems.append(
             SyntaxProblem(
                 message,
                 token_span(at),
-                hint="close the block with `}` where its contents end",
+                hint=_("close the block with `}` where its contents end"),
                 related=[
-                    RelatedPlace(f"the block of {owner} opened here", token_span(brace))
+                    RelatedPlace(
+                        _("the block of {owner} opened here").format(owner=owner),
+                        token_span(brace),
+                    )
                     for owner, brace in unclosed
                 ],
             )
@@ -699,12 +722,10 @@ class _Driver:
                 self.feed(_synthetic("RBRACE", "", end, len(self.text)))
             return
         if not self.skipped_to_end and len(self.problems) <= _MAX_ERRORS:
-            self._report(
-                end, f"unexpected end of file, {describe_expected(self.stacks.expected())}"
-            )
+            self._report(end, _end_of_file(describe_expected(self.stacks.expected())))
         self._mark_open_element_broken()
         self._restore_boundary()
-        for _ in range(100_000):
+        for _step in range(100_000):
             if self.try_feed(end):
                 return
             if not self.try_feed(_synthetic("RBRACE", "", end, len(self.text))):
@@ -718,7 +739,7 @@ def _block_owner(before: list[Any]) -> str:
     tokens = [item for item in before if isinstance(item, Token)]
     keyword = next((t for t in reversed(tokens) if t.type.startswith("KW_")), None)
     if keyword is None:
-        return "a block"
+        return _("a block")
     kind = lexicon().element_keywords.get(keyword.type)
     if kind is None:
         return f"`{keyword.value}`"
