@@ -127,8 +127,10 @@ def locale_language(environ: dict[str, str] | None = None) -> str | None:
 
 def follow_projects() -> None:
     """From now on (in this context), a loaded project's language chooses the language of
-    diagnostics unless the user's locale names one (the CLI's behaviour)."""
+    diagnostics unless the user's locale names one (the CLI's behaviour). Until a project
+    is read, or for a command that reads none (`reqdsl fmt FILE`), the locale does."""
     _follow_projects.set(True)
+    set_language(locale_language() or DEFAULT_LANGUAGE)
 
 
 def adopt_project_language(project_language: str) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .i18n import _
+
 
 class Span(NamedTuple):
     """Where a node stands: character offsets [start, end) and 1-based line/columns.
@@ -112,8 +114,10 @@ def decode_source(data: bytes) -> tuple[str, DecodeProblem | None]:
         offset = len(before)
         byte = data[error.start]
         problem = DecodeProblem(
-            f"the file is not valid UTF-8: byte 0x{byte:02x} cannot be decoded",
+            _("the file is not valid UTF-8: byte {byte} cannot be decoded").format(
+                byte=f"0x{byte:02x}"
+            ),
             Span(offset, offset + 1, line, column, line, column + 1),
-            hint="save the file as UTF-8",
+            hint=_("save the file as UTF-8"),
         )
         return text, problem

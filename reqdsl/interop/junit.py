@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ..i18n import _
 from ..model.elements import ModelElement
 
 if TYPE_CHECKING:
@@ -184,11 +185,19 @@ def parse_junit(data: bytes, name: str = "report") -> dict[str, CaseResult]:
     try:
         root = fromstring(data, forbid_dtd=False)
     except DefusedXmlException as error:
-        raise JunitError(f"`{name}` is refused: {error}") from error
+        raise JunitError(
+            _("`{name}` is refused: {error}").format(name=name, error=error)
+        ) from error
     except ParseError as error:
-        raise JunitError(f"`{name}` is not well-formed XML: {error}") from error
+        raise JunitError(
+            _("`{name}` is not well-formed XML: {error}").format(name=name, error=error)
+        ) from error
     if _local(root.tag) not in ("testsuites", "testsuite"):
-        raise JunitError(f"`{name}` is not a JUnit report (root element `{_local(root.tag)}`)")
+        raise JunitError(
+            _("`{name}` is not a JUnit report (root element `{root}`)").format(
+                name=name, root=_local(root.tag)
+            )
+        )
     cases: dict[str, list[CaseResult]] = {}
     for case in root.iter():
         if _local(case.tag) != "testcase":
@@ -213,7 +222,9 @@ def read_junit(paths: list[Path]) -> JunitResults:
         try:
             reports.append((str(path), read_bounded(path, follow_links=True)))
         except OSError as error:
-            raise JunitError(f"cannot read `{path}`: {error.strerror or error}") from error
+            raise JunitError(
+                _("cannot read `{path}`: {why}").format(path=path, why=error.strerror or error)
+            ) from error
     return junit_results(reports)
 
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import i18n
 from ..catalogs import Catalog, CatalogError, builtin_catalogs, load_tsv_catalog
 from ..checks.registry import emit
 from ..diagnostics import Diagnostic, Related
+from ..i18n import _
 from ..parse.cache import ParseCache
 from ..parse.parser import parse_text
 from ..parse.syntax import ParsedFile, SyntaxProblem
@@ -170,8 +172,19 @@ def in_workers(function: Callable[[Any], Any], jobs: list[Any], size: int) -> li
     get_fast_parser()
     get_parser()
     load_rule_modules()
+    language = i18n.current()
+    work = [(language, function, job) for job in jobs]
     with context.Pool(workers) as pool:
-        return pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        return pool.map(_in_language, work, chunksize=max(1, len(jobs) // (workers * 4)))
+
+
+def _in_language(work: tuple[str, Callable[[Any], Any], Any]) -> Any:
+    """One job in the caller's language: a syntax message is made (and cached) in the
+    worker. A forked worker inherits the language, but a context variable does not cross
+    other start methods: it is passed, not assumed."""
+    language, function, job = work
+    with i18n.language(language):
+        return function(job)
 
 
 def _parse_job(job: tuple[str, str]) -> ParsedFile:
@@ -385,7 +398,11 @@ def load_catalogs(config: Config) -> tuple[dict[str, Catalog], list[str]]:
         try:
             catalogs[scheme] = load_tsv_catalog(scheme, path)
         except CatalogError as error:
-            errors.append(f"reqdsl.toml: catalogue `{scheme}`: {error}")
+            errors.append(
+                _("{config}: catalogue `{scheme}`: {error}").format(
+                    config="reqdsl.toml", scheme=scheme, error=error
+                )
+            )
     return catalogs, errors
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..checks.registry import emit
 from ..diagnostics import Diagnostic
-from ..i18n import adopt_project_language
+from ..i18n import DEFAULT_LANGUAGE, N_, _, adopt_project_language
 from ..resources import code_digest
 from ..source import DecodeProblem, SourceFile, Span, decode_source, normalise_text
 from ..util.files import read_bounded
@@ -148,11 +148,18 @@ def read_reports(root: Path, config: Config, extra: Sequence[Path] = ()) -> list
         else:
             paths = [root / pattern] if (root / pattern).is_file() else []
         if not paths:
-            what = "matches no report file" if wildcard else "is not a file"
-            raise MissingReport(
-                f"{CONFIG_NAME}: `tests.junit` names `{pattern}`, which {what} of `{root}`; "
-                "run the tests first, or correct the entry"
+            message = (
+                N_(
+                    "{config}: `tests.junit` names `{pattern}`, which matches no report file "
+                    "of `{root}`; run the tests first, or correct the entry"
+                )
+                if wildcard
+                else N_(
+                    "{config}: `tests.junit` names `{pattern}`, which is not a file of "
+                    "`{root}`; run the tests first, or correct the entry"
+                )
             )
+            raise MissingReport(_(message).format(config=CONFIG_NAME, pattern=pattern, root=root))
         for path in paths:
             if path in seen:
                 continue
@@ -163,7 +170,9 @@ def read_reports(root: Path, config: Config, extra: Sequence[Path] = ()) -> list
             except OSError as error:
                 why = error.strerror or str(error)
                 raise MissingReport(
-                    f"{CONFIG_NAME}: `tests.junit`: cannot read `{relpath}`: {why}"
+                    _("{config}: `tests.junit`: cannot read `{path}`: {why}").format(
+                        config=CONFIG_NAME, path=relpath, why=why
+                    )
                 ) from error
             reports.append(Report(relpath, data))
     for path in extra:
@@ -171,7 +180,9 @@ def read_reports(root: Path, config: Config, extra: Sequence[Path] = ()) -> list
             data = read_bounded(path, follow_links=True)
         except OSError as error:
             why = error.strerror or str(error)
-            raise MissingReport(f"--junit: cannot read `{path}`: {why}") from error
+            raise MissingReport(
+                _("--junit: cannot read `{path}`: {why}").format(path=path, why=why)
+            ) from error
         reports.append(Report(str(path), data))
     return reports
 
@@ -190,8 +201,9 @@ def scan_project(
     editor's folder before its first file is saved). With `junit` (check, build,
     export), the JUnit reports reqdsl.toml names and those given are read too
     (read_reports)."""
+    adopt_project_language(config.language if config is not None else DEFAULT_LANGUAGE)
     if not root.is_dir():
-        raise ProjectError(f"`{root}` is not a folder")
+        raise ProjectError(_("`{root}` is not a folder").format(root=root))
     if config is None:
         try:
             config = load_config(root)
@@ -203,8 +215,10 @@ def scan_project(
     missing = [source for source in config.sources if not (root / source).is_dir()]
     if missing and not allow_empty:
         raise EmptyProject(
-            f"{CONFIG_NAME}: `project.sources` names `{missing[0]}`, which is not a folder "
-            f"of `{root}`; correct the entry or create the folder"
+            _(
+                "{config}: `project.sources` names `{source}`, which is not a folder of "
+                "`{root}`; correct the entry or create the folder"
+            ).format(config=CONFIG_NAME, source=missing[0], root=root)
         )
     scan = Scan(root=root, config=config)
     if junit is not None:
@@ -214,8 +228,10 @@ def scan_project(
     if not allow_empty and not found:
         where = ", ".join(f"`{source}`" for source in config.sources)
         raise EmptyProject(
-            f"no .req file in `{root}` (searched {where}); give the project folder, or "
-            "`reqdsl init` to start one"
+            _(
+                "no .req file in `{root}` (searched {where}); give the project folder, or "
+                "`reqdsl init` to start one"
+            ).format(root=root, where=where)
         )
     scan.files = [read_scanned(resolved_root, relpath, path) for relpath, path in found]
     return scan
