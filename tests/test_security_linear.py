@@ -18,6 +18,7 @@ from reqdsl.catalogs import builtin_catalogs
 from reqdsl.checks.quality import is_ears
 from reqdsl.format import format_text
 from reqdsl.interop.importing import write_import
+from reqdsl.interop.reqif import export_reqif
 from reqdsl.interop.reqif_import import import_reqif
 from reqdsl.lsp.completion import _PARTIAL
 from reqdsl.model.config import Config, load_config
@@ -351,3 +352,16 @@ def test_fenced_code_in_text_blocks_is_linear_and_unchanged() -> None:
         assert shown(found) == shown(expected)
 
     same()
+
+
+def test_reqif_export_of_sections_nested_1000_deep(tmp_path: Path) -> None:
+    # RecursionError before (an internal error, exit 2): the hierarchy was built and
+    # indented and serialised by recursion, two XML levels per section.
+    project = load_project(_nested(tmp_path / "deep", 1_000), use_cache=False)
+    exported = export_reqif(project)
+    assert exported.count("<SPEC-HIERARCHY ") == 1_001
+    result = import_reqif(exported.encode("utf-8"))
+    write_import(result, tmp_path / "back", name="deep", force=False)
+    imported = load_project(tmp_path / "back", use_cache=False).index["R"]
+    assert imported.section == ["s"] * 1_000
+    assert imported.word("statement") == "The x shall y."

@@ -30,6 +30,7 @@ from ..model.elements import ModelElement
 from ..model.project import Project
 from ..model.schema import FIELD_SPECS, FieldSpec
 from .model_view import TEXT_FIELD, LinkIndex, attributes_source, steps_source
+from .xml_writer import indent, serialize
 
 REQIF_NS = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -48,8 +49,7 @@ LIST_SEPARATOR = "\n"
 LISTED_DESC = "reqdsl: a list, one item a line"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-ET.register_namespace("", REQIF_NS)
-ET.register_namespace("xhtml", XHTML_NS)
+_PREFIXES = {REQIF_NS: "", XHTML_NS: "xhtml"}
 
 
 def _q(tag: str) -> str:
@@ -313,16 +313,17 @@ class _Writer:
             if element.kind == "decision" and element.id is not None:
                 decisions[element.id] = element
 
-        def add(parent: ET.Element, key: int) -> None:
+        # A stack, not recursion: sections may nest deeper than Python's recursion limit.
+        pending: list[tuple[ET.Element, int]] = [(specification, 0)]
+        while pending:
+            parent, key = pending.pop()
             if key not in children:
-                return
+                continue
             holder = self.node(parent, "CHILDREN")
             for child in children[key]:
                 node = self.identifiable(holder, "SPEC-HIERARCHY", "SH-" + self.object_id(child))
                 self.ref(node, "OBJECT", "SPEC-OBJECT-REF", self.object_id(child))
-                add(node, id(child))
-
-        add(specification, 0)
+                pending.append((node, id(child)))
 
 
 def _xhtml(holder: ET.Element, text: str) -> None:
@@ -360,10 +361,10 @@ def export_reqif(project: Project, when: datetime.datetime | None = None) -> str
     writer.spec_objects(content)
     writer.spec_relations(content)
     writer.specifications(content)
-    ET.indent(root)
+    indent(root)
     for holder, text in writer.xhtml:  # after indenting: whitespace here is content
         _xhtml(holder, text)
-    body = ET.tostring(root, encoding="unicode")
+    body = serialize(root, _PREFIXES)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
