@@ -154,6 +154,25 @@ def test_no_op_rebuild_writes_nothing(tmp_path: Path) -> None:
     }
 
 
+def test_another_mkdocs_or_material_rebuilds_the_site_even_when_no_page_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, the same generated pages only refreshed the marker: a site rendered by the
+    # previous Material (or reqdsl) stayed published under the new one's seal.
+    import reqdsl.site.builder as builder
+
+    project = copy_project("valid", tmp_path)
+    out = tmp_path / "site"
+    assert build(project, out) == 0
+    first_index = (out / "index.html").stat().st_ino
+    monkeypatch.setattr(builder, "renderer_digest", lambda: "material-of-another-version")
+    result = build_site(BuildOptions(project=project, output=out), stream=None)
+    assert (result.state, result.rendered) == ("built", None)  # the whole site again
+    assert (out / "index.html").stat().st_ino != first_index  # a new site swapped in
+    marker = builder.read_trusted_marker(out)
+    assert marker is not None and marker["renderer"] == "material-of-another-version"
+
+
 def test_an_edit_rewrites_only_changed_pages(tmp_path: Path) -> None:
     project = copy_project("valid", tmp_path)
     out = tmp_path / "site"

@@ -251,7 +251,13 @@ def _build_locked(
             pages_kept=page_cache.reused if page_cache is not None else 0,
             diagram_note=diagrams.note,
         )
-        if not options.force and marker is not None and marker.get("files") == published:
+        if (
+            not options.force
+            and marker is not None
+            and marker.get("files") == published
+            # Same pages, another MkDocs, Material or reqdsl: other HTML, so rebuild.
+            and marker.get("renderer") == record["renderer"]
+        ):
             record["site"] = marker["site"]  # the published files, verified as unchanged
             write_marker(out, record)
             result.state = "marker updated"
