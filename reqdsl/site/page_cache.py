@@ -1,13 +1,16 @@
-"""Document pages kept from the previous build while what they show is unchanged.
+"""Pages of one file kept from the previous build while what they show is unchanged:
+the document pages, and above their split thresholds the per-document matrix and
+diagnostics pages.
 
-Generating the document pages is most of the page-generation time (a thousand HTML
-fragments per page at 10,000 requirements), and an edit changes one or a few of them.
-A page is reused when both keys it was made with still hold:
+Generating those pages is most of the page-generation time (a thousand HTML fragments
+per page at 10,000 requirements), and an edit changes one or a few of them. A page is
+reused when both keys it was made with still hold:
 
 - its *own* key: reqdsl's code, the JUnit reports, reqdsl.toml and custom catalogues
   (the build's global key), the page path, its file's text and where its elements stand
-  in the project (section anchors use the element order), and the diagnostics shown on
-  them;
+  in the project (section anchors use the element order), and the diagnostics placed
+  on them; plus what else the page shows of its own elements that comes from elsewhere
+  (the matrix's gaps);
 - its *dependencies*: everything the page read about other elements while it was
   generated, as recorded by `SiteIndex.recording` / `SiteDiagrams.recording` (an ID
   looked up, an element's page and anchor, an element's back-links, a diagram), each
