@@ -54,6 +54,7 @@ class SiteContext:
     by_element: dict[int, list[Diagnostic]] = field(init=False)  # element order -> found
     unplaced: list[Diagnostic] = field(init=False)  # about no element (reqdsl.toml, ...)
     element_of: dict[int, ModelElement] = field(init=False)  # id(diagnostic) -> element
+    by_file: dict[str, list[ModelElement]] = field(init=False)  # path -> its elements
 
     def __post_init__(self) -> None:
         self.index = SiteIndex.build(self.project)
@@ -65,6 +66,7 @@ class SiteContext:
         by_file: dict[str, list[ModelElement]] = {}
         for each in self.project.elements:
             by_file.setdefault(each.path, []).append(each)
+        self.by_file = by_file
         starts = {
             path: [(e.span.line, e.span.column) for e in elements]
             for path, elements in by_file.items()

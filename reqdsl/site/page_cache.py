@@ -1,13 +1,16 @@
-"""Document pages kept from the previous build while what they show is unchanged.
+"""Pages of one file kept from the previous build while what they show is unchanged:
+the document pages, and above their split thresholds the per-document matrix and
+diagnostics pages.
 
-Generating the document pages is most of the page-generation time (a thousand HTML
-fragments per page at 10,000 requirements), and an edit changes one or a few of them.
-A page is reused when both keys it was made with still hold:
+Generating those pages is most of the page-generation time (a thousand HTML fragments
+per page at 10,000 requirements), and an edit changes one or a few of them. A page is
+reused when both keys it was made with still hold:
 
 - its *own* key: reqdsl's code, the JUnit reports, reqdsl.toml and custom catalogues
   (the build's global key), the page path, its file's text and where its elements stand
-  in the project (section anchors use the element order), and the diagnostics shown on
-  them;
+  in the project (section anchors use the element order), and the diagnostics placed
+  on them; plus what else the page shows of its own elements that comes from elsewhere
+  (the matrix's gaps);
 - its *dependencies*: everything the page read about other elements while it was
   generated, as recorded by `SiteIndex.recording` / `SiteDiagrams.recording` (an ID
   looked up, an element's page and anchor, an element's back-links, a diagram), each
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +62,8 @@ class PageCache:
         self.reused = 0
         self._by_order: dict[int, ModelElement] | None = None
         self._facts: dict[str, str] = {}  # key -> fact, computed once per build
+        self._element_facts: dict[int, str] = {}  # id(element) -> fact, once per build
+        self._file_keys: dict[str, str] = {}  # path -> its part of the own keys
         payload = self.area.read(RECORD)
         try:
             data = json.loads(payload) if payload is not None else {}
@@ -68,13 +74,32 @@ class PageCache:
             self.previous = pages if isinstance(pages, dict) else {}
 
     # ------------------------------------------------------------------ keys
-    def own_key(self, ctx: SiteContext, page: str, path: str, elements: list[ModelElement]) -> str:
-        source = ctx.project.sources.get(path)
-        parts = [page, path, source.text if source is not None else "\0missing"]
-        for element in elements:
-            parts.append(f"{element.order}")
-            parts.extend(repr(found) for found in ctx.by_element.get(element.order, []))
-        return _digest(parts)
+    def own_key(
+        self,
+        ctx: SiteContext,
+        page: str,
+        path: str,
+        elements: list[ModelElement],
+        extra: Iterable[str] = (),
+    ) -> str:
+        """The page's own key: the page, its file's part (`_file_key`) and `extra` (what
+        else the page shows of its own elements that the file's text does not decide,
+        such as the matrix's gaps)."""
+        return _digest([page, self._file_key(ctx, path, elements), *extra])
+
+    def _file_key(self, ctx: SiteContext, path: str, elements: list[ModelElement]) -> str:
+        """A file's text, where its elements stand in the project (section anchors use
+        the element order) and the diagnostics placed on them; computed once per build
+        for the document, matrix and diagnostics pages of the file."""
+        found = self._file_keys.get(path)
+        if found is None:
+            source = ctx.project.sources.get(path)
+            parts = [path, source.text if source is not None else "\0missing"]
+            for element in elements:
+                parts.append(f"{element.order}")
+                parts.extend(repr(each) for each in ctx.by_element.get(element.order, []))
+            found = self._file_keys[path] = _digest(parts)
+        return found
 
     def _fact(self, ctx: SiteContext, key: str) -> str:
         found = self._facts.get(key)
@@ -111,21 +136,23 @@ class PageCache:
             index.recording = saved
         return "?"
 
-    @staticmethod
-    def _element_fact(ctx: SiteContext, element: ModelElement) -> str:
-        index = ctx.index
-        return repr(
-            (
-                element.kind,
-                element.id,
-                element.title,
-                element.path,
-                element.order,
-                index.page_of(element),
-                index.anchor_of(element),
-                element.document,
+    def _element_fact(self, ctx: SiteContext, element: ModelElement) -> str:
+        found = self._element_facts.get(id(element))
+        if found is None:
+            index = ctx.index
+            found = self._element_facts[id(element)] = repr(
+                (
+                    element.kind,
+                    element.id,
+                    element.title,
+                    element.path,
+                    element.order,
+                    index.page_of(element),
+                    index.anchor_of(element),
+                    element.document,
+                )
             )
-        )
+        return found
 
     def _in_file(self, ctx: SiteContext, key: str, path: str) -> bool:
         kind, _, name = key.partition(":")
@@ -143,7 +170,10 @@ class PageCache:
         return self._by_order
 
     def _dependency_key(self, ctx: SiteContext, keys: list[str]) -> str:
-        return _digest([f"{key}={self._fact(ctx, key)}" for key in keys])
+        # One string hashed at once: the facts are memoised, the hashing is what is left.
+        fact = self._fact
+        text = "\0".join([f"{key}={fact(ctx, key)}" for key in keys])
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     # ------------------------------------------------------------------ use
     def reuse(self, ctx: SiteContext, page: str, own: str) -> str | None:
@@ -179,6 +209,30 @@ class PageCache:
             "deps": self._dependency_key(ctx, keys),
             "content": hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
         }
+
+    def page(
+        self,
+        ctx: SiteContext,
+        page: str,
+        path: str,
+        elements: list[ModelElement],
+        make: Callable[[], str],
+        extra: Iterable[str] = (),
+    ) -> str:
+        """The Markdown of `page`, a page of the file `path` (its `elements`): kept from
+        the previous build when its own key and everything it read still hold, else made
+        by `make()` while its lookups are recorded."""
+        own = self.own_key(ctx, page, path, elements, extra)
+        text = self.reuse(ctx, page, own)
+        if text is None:
+            reads: set[str] = set()
+            ctx.index.recording = ctx.diagrams.recording = reads
+            try:
+                text = make()
+            finally:
+                ctx.index.recording = ctx.diagrams.recording = None
+            self.remember(ctx, page, own, reads, text, path)
+        return text
 
     def record(self) -> bytes | None:
         """The sealed record of this build's pages (None: no key, no cache)."""

@@ -8,6 +8,7 @@ each document's diagnostics go to a page of their own under `diagnostics/`."""
 from __future__ import annotations
 
 import posixpath
+from functools import partial
 
 from ...diagnostics import Diagnostic
 from ...i18n import N_, _
@@ -48,17 +49,22 @@ def diagnostics_page(ctx: SiteContext) -> dict[str, str]:
         else:
             by_page.setdefault(ctx.index.page_of(element), []).append(diagnostic)
     rows = []
+    paths = {page: path for path, page in ctx.index.document_pages.items()}
+    cache = ctx.page_cache
     for document_page, head in ctx.index.documents:
         found = by_page.get(document_page)
         if not found:
             continue
         page = f"{FOLDER}/{posixpath.basename(document_page)}"
         label = head.id if head is not None and head.id else posixpath.basename(document_page)
-        title = f"{_(TITLE)}: {label}"
-        body = [front_matter(title, hide=("toc",)), f"# {md_text(title)}"]
-        body.append(block(_counts(found, {d.code for d in found}), css="rq-page-wide"))
-        body += _by_code(ctx, page, found)
-        pages[page] = "\n\n".join(body) + "\n"
+        make = partial(_document_page, ctx, page, f"{_(TITLE)}: {label}", found)
+        path = paths.get(document_page)
+        if cache is None or path is None:
+            pages[page] = make()
+        else:
+            # The page shows the diagnostics placed on its file's elements: they are in the
+            # file's part of the own key (reqdsl.site.page_cache), with its text.
+            pages[page] = cache.page(ctx, page, path, ctx.by_file.get(path, []), make)
         counts = _severities(found)
         rows.append(
             [link(relative_url(PAGE, page), esc(label)), str(len(found))]
@@ -77,6 +83,13 @@ def diagnostics_page(ctx: SiteContext) -> dict[str, str]:
 
 
 SEVERITY_ORDER_LABELS = ("errors", "warnings", "infos")
+
+
+def _document_page(ctx: SiteContext, page: str, title: str, found: list[Diagnostic]) -> str:
+    body = [front_matter(title, hide=("toc",)), f"# {md_text(title)}"]
+    body.append(block(_counts(found, {d.code for d in found}), css="rq-page-wide"))
+    body += _by_code(ctx, page, found)
+    return "\n\n".join(body) + "\n"
 
 
 def _severities(found: list[Diagnostic]) -> dict[object, int]:

@@ -3,6 +3,8 @@ documents."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from ...i18n import N_, _
 from ...labels import field_label, word_label
 from ...model.elements import ModelElement
@@ -16,9 +18,7 @@ _INSIDE_DECISION = ("criterion", "option")
 
 
 def document_pages(ctx: SiteContext) -> dict[str, str]:
-    by_file: dict[str, list[ModelElement]] = {}
-    for element in ctx.project.elements:
-        by_file.setdefault(element.path, []).append(element)
+    by_file = ctx.by_file
     pages = {INDEX: _index(ctx)}
     cache = ctx.page_cache
     for path, page in ctx.index.document_pages.items():
@@ -26,17 +26,9 @@ def document_pages(ctx: SiteContext) -> dict[str, str]:
         if cache is None:
             pages[page] = _document(ctx, page, path, elements)
             continue
-        own = cache.own_key(ctx, page, path, elements)
-        text = cache.reuse(ctx, page, own)
-        if text is None:
-            reads: set[str] = set()
-            ctx.index.recording = ctx.diagrams.recording = reads
-            try:
-                text = _document(ctx, page, path, elements)
-            finally:
-                ctx.index.recording = ctx.diagrams.recording = None
-            cache.remember(ctx, page, own, reads, text, path)
-        pages[page] = text
+        pages[page] = cache.page(
+            ctx, page, path, elements, partial(_document, ctx, page, path, elements)
+        )
     return pages
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
+from functools import partial
 
 from ...i18n import N_, _, ngettext
 from ...labels import word_label
 from ...model.elements import ModelElement
-from ...model.facts.trace import TraceFacts, trace_facts
+from ...model.facts.trace import trace_facts
 from ...model.schema import LEVELS
 from ..context import SiteContext
 from ..elements import compliance_html, result_badge
@@ -46,12 +48,18 @@ _HELP = N_(
 
 def matrix_page(ctx: SiteContext) -> dict[str, str]:
     facts = trace_facts(ctx.project)
-    requirements = ordered_requirements(ctx, ctx.project.of_kind("requirement"))
-    if len(requirements) <= SPLIT_ROWS:
-        return {PAGE: _matrix(ctx, PAGE, _(TITLE), requirements, facts)}
+    every = ctx.project.of_kind("requirement")
+    if len(every) <= SPLIT_ROWS:
+        requirements = ordered_requirements(ctx, every)
+        return {PAGE: _matrix(ctx, PAGE, _(TITLE), requirements, facts.gaps)}
+    # A page per document, each kept from the previous build while what it shows is
+    # unchanged (reqdsl.site.page_cache): its file, and what its rows read of the others.
+    found_gaps = {id(requirement): facts.gaps(requirement) for requirement in every}
     by_page: dict[str, list[ModelElement]] = {}
-    for requirement in requirements:
+    for requirement in every:
         by_page.setdefault(ctx.index.page_of(requirement), []).append(requirement)
+    paths = {page: path for path, page in ctx.index.document_pages.items()}
+    cache = ctx.page_cache
     pages, rows = {}, []
     for document_page, head in ctx.index.documents:
         found = by_page.get(document_page)
@@ -59,8 +67,15 @@ def matrix_page(ctx: SiteContext) -> dict[str, str]:
             continue
         page = f"{FOLDER}/{posixpath.basename(document_page)}"
         label = head.id if head is not None and head.id else posixpath.basename(document_page)
-        pages[page] = _matrix(ctx, page, f"{_(TITLE)}: {label}", found, facts)
-        gaps = sum(bool(facts.gaps(requirement)) for requirement in found)
+        make = partial(_split_page, ctx, page, f"{_(TITLE)}: {label}", found, found_gaps)
+        path = paths.get(document_page)
+        if cache is None or path is None:
+            pages[page] = make()
+        else:
+            # The gaps come from other files' links and tests: part of the page's own key.
+            shown = (f"{r.order}:{'|'.join(found_gaps[id(r)])}" for r in found)
+            pages[page] = cache.page(ctx, page, path, ctx.by_file.get(path, []), make, shown)
+        gaps = sum(bool(found_gaps[id(requirement)]) for requirement in found)
         css = "gap" if gaps else "ok"
         rows.append(
             [link(relative_url(PAGE, page), esc(label)),
@@ -68,7 +83,8 @@ def matrix_page(ctx: SiteContext) -> dict[str, str]:
              esc(word_label(head.word("level") or "")) if head is not None else "",
              str(len(found)), f'<span class="rq-badge rq-{css}">{gaps}</span>']
         )  # fmt: skip
-    gaps_total = sum(bool(facts.gaps(requirement)) for requirement in requirements)
+    requirements = every
+    gaps_total = sum(bool(found_gaps[id(requirement)]) for requirement in requirements)
     intro = (
         "<p>"
         + _("{n} requirements in {d} documents").format(n=len(requirements), d=len(rows))
@@ -123,13 +139,28 @@ def _gap_badge(count: int) -> str:
     return f'<span class="rq-badge rq-{css}">{_("{n} with gaps").format(n=count)}</span>'
 
 
+def _split_page(
+    ctx: SiteContext,
+    page: str,
+    title: str,
+    requirements: list[ModelElement],
+    found_gaps: dict[int, list[str]],
+) -> str:
+    ordered = ordered_requirements(ctx, requirements)
+    return _matrix(ctx, page, title, ordered, lambda requirement: found_gaps[id(requirement)])
+
+
 def _matrix(
-    ctx: SiteContext, page: str, title: str, requirements: list[ModelElement], facts: TraceFacts
+    ctx: SiteContext,
+    page: str,
+    title: str,
+    requirements: list[ModelElement],
+    gaps_of: Callable[[ModelElement], list[str]],
 ) -> str:
     rows = []
     gaps_total = 0
     for requirement in requirements:
-        gaps = facts.gaps(requirement)
+        gaps = gaps_of(requirement)
         gaps_total += bool(gaps)
         rows.append(_row(ctx, page, requirement, gaps))
     marks = {column: " data-rq-filter" if column in FILTERED else "" for column in COLUMNS}
@@ -159,7 +190,7 @@ def _row(ctx: SiteContext, page: str, requirement: ModelElement, gaps: list[str]
     mitigates = [v.raw for v in requirement.refs("mitigates")]
     children: list[str] = []
     tests: list[str] = []
-    back = ctx.index.back_links.get(requirement.id or "", [])
+    back = ctx.index.back_links_of(requirement.id or "")
     if ctx.index.anchor_of(requirement) != requirement.id:
         back = []  # a duplicate: back-links belong to the first definition
     for link_back in back:
