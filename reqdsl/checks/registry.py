@@ -232,11 +232,16 @@ def run_rules(
     return by_rule
 
 
-def finish(project: Project, by_rule: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
-    """The rules' diagnostics without those an `ignore:` silences, sorted by place."""
+def finish(
+    project: Project, by_rule: dict[str, list[Diagnostic]], *, ordered: bool = True
+) -> list[Diagnostic]:
+    """The rules' diagnostics without those an `ignore:` silences, sorted by place
+    (`ordered`; a caller that only asks which findings were made, the withheld second
+    run, spares the sort of every diagnostic)."""
     diagnostics = [d for found in by_rule.values() for d in found]
     diagnostics = list(_without_ignored(project, diagnostics))
-    diagnostics.sort(key=Diagnostic.sort_key)
+    if ordered:
+        diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics
 
 
