@@ -235,6 +235,29 @@ def test_strictdoc_reads_every_element_and_link_of_reqdsls_reqif(
     }
     assert links == wanted
     assert len(expected) > 100 and len(wanted) > 100
+    # Texts of several lines keep their line breaks: StrictDoc keeps only the XHTML's
+    # text nodes, so "about<br/>40,000" with no line break became "about40,000".
+    data = json.loads((tmp_path / "out" / "json" / "index.json").read_text(encoding="utf-8"))
+    strings: list[str] = []
+    stack: list[Any] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            strings.append(item)
+    texts = [
+        text.strip()
+        for element in project.elements
+        if element.kind != "document"
+        for text in [element.body if element.kind == "text" else element.word("statement")]
+        if text and "\n" in text.strip()
+    ]
+    assert texts
+    missing = [text for text in texts if not any(text in string for string in strings)]
+    assert not missing, missing[:3]
 
 
 # Not sso-gateway: a review's findings there are a Markdown list followed directly by a
@@ -554,7 +577,7 @@ def test_reqdsl_round_trip_keeps_lists_and_blank_lines(tmp_path: Path) -> None:
     (source / "reqdsl.toml").write_text('[fields.requirement]\nteams = "string"\n')
     (source / "a.req").write_text(
         'document SRS "SRS" {\n  level: system\n}\n\n'
-        'text """\nFirst paragraph.\n\n\nAfter two blank lines.\n"""\n\n'
+        'text """\nFirst paragraph.\n\n\nAfter two blank lines.\n- a list\n    - indented\n"""\n\n'
         'requirement R-1 "Start" {\n  statement: "The system shall start."\n'
         '  teams: "ops", "dev"\n}\n'
     )
@@ -563,6 +586,12 @@ def test_reqdsl_round_trip_keeps_lists_and_blank_lines(tmp_path: Path) -> None:
     assert [v.raw for v in project.index["R-1"].custom["teams"]] == ["ops", "dev"]
     texts = [e.body for e in project.of_kind("text")]
     assert texts == [e.body for e in original.of_kind("text")]
+    assert "\n    - indented" in texts[0]
+    # A file of an earlier reqdsl (no line break after `<br/>`) reads the same.
+    earlier = _export(source).replace("<xhtml:br />\n", "<xhtml:br />")
+    assert earlier != _export(source)
+    again = _import_into(import_reqif(earlier.encode()), tmp_path / "earlier")
+    assert [e.body for e in again.of_kind("text")] == texts
 
 
 def test_force_removes_the_files_of_an_earlier_import(tmp_path: Path) -> None:

@@ -327,12 +327,15 @@ class _Writer:
 
 
 def _xhtml(holder: ET.Element, text: str) -> None:
-    """Text as an XHTML div: lines joined by <br/> (read back exactly by the import)."""
+    """Text as an XHTML div: lines joined by `<br/>` and a line break (read back exactly
+    by the import, `xhtml.reqdsl_text`). The line break is whitespace to an XHTML
+    reader, but a tool that keeps only the text nodes (StrictDoc's default import)
+    would otherwise join "about<br/>40,000" into "about40,000"."""
     div = ET.SubElement(holder, f"{{{XHTML_NS}}}div")
     lines = _xml_text(text).split("\n")
     div.text = lines[0]
     for line in lines[1:]:
-        ET.SubElement(div, f"{{{XHTML_NS}}}br").tail = line
+        ET.SubElement(div, f"{{{XHTML_NS}}}br").tail = "\n" + line
 
 
 def export_reqif(project: Project, when: datetime.datetime | None = None) -> str:

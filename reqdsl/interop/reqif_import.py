@@ -45,7 +45,7 @@ from .reqif import (
     STEPS,
     from_literal_block,
 )
-from .xhtml import xhtml_text
+from .xhtml import reqdsl_text, xhtml_text
 
 _PARENT_RELATIONS = frozenset({
     "parent", "child-of", "derived", "derives", "derivation", "trace", "traces-to",
@@ -123,6 +123,8 @@ class _Reader:
         )
         # StrictDoc writes a multi-line STRING value with `\n` for each line break.
         self.escaped_newlines = "strictdoc" in tool
+        # reqdsl writes a text as one div of lines and `<br/>`s, read back exactly.
+        self.own_xhtml = "reqdsl" in tool
 
     def content(self) -> Any:
         core = _child(self.root, "CORE-CONTENT")
@@ -168,7 +170,11 @@ class _Reader:
                     )
             if tag == "ATTRIBUTE-VALUE-XHTML":
                 the_value = _child(value, "THE-VALUE")
-                out.append((name, [xhtml_text(the_value)] if the_value is not None else []))
+                if the_value is None:
+                    out.append((name, []))
+                    continue
+                exact = reqdsl_text(the_value) if self.own_xhtml else None
+                out.append((name, [exact if exact is not None else xhtml_text(the_value)]))
             elif tag == "ATTRIBUTE-VALUE-ENUMERATION":
                 refs = [(ref.text or "").strip() for ref in _children(value, "VALUES")]
                 out.append((name, [self.enum_values.get(ref, ref) for ref in refs]))

@@ -35,6 +35,26 @@ def xhtml_text(node: Any) -> str:
     return "\n".join(line if line.strip() else "" for line in lines)
 
 
+def reqdsl_text(node: Any) -> str | None:
+    """The text of a value in reqdsl's own shape (one div holding only text and bare
+    `<br/>`s, each followed by a line break: `reqif._xhtml`), exactly, indentation
+    included; None for any other shape. Files of earlier reqdsl versions have no line
+    break after `<br/>` and read the same."""
+    children = list(node)
+    if len(children) != 1 or (node.text or "").strip() or (children[0].tail or "").strip():
+        return None
+    div = children[0]
+    if _local(div.tag) != "div" or div.attrib:
+        return None
+    parts = [div.text or ""]
+    for br in div:
+        if _local(br.tag) != "br" or br.attrib or len(br) or br.text:
+            return None
+        tail = br.tail or ""
+        parts.append("\n" + (tail[1:] if tail.startswith("\n") else tail))
+    return "".join(parts)
+
+
 _SOURCE_BREAK = re.compile(r"[ \t]*[\r\n][ \t\r\n]*")
 
 
