@@ -150,7 +150,7 @@ class _Reader:
                     self.listed.add(ident)
 
     def values(self, node: Any) -> list[tuple[str, list[str]]]:
-        out = []
+        out: list[tuple[str, list[str]]] = []
         for value in _children(node, "VALUES"):
             tag = _local(value.tag)
             definition = _ref(value, "DEFINITION") or ""
