@@ -260,10 +260,7 @@ def test_strictdoc_reads_every_element_and_link_of_reqdsls_reqif(
     assert not missing, missing[:3]
 
 
-# Not sso-gateway: a review's findings there are a Markdown list followed directly by a
-# line, which reStructuredText refuses ("Bullet list ends without a blank line"); reqdsl
-# does not rewrite a user's text (docs/interop.md, "Into StrictDoc").
-@pytest.mark.parametrize("sample", ["clinic", "payments", "mairie"])
+@pytest.mark.parametrize("sample", ["clinic", "payments", "mairie", "sso-gateway", "quickstart"])
 def test_strictdoc_makes_its_html_site_from_reqdsls_reqif_with_its_defaults(
     strictdoc: Path, tmp_path: Path, sample: str
 ) -> None:
@@ -286,6 +283,72 @@ def test_strictdoc_makes_its_html_site_from_reqdsls_reqif_with_its_defaults(
             assert element.id in pages
     if sample == "clinic":
         assert "<pre" in pages and "PATIENT -&gt; PORTAL" in pages  # the steps, as code
+
+
+def _project(folder: Path, body: str) -> Path:
+    folder.mkdir()
+    (folder / "a.req").write_text(
+        'document SRS "SRS" {\n    level: system\n}\n\n' + body, encoding="utf-8"
+    )
+    (tmp := folder.parent / "p.reqif").write_text(_export(folder), encoding="utf-8")
+    return tmp
+
+
+def test_text_that_rst_refuses_needs_strictdocs_html_markup(
+    strictdoc: Path, tmp_path: Path
+) -> None:
+    """A user's text is written as written. One that reStructuredText refuses (a Markdown
+    list followed directly by a line) stops StrictDoc's default HTML export; with
+    `--reqif-import-markup HTML`, as docs/interop.md says, it goes through."""
+    _project(
+        tmp_path / "src",
+        'requirement R-1 "Start" {\n    statement: "The system shall start."\n'
+        '    rationale: """\n    - one\n    - two\n    Then a line.\n    """\n}\n',
+    )
+    _strictdoc(strictdoc, "convert", "p.reqif", "rst", cwd=tmp_path)
+    refused = subprocess.run(
+        [str(strictdoc), "export", "rst", "--formats", "html", "--output-dir", "out-rst"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "Bullet list ends without a blank line" in (
+        refused.stdout + refused.stderr
+    )
+    _strictdoc(strictdoc, "convert", "p.reqif", "html", "--reqif-import-markup", "HTML",
+               cwd=tmp_path)  # fmt: skip
+    _strictdoc(strictdoc, "export", "html", "--formats", "html", "--output-dir", "out",
+               cwd=tmp_path)  # fmt: skip
+    page = (tmp_path / "out" / "html" / "html" / "SRS.html").read_text(encoding="utf-8")
+    assert "Then a line." in page
+
+
+def test_strictdoc_renders_imported_text_as_markup(strictdoc: Path, tmp_path: Path) -> None:
+    """What docs/interop.md and docs/security.md warn of: StrictDoc renders the text of a
+    ReqIF file as markup. By default as reStructuredText, whose `include` directive reads
+    a file of the machine that builds (here a file outside the project) into its site;
+    with `--reqif-import-markup HTML`, a STRING value is live HTML. reqdsl's ReqIF carries
+    the text as data (escaped); opening a project you did not write in StrictDoc is
+    trusting it. If a StrictDoc release stops doing this, this test fails: say so in
+    the docs then."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-7731\n", encoding="utf-8")
+    reqif = _project(
+        tmp_path / "src",
+        f'requirement R-1 "Start" {{\n    statement: ".. include:: {secret}"\n'
+        '    owner: "<img src=x onerror=alert(1)>"\n}\n',
+    )
+    assert "SECRET-7731" not in reqif.read_text(encoding="utf-8")
+    assert "&lt;img src=x" in reqif.read_text(encoding="utf-8")
+    _strictdoc(strictdoc, "convert", "p.reqif", "rst", cwd=tmp_path)
+    _strictdoc(strictdoc, "export", "rst", "--formats", "html", "--output-dir", "out-rst",
+               cwd=tmp_path)  # fmt: skip
+    page = (tmp_path / "out-rst" / "html" / "rst" / "SRS.html").read_text(encoding="utf-8")
+    assert "SECRET-7731" in page
+    _strictdoc(strictdoc, "convert", "p.reqif", "html", "--reqif-import-markup", "HTML",
+               cwd=tmp_path)  # fmt: skip
+    _strictdoc(strictdoc, "export", "html", "--formats", "html", "--output-dir", "out",
+               cwd=tmp_path)  # fmt: skip
+    page = (tmp_path / "out" / "html" / "html" / "SRS.html").read_text(encoding="utf-8")
+    assert "<img src=x onerror=alert(1)>" in page
 
 
 def test_reqdsls_own_literal_blocks_come_back_as_written(tmp_path: Path) -> None:
