@@ -683,3 +683,54 @@ def test_force_never_deletes_through_the_manifest_outside_the_folder(tmp_path: P
     write_import(import_reqif(_reqif("O1|R-1|Start.")), out, name="x", force=True)
     assert victim.read_text() == "keep me"
     assert os.path.exists("/etc/passwd")
+
+
+def test_a_reqif_file_without_a_specification_is_refused_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """Many of the ReqIF implementor forum's test files hold only types, or a relation
+    and no object: the import wrote a lone reqdsl.toml and its closing check stopped
+    with an internal error ("no .req file", exit 2 with a traceback's message)."""
+    source = tmp_path / "types-only.reqif"
+    source.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><REQ-IF xmlns="{REQIF_NS}"><THE-HEADER>'
+        '<REQ-IF-HEADER IDENTIFIER="h"><CREATION-TIME>2026-01-01T00:00:00Z</CREATION-TIME>'
+        "<REQ-IF-TOOL-ID>t</REQ-IF-TOOL-ID><REQ-IF-VERSION>1.0</REQ-IF-VERSION>"
+        "<SOURCE-TOOL-ID>t</SOURCE-TOOL-ID><TITLE>t</TITLE></REQ-IF-HEADER></THE-HEADER>"
+        "<CORE-CONTENT><REQ-IF-CONTENT><DATATYPES>"
+        '<DATATYPE-DEFINITION-STRING IDENTIFIER="T" LAST-CHANGE="2026-01-01T00:00:00Z" '
+        'MAX-LENGTH="9"/></DATATYPES></REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = run_reqdsl("import", "reqif", str(source), "-o", str(out))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "nothing to import" in done.stderr and "internal error" not in done.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_default_values_apply_to_objects_that_give_none(tmp_path: Path) -> None:
+    """ReqIF 1.2: an attribute definition's DEFAULT-VALUE is the value of every object of
+    its type that gives none (DOORS and ReqIF Studio write them). They were ignored: the
+    object lost the value and the report did not say so."""
+    data = _reqif("O1|R-1|First.", "O2|R-2|Second.", tool="doors").decode()
+    owner = (
+        '<ATTRIBUTE-DEFINITION-STRING IDENTIFIER="A-OWNER" LAST-CHANGE="2026-01-01T00:00:00Z" '
+        'LONG-NAME="Owner"><DEFAULT-VALUE><ATTRIBUTE-VALUE-STRING THE-VALUE="Team A">'
+        "<DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>A-OWNER</ATTRIBUTE-DEFINITION-STRING-REF>"
+        "</DEFINITION></ATTRIBUTE-VALUE-STRING></DEFAULT-VALUE><TYPE>"
+        "<DATATYPE-DEFINITION-STRING-REF>T</DATATYPE-DEFINITION-STRING-REF></TYPE>"
+        "</ATTRIBUTE-DEFINITION-STRING>"
+    )
+    data = data.replace("</SPEC-ATTRIBUTES>", owner + "</SPEC-ATTRIBUTES>", 1)
+    own_value = (
+        '<ATTRIBUTE-VALUE-STRING THE-VALUE="Team B"><DEFINITION>'
+        "<ATTRIBUTE-DEFINITION-STRING-REF>A-OWNER</ATTRIBUTE-DEFINITION-STRING-REF>"
+        "</DEFINITION></ATTRIBUTE-VALUE-STRING>"
+    )
+    data = data.replace("<VALUES>", "<VALUES>" + own_value, 1)  # O1 gives its own
+    result = import_reqif(data.encode())
+    assert any("1 default values applied" in note for note in result.notes)
+    project = _import_into(result, tmp_path / "out")
+    assert project.index["R-1"].word("owner") == "Team B"
+    assert project.index["R-2"].word("owner") == "Team A"

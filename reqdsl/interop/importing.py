@@ -427,6 +427,13 @@ def write_import(result: ImportResult, out: Path, *, name: str | None, force: bo
     from ..util.files import write_atomic
 
     result.settle()
+    if not result.documents:  # else a reqdsl.toml alone, and "no .req file" from the check
+        lost = "; ".join(f"{what} (x{count})" for what, count in sorted(result.lost.items()))
+        raise ImportFailure(
+            "nothing to import: the source holds no document (in ReqIF, no SPECIFICATION "
+            "with an object)" + (f"; not carried over: {lost}" if lost else "")
+            + "; nothing written"
+        )  # fmt: skip
     unique_file_names(result)
     planned: dict[Path, str | bytes] = {
         out / doc.file_name: document_text(doc) for doc in result.documents

@@ -116,6 +116,7 @@ class _Reader:
         self.enum_values: dict[str, str] = {}
         self.type_names: dict[str, str] = {}
         self.unknown_definitions: set[str] = set()
+        self.defaults: dict[str, list[tuple[str, list[str]]]] = {}  # type -> default values
         tool = " ".join(
             (node.text or "").strip().lower()
             for node in root.iter()
@@ -148,12 +149,28 @@ class _Reader:
                 self.definitions[ident] = definition.get("LONG-NAME") or ident
                 if definition.get("DESC") == LISTED_DESC:
                     self.listed.add(ident)
+        # A DEFAULT-VALUE is the value of every object of the type that gives none
+        # (ReqIF 1.2, 10.8.12: DOORS and ReqIF Studio write them): read once the
+        # definitions are all known, applied in `objects`.
+        for spec_type in _children(content, "SPEC-TYPES"):
+            defaults = [
+                found
+                for definition in _children(spec_type, "SPEC-ATTRIBUTES")
+                for found in self.values(
+                    definition, "DEFAULT-VALUE", owner=definition.get("IDENTIFIER", "")
+                )
+                if any(text.strip() for text in found[1])
+            ]
+            if defaults:
+                self.defaults[spec_type.get("IDENTIFIER", "")] = defaults
 
-    def values(self, node: Any) -> list[tuple[str, list[str]]]:
+    def values(
+        self, node: Any, wrapper: str = "VALUES", owner: str = ""
+    ) -> list[tuple[str, list[str]]]:
         out: list[tuple[str, list[str]]] = []
-        for value in _children(node, "VALUES"):
+        for value in _children(node, wrapper):
             tag = _local(value.tag)
-            definition = _ref(value, "DEFINITION") or ""
+            definition = _ref(value, "DEFINITION") or owner
             name = self.definitions.get(definition, "")
             if not name:
                 if not definition:
@@ -190,11 +207,22 @@ class _Reader:
 
     def objects(self, content: Any) -> dict[str, _Object]:
         out = {}
+        applied = 0
         for node in _children(content, "SPEC-OBJECTS"):
             identifier = node.get("IDENTIFIER", "")
-            type_name = self.type_names.get(_ref(node, "TYPE") or "", "")
-            out[identifier] = _Object(
-                identifier, type_name, node.get("LONG-NAME"), self.values(node)
+            type_ref = _ref(node, "TYPE") or ""
+            values = self.values(node)
+            given = {name for name, _ in values}
+            for name, default in self.defaults.get(type_ref, []):
+                if name not in given:
+                    values.append((name, list(default)))
+                    applied += 1
+            type_name = self.type_names.get(type_ref, "")
+            out[identifier] = _Object(identifier, type_name, node.get("LONG-NAME"), values)
+        if applied:
+            self.notes.append(
+                f"{applied} default values applied: an object that gives no value for an "
+                "attribute with a DEFAULT-VALUE takes that value (ReqIF 1.2)"
             )
         return out
 
