@@ -294,6 +294,16 @@ def _project(folder: Path, body: str) -> Path:
     return tmp
 
 
+def _strictdoc_page(program: Path, work: Path, *convert_options: str) -> str:
+    """`work/p.reqif` through `strictdoc convert` (with these options) and its HTML
+    export: the page of the document SRS."""
+    folder = "html" if convert_options else "rst"
+    _strictdoc(program, "convert", "p.reqif", folder, *convert_options, cwd=work)
+    _strictdoc(program, "export", folder, "--formats", "html", "--output-dir", f"out-{folder}",
+               cwd=work)  # fmt: skip
+    return (work / f"out-{folder}" / "html" / folder / "SRS.html").read_text(encoding="utf-8")
+
+
 def test_text_that_rst_refuses_needs_strictdocs_html_markup(
     strictdoc: Path, tmp_path: Path
 ) -> None:
@@ -313,11 +323,7 @@ def test_text_that_rst_refuses_needs_strictdocs_html_markup(
     assert refused.returncode != 0 and "Bullet list ends without a blank line" in (
         refused.stdout + refused.stderr
     )
-    _strictdoc(strictdoc, "convert", "p.reqif", "html", "--reqif-import-markup", "HTML",
-               cwd=tmp_path)  # fmt: skip
-    _strictdoc(strictdoc, "export", "html", "--formats", "html", "--output-dir", "out",
-               cwd=tmp_path)  # fmt: skip
-    page = (tmp_path / "out" / "html" / "html" / "SRS.html").read_text(encoding="utf-8")
+    page = _strictdoc_page(strictdoc, tmp_path, "--reqif-import-markup", "HTML")
     assert "Then a line." in page
 
 
@@ -338,16 +344,9 @@ def test_strictdoc_renders_imported_text_as_markup(strictdoc: Path, tmp_path: Pa
     )
     assert "SECRET-7731" not in reqif.read_text(encoding="utf-8")
     assert "&lt;img src=x" in reqif.read_text(encoding="utf-8")
-    _strictdoc(strictdoc, "convert", "p.reqif", "rst", cwd=tmp_path)
-    _strictdoc(strictdoc, "export", "rst", "--formats", "html", "--output-dir", "out-rst",
-               cwd=tmp_path)  # fmt: skip
-    page = (tmp_path / "out-rst" / "html" / "rst" / "SRS.html").read_text(encoding="utf-8")
+    page = _strictdoc_page(strictdoc, tmp_path)
     assert "SECRET-7731" in page
-    _strictdoc(strictdoc, "convert", "p.reqif", "html", "--reqif-import-markup", "HTML",
-               cwd=tmp_path)  # fmt: skip
-    _strictdoc(strictdoc, "export", "html", "--formats", "html", "--output-dir", "out",
-               cwd=tmp_path)  # fmt: skip
-    page = (tmp_path / "out" / "html" / "html" / "SRS.html").read_text(encoding="utf-8")
+    page = _strictdoc_page(strictdoc, tmp_path, "--reqif-import-markup", "HTML")
     assert "<img src=x onerror=alert(1)>" in page
 
 
