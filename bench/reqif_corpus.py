@@ -32,7 +32,7 @@ from typing import Any
 
 from defusedxml.ElementTree import fromstring
 
-from reqdsl.interop.importing import ImportFailure, write_import
+from reqdsl.interop.importing import ImportFailure, read_input, write_import
 from reqdsl.interop.model_view import LinkIndex
 from reqdsl.interop.reqif_import import import_reqif
 from reqdsl.model.project import load_project
@@ -68,7 +68,7 @@ def source_counts(data: bytes) -> Counter[str]:
 
 
 def import_counts(path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
+    data = read_input(path)  # the import's own bounded read
     row: dict[str, Any] = {"file": str(path), **source_counts(data)}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "imported"
