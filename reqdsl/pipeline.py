@@ -136,7 +136,7 @@ class _LastCheck:
         linked = linked_files(rebound, self.facts, facts)
         link_files(other, self.linking, linked)
         # withheld.py compares findings by place, in any order: no sort needed
-        found = run_incremental(other, self.by_rule, rebound, linked)
+        found = run_incremental(other, self.by_rule, rebound, linked, withheld_run=True)
         return finish(other, found, ordered=False)
 
 

@@ -292,6 +292,38 @@ def test_failed_tests_are_never_withheld_by_a_syntax_error_elsewhere(tmp_path: P
     assert data["summary"].get("withheld", 0) == 0  # type: ignore[union-attr]
 
 
+CYCLE_BESIDE_A_BROKEN_ELEMENT = """\
+document SYRS "System" { level: system }
+requirement Z "Zed" {
+    statement "The system shall zed."
+    refines: A
+}
+requirement A "Ay" { statement: "The system shall ay." refines: B }
+requirement B "Bee" { statement: "The system shall bee." refines: A, Z }
+"""
+
+
+@pytest.mark.parametrize("way", ["cli", "editor"])
+def test_a_cycle_is_never_withheld_by_a_syntax_error(tmp_path: Path, way: str) -> None:
+    """A <-> B is a cycle whatever Z says: ignoring Z's fields removes links, and removing
+    links makes no cycle. With Z's `refines: A` the cycle grows to Z, A, B and is reported
+    at Z, so comparing places withheld the real one at A (the check said "1 finding
+    withheld" and no SM006). SM006 is `made_by_links`: never withheld, not run twice."""
+    folder = _write(tmp_path, {"a.req": CYCLE_BESIDE_A_BROKEN_ELEMENT})
+    if way == "cli":
+        code, data = _check_json(folder)
+        assert code == 1
+        found = data["diagnostics"]
+        assert data["summary"].get("withheld", 0) == 0  # type: ignore[union-attr]
+        places = [(d["code"], d["line"]) for d in found]  # type: ignore[index, union-attr]
+    else:
+        state = ProjectState(folder)
+        state.load()
+        places = [(d.code, d.line) for d in state.rebuild()]
+    assert ("SY001", 3) in places
+    assert ("SM006", 6) in places  # at A, the cycle's first member in order
+
+
 @pytest.mark.parametrize("setting", ['disable = ["SY001"]', 'severity = { SY001 = "warning" }'])
 def test_nothing_is_withheld_when_syntax_errors_do_not_fail_the_run(
     tmp_path: Path, setting: str

@@ -132,12 +132,14 @@ def run_incremental(
     changed: set[str],
     linked: set[str],
     store: dict[str, Any] | None = None,
+    *,
+    withheld_run: bool = False,
 ) -> ByRule:
     """Every enabled rule's diagnostics, as `run_rules` over the whole project gives
     them, from those `kept` of the last run: "project" rules run in full (with the
     session's `store`, where a rule may keep what spares it work), "file" rules over the
     `changed` files, "links" rules over the `linked` ones."""
-    rules = enabled_rules(project)
+    rules = enabled_rules(project, withheld_run=withheld_run)
     whole = run_rules(project, [r for r in rules if r.scope == "project"], kept=store)
     partial: dict[str, ByRule] = {}
     for scope, files in (("file", changed), ("links", linked)):

@@ -13,6 +13,7 @@ docs' rule reference are generated from it, so they cannot drift.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from ..source import Span
 if TYPE_CHECKING:  # the model emits through this module: no import of it at run time
     from ..model.elements import ModelElement
     from ..model.project import Project
+    from ..model.runs import PerFile
 
 HEADINGS = ("What it checks", "Why it matters", "Example", "Fix", "Reference")
 
@@ -62,6 +64,11 @@ class Rule:
     # incremental): "file", that file's elements only; "links", those and the elements
     # they name or that name them (one link away); "project", anything (run in full).
     scope: Scope = "project"
+    # Its findings only come from links that are there, never from links that are not
+    # (SM006: a cycle). Ignoring a broken element's fields removes links, so no finding
+    # of such a rule is caused by a syntax error: the withheld-findings check
+    # (reqdsl.checks.withheld) neither withholds its findings nor runs it a second time.
+    made_by_links: bool = False
 
     @property
     def doc(self) -> str:
@@ -102,17 +109,19 @@ def rule(
     *,
     at_load: bool = False,
     scope: Scope = "project",
+    made_by_links: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a rule function under a stable code; with `at_load`, the diagnostics
     loading found under that code are the rule's too. `scope` says what the findings in
-    one file depend on (see `Rule.scope`); an at-load rule is always "project"."""
+    one file depend on (see `Rule.scope`); an at-load rule is always "project".
+    `made_by_links`: see `Rule.made_by_links`."""
 
     def register(function: CheckFunction) -> CheckFunction:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
         if scope not in SCOPES or (at_load and scope != "project"):
             raise ValueError(f"rule {code}: scope {scope!r} is not one it can have")
-        RULES[code] = Rule(code, name, severity, summary, function, at_load, scope)
+        RULES[code] = Rule(code, name, severity, summary, function, at_load, scope, made_by_links)
         return function
 
     return register
@@ -174,17 +183,35 @@ class CheckContext:
 
     def cited(self) -> set[str]:
         """Every compliance reference some requirement cites, as `scheme:ref`, parents
-        included (`gdpr:17(1)(b)` also cites `gdpr:17(1)` and `gdpr:17`)."""
+        included (`gdpr:17(1)(b)` also cites `gdpr:17(1)` and `gdpr:17`): each file's
+        part kept while its elements are the same (an editor's recheck computes the
+        edited file's part only)."""
         if self._cited is None:
-            cited: set[str] = set()
-            for element in self.project.live("requirement"):
-                for value in element.refs("compliance"):
-                    scheme, ref = value.value
-                    catalog = self.project.catalogs.get(scheme)
-                    parents = catalog.cited(ref) if catalog is not None else [ref]
-                    cited.update(f"{scheme}:{parent}" for parent in parents)
-            self._cited = cited
+            parts = _cited_parts().parts(self.project.elements, self.project.catalogs)
+            self._cited = set().union(*parts)
         return self._cited
+
+
+def _cited_in(run: list[ModelElement], catalogs: dict[str, Any]) -> frozenset[str]:
+    """One file's part of `CheckContext.cited`."""
+    cited: set[str] = set()
+    for element in run:
+        if element.kind != "requirement" or element.broken:
+            continue
+        for value in element.refs("compliance"):
+            scheme, ref = value.value
+            catalog = catalogs.get(scheme)
+            parents = catalog.cited(ref) if catalog is not None else [ref]
+            cited.update(f"{scheme}:{parent}" for parent in parents)
+    return frozenset(cited)
+
+
+@functools.cache
+def _cited_parts() -> PerFile[frozenset[str]]:
+    """The kept parts (made on first use: the model imports this module)."""
+    from ..model.runs import PerFile
+
+    return PerFile(_cited_in)
 
 
 def all_rules() -> list[Rule]:
@@ -209,8 +236,20 @@ def run_checks(project: Project) -> list[Diagnostic]:
     return finish(project, run_rules(project, enabled_rules(project)))
 
 
-def enabled_rules(project: Project) -> list[Rule]:
-    return [current for current in all_rules() if current.code not in project.config.disable]
+def enabled_rules(project: Project, *, withheld_run: bool = False) -> list[Rule]:
+    """The rules the configuration enables; for the withheld-findings run, without those
+    whose findings no syntax error causes (`Rule.made_by_links`)."""
+    return [
+        current
+        for current in all_rules()
+        if current.code not in project.config.disable
+        and not (withheld_run and current.made_by_links)
+    ]
+
+
+def made_by_links() -> frozenset[str]:
+    """The codes of the rules whose findings no syntax error causes."""
+    return frozenset(current.code for current in all_rules() if current.made_by_links)
 
 
 def run_rules(

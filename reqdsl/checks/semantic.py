@@ -191,6 +191,7 @@ _CYCLE_FIELDS = {
     "semantic.cycle",
     Severity.ERROR,
     "cycle in derives-from, refines, includes or supersedes",
+    made_by_links=True,
 )
 def cycle(context: CheckContext) -> Iterator[Finding]:
     """

@@ -14,6 +14,11 @@ made while loading (SY001, and SM001-SM005 of the binder and resolver) describe 
 itself and are never withheld. Text the parser skipped is lost to both runs: what it
 held cannot be known, so it withholds nothing.
 
+A rule whose findings only links that are there can make (`made_by_links`: SM006, a
+cycle) is not run the second time and its findings are never withheld: the second model
+only adds links, so each of its findings stands. Comparing places withheld a real cycle
+when the broken element's links grew it and moved its report to another member.
+
 Without broken elements (every clean project), nothing runs twice.
 """
 
@@ -55,10 +60,11 @@ SecondRun = Callable[[Project, set[str]], list[Diagnostic]]
 
 
 def _full_run(other: Project, _rebound: set[str]) -> list[Diagnostic]:
-    from .registry import run_checks
+    from .registry import enabled_rules, finish, run_rules
 
     link_project(other)
-    return run_checks(other)
+    rules = enabled_rules(other, withheld_run=True)
+    return finish(other, run_rules(other, rules), ordered=False)
 
 
 def withhold_syntax_caused(
@@ -77,8 +83,13 @@ def withhold_syntax_caused(
             return diagnostics, 0
         other, rebound = as_if_parsed
         still_found = {_key(d) for d in second_run(other, rebound)}
+    from .registry import made_by_links
+
     loaded = {id(d) for found in project.found.values() for d in found}
-    kept = [d for d in diagnostics if id(d) in loaded or _key(d) in still_found]
+    standing = made_by_links()  # rules the second run leaves out: never withheld
+    kept = [
+        d for d in diagnostics if id(d) in loaded or d.code in standing or _key(d) in still_found
+    ]
     return kept, len(diagnostics) - len(kept)
 
 

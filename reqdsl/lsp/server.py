@@ -9,15 +9,18 @@ edits. Navigation (definition, references) and completion only re-parse the edit
 files (`parse_pending`, a few milliseconds) and answer from their text and syntax trees
 and the last consistent model, without waiting for the recheck. A scheduled recheck
 that a newer edit supersedes is cancelled before it starts (its timer). After each
-recheck, diagnostics are published for the files whose diagnostics changed, the
-edited files first.
+recheck, diagnostics are published for the files whose diagnostics changed: the open
+documents at once, the other files a slice at a time from the event loop, so that a
+keystroke arriving meanwhile (right after a project of 10,000 requirements opened, 17,000
+diagnostics in 100 files) waits for one slice, not for all of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,9 @@ log = logging.getLogger(__name__)
 # Seconds of quiet after an edit before the project is rechecked: the recheck is
 # incremental (tens of milliseconds), so a short pause only merges a burst of keys.
 REBUILD_DELAY = 0.02
+# Seconds of publishing (converting and sending the diagnostics of files not open in the
+# editor) before the event loop may take the next message.
+PUBLISH_SLICE = 0.01
 # What the client's file watcher reports: files changed by git, a generator or another
 # editor. Neovim, Emacs and Helix watch only when the server asks (dynamic registration).
 WATCHED = ("**/*.req", f"**/{CONFIG_NAME}")
@@ -46,6 +52,26 @@ _SEVERITY = {
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
+
+
+@dataclass
+class _Publishing:
+    """A publication under way: the files still to publish, and what they are converted
+    with (the texts changed since the last publication, the position maps, the files'
+    states when it began: a file edited since stops it)."""
+
+    relpaths: list[str]
+    retexted: set[str]
+    positions: Callable[[str], PositionMap]
+    files: dict[str, object]
+    forced: set[str]  # owed by a publication that stopped: converted whatever was sent
+    handle: asyncio.Handle | None = None
+
+    def stale(self, files: Mapping[str, object]) -> bool:
+        """Whether a file was re-parsed (or added, or removed) since it began."""
+        return len(files) != len(self.files) or any(
+            files.get(relpath) is not state for relpath, state in self.files.items()
+        )
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,9 @@ class ReqdslServer(LanguageServer):
         self.sent: dict[str, list[Diagnostic]] = {}
         self.sent_states: dict[Path, dict[str, object]] = {}
         self.by_root: dict[Path, set[str]] = {}  # URIs published for each project
+        # Files whose publication is under way, or was stopped by an edit: the next
+        # publication converts them whatever they were sent before.
+        self.publishing: dict[Path, _Publishing] = {}
 
     # ------------------------------------------------------------------ documents
     def folders(self) -> list[Path]:
@@ -109,8 +138,13 @@ class ReqdslServer(LanguageServer):
             work()
 
     def edited(self, uri: str) -> None:
-        """An open document changed: re-parse it soon."""
+        """An open document changed: re-parse it soon. A publication under way pauses:
+        the publication after the recheck takes up what it left."""
         doc = self.doc(uri)
+        publishing = self.publishing.get(doc.state.root)
+        if publishing is not None and publishing.handle is not None:
+            publishing.handle.cancel()
+            publishing.handle = None
         self.uris[(doc.state.root, doc.relpath)] = uri
         doc.state.overlays.add(doc.relpath)
         self.dirty.setdefault(doc.state.root, set()).add(doc.relpath)
@@ -232,10 +266,11 @@ class ReqdslServer(LanguageServer):
 
     # ------------------------------------------------------------------ diagnostics
     def publish(self, state: ProjectState) -> None:
-        """Publish the diagnostics of each file whose diagnostics changed, the edited
-        files first. A file whose diagnostics are the same objects (or equal) and
-        whose related places lie in unchanged texts is not converted again: after an
-        incremental recheck that is nearly every file."""
+        """Publish the diagnostics of each file whose diagnostics changed: the open
+        documents now, the others a slice at a time (`_publish_rest`). A file whose
+        diagnostics are the same objects (or equal) and whose related places lie in
+        unchanged texts is not converted again: after an incremental recheck that is
+        nearly every file."""
         maps: dict[str, PositionMap] = {}
 
         def positions(relpath: str) -> PositionMap:
@@ -243,32 +278,21 @@ class ReqdslServer(LanguageServer):
                 maps[relpath] = self.positions(state, relpath)
             return maps[relpath]
 
+        owed = self.publishing.pop(state.root, None)
+        if owed is not None and owed.handle is not None:
+            owed.handle.cancel()
         before = self.sent_states.get(state.root, {})
         retexted = {r for r, s in state.files.items() if before.get(r) is not s}
         retexted |= set(before) - set(state.files)
         self.sent_states[state.root] = dict(state.files)
-        # The open documents first (the editor shows them), then those whose text changed.
-        order = sorted(
-            state.diagnostics,
-            key=lambda r: ((state.root, r) not in self.uris, r not in retexted),
-        )
-        for relpath in order:
-            diagnostics = state.diagnostics[relpath]
-            uri = self.uri_of(state, relpath)
-            if self.sent.get(uri) == diagnostics and not _refers_to(relpath, diagnostics, retexted):
-                continue
-            self.sent[uri] = diagnostics
-            converted = [self.lsp_diagnostic(state, d, positions) for d in diagnostics]
-            key = tuple((d.range, d.code, d.message, d.severity) for d in converted)
-            if self.published.get(uri, ()) == key:
-                continue
-            self.published[uri] = key
-            version = None
-            if (state.root, relpath) in self.uris:
-                version = self.workspace.get_text_document(uri).version
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=converted, version=version)
-            )
+        forced = set(owed.relpaths) if owed is not None else set()
+        now: list[str] = []
+        later: list[str] = []
+        for relpath in sorted(state.diagnostics, key=lambda r: r not in retexted):
+            (now if (state.root, relpath) in self.uris else later).append(relpath)
+        for relpath in now:
+            self._publish_file(state, relpath, retexted, positions, relpath in forced)
+        rest = _Publishing(later, retexted, positions, dict(state.files), forced)
         current = {self.uri_of(state, relpath) for relpath in state.diagnostics}
         for uri in self.by_root.get(state.root, set()) - current:
             self.sent.pop(uri, None)
@@ -277,6 +301,62 @@ class ReqdslServer(LanguageServer):
                     types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
                 )
         self.by_root[state.root] = current
+        self._publish_rest(state, rest)
+
+    def _publish_rest(self, state: ProjectState, rest: _Publishing) -> None:
+        """Publish the files of `rest` for PUBLISH_SLICE seconds, then give the event
+        loop back and go on from there (at once, without a running loop). An edit applied
+        meanwhile stops it: the publication after that edit's recheck converts what is
+        left."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        deadline = time.perf_counter() + PUBLISH_SLICE
+        while rest.relpaths:
+            if rest.stale(state.files):  # an edit re-parsed a file: positions changed
+                rest.handle = None
+                self.publishing[state.root] = rest
+                return
+            if loop is not None and time.perf_counter() > deadline:
+                rest.handle = loop.call_soon(self._publish_rest, state, rest)
+                self.publishing[state.root] = rest
+                return
+            relpath = rest.relpaths.pop(0)
+            forced = relpath in rest.forced
+            self._publish_file(state, relpath, rest.retexted, rest.positions, forced)
+        self.publishing.pop(state.root, None)
+
+    def _publish_file(
+        self,
+        state: ProjectState,
+        relpath: str,
+        retexted: set[str],
+        positions: Callable[[str], PositionMap],
+        forced: bool,
+    ) -> None:
+        diagnostics = state.diagnostics.get(relpath)
+        if diagnostics is None:  # gone since the publication began
+            return
+        uri = self.uri_of(state, relpath)
+        if (
+            not forced
+            and self.sent.get(uri) == diagnostics
+            and not _refers_to(relpath, diagnostics, retexted)
+        ):
+            return
+        self.sent[uri] = diagnostics
+        converted = [self.lsp_diagnostic(state, d, positions) for d in diagnostics]
+        key = tuple((d.range, d.code, d.message, d.severity) for d in converted)
+        if self.published.get(uri, ()) == key:
+            return
+        self.published[uri] = key
+        version = None
+        if (state.root, relpath) in self.uris:
+            version = self.workspace.get_text_document(uri).version
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=converted, version=version)
+        )
 
     def lsp_diagnostic(
         self,
