@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -138,8 +139,6 @@ def format_percent(value: float, *, trim: bool = False, page: bool = False) -> s
     if current() == DEFAULT_LANGUAGE:
         number = f"{value:g}" if trim else f"{value:.1f}"
         return f"{number} %" if page else f"{number}%"
-    from decimal import Decimal
-
     from babel.numbers import format_percent as babel_format_percent
 
     # repr: the float's shortest decimal (99.95, not 99.9500000000000028...).
@@ -147,6 +146,20 @@ def format_percent(value: float, *, trim: bool = False, page: bool = False) -> s
     if trim:
         return str(babel_format_percent(fraction, locale=current(), decimal_quantization=False))
     return str(babel_format_percent(fraction, _one_decimal(current()), locale=current()))
+
+
+def format_decimal(number: Decimal) -> str:
+    """A decimal of the model (a decision's weight, score or weighted total) with the
+    digits it has, as the current language writes it: `19`, `6.5` (not 19.0, 6.50) in
+    English, `6,5` and `1 234,5` in French. -0 is 0."""
+    number = number.normalize()
+    if number.is_zero():
+        number = Decimal(0)
+    if current() == DEFAULT_LANGUAGE:
+        return format(number, "f")
+    from babel.numbers import format_decimal as babel_format_decimal
+
+    return str(babel_format_decimal(number, locale=current(), decimal_quantization=False))
 
 
 @cache

@@ -176,7 +176,7 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
             for c in suggestion.categories
         ]
         covered = _("{covered} of {total} categories covered").format(
-            covered=suggestion.covered, total=suggestion.applicable
+            covered=format_count(suggestion.covered), total=format_count(suggestion.applicable)
         )
         summary = (
             f"<p>{ctx.index.ref(PAGE, suggestion.element.id, with_title=True)}: "
