@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -79,8 +81,9 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 def plural(singular: str, plural: str, count: int) -> str:
-    """`ngettext` with its `{n}` filled in: `plural("{n} file", "{n} files", 3)`."""
-    return ngettext(singular, plural, count).format(n=count)
+    """`ngettext` with its `{n}` filled in, written by `format_count`:
+    `plural("{n} file", "{n} files", 3)`."""
+    return ngettext(singular, plural, count).format(n=format_count(count))
 
 
 _ = gettext
@@ -106,6 +109,67 @@ def format_date(text: str) -> str:
     from babel.dates import format_date as babel_format_date
 
     return str(babel_format_date(day, format="long", locale=current()))
+
+
+# Numbers shown to people. English keeps the forms reqdsl has always written, byte for
+# byte (`10000`, `94.7%`; the site `94.7 %`), so that no English output changes; other
+# languages follow CLDR through Babel (French: `10 000` grouped by U+202F, `94,7 %` with
+# U+00A0 before the sign). Machine formats (JSON, SARIF, CSV and XLSX cells, HTML
+# attributes, the numbers rules compare) never pass through here: a script reads `94.7`.
+
+
+def format_count(count: int) -> str:
+    """A count as the current language writes it: `10000` in English, `10 000` in
+    French."""
+    if current() == DEFAULT_LANGUAGE:
+        return str(count)
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(count, locale=current()))
+
+
+def format_percent(value: float, *, trim: bool = False, page: bool = False) -> str:
+    """`value`, a figure in percent (94.7, as `percentage` computes it), as the current
+    language writes a percentage: `94.7%` in English, `94,7 %` in French (CLDR's pattern
+    for the language, with one decimal). `trim`: only the decimals the value has (`100 %`,
+    `99.5 %`, a threshold as written) instead of exactly one (`100.0%`, the check's
+    summary). `page`: English with a space before the sign (`94.7 %`), as the site has
+    always written it; the other languages have one form. Callers show "n/a" themselves:
+    a figure over nothing is no number."""
+    if current() == DEFAULT_LANGUAGE:
+        number = f"{value:g}" if trim else f"{value:.1f}"
+        return f"{number} %" if page else f"{number}%"
+    from babel.numbers import format_percent as babel_format_percent
+
+    # repr: the float's shortest decimal (99.95, not 99.9500000000000028...).
+    fraction = Decimal(repr(value)) / 100
+    if trim:
+        return str(babel_format_percent(fraction, locale=current(), decimal_quantization=False))
+    return str(babel_format_percent(fraction, _one_decimal(current()), locale=current()))
+
+
+def format_decimal(number: Decimal) -> str:
+    """A decimal of the model (a decision's weight, score or weighted total) with the
+    digits it has, as the current language writes it: `19`, `6.5` (not 19.0, 6.50) in
+    English, `6,5` and `1 234,5` in French. -0 is 0."""
+    number = number.normalize()
+    if number.is_zero():
+        number = Decimal(0)
+    if current() == DEFAULT_LANGUAGE:
+        return format(number, "f")
+    from babel.numbers import format_decimal as babel_format_decimal
+
+    return str(babel_format_decimal(number, locale=current(), decimal_quantization=False))
+
+
+@cache
+def _one_decimal(language: str) -> str:
+    """The language's own percent pattern (CLDR's `#,##0 %` for French) with exactly one
+    decimal: `#,##0.0 %`."""
+    from babel import Locale
+
+    pattern = str(Locale.parse(language).percent_formats[None].pattern)
+    return re.sub(r"0(?=[^0#]*$)", "0.0", pattern, count=1)
 
 
 def locale_language(environ: dict[str, str] | None = None) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Related, Severity
-from ..i18n import _, ngettext
+from ..i18n import _, format_count, ngettext
 from ..model.elements import ModelElement
 from ..model.project import Project
 from .registry import CheckContext, Finding, rule
@@ -59,7 +59,7 @@ def excluded_but_cited(context: CheckContext) -> Iterator[Finding]:
             continue
         names = ", ".join(f"`{element.id}`" for element in citing[:5])
         if len(citing) > 5:
-            names = _("{names} and {n} more").format(names=names, n=len(citing) - 5)
+            names = _("{names} and {n} more").format(names=names, n=format_count(len(citing) - 5))
         message = ngettext(
             "reqdsl.toml excludes `{control}` from the statement of applicability, but "
             "{names} cites it",

@@ -19,7 +19,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from ..diagnostics import Fix, Severity
-from ..i18n import _
+from ..i18n import _, format_count
 from ..model.elements import ModelElement, Val
 from ..parse.text import cook_string_with_offsets
 from ..source import SourceFile, Span
@@ -706,7 +706,7 @@ def not_singular(context: CheckContext) -> Iterator[Finding]:
         if wording.and_or.search(statement.raw):
             causes.append("`and/or`" if english else "`et/ou`")
         if causes:
-            joined = _(" and ").join(cause.format(count=modals) for cause in causes)
+            joined = _(" and ").join(cause.format(count=format_count(modals)) for cause in causes)
             hint = _("split it into one requirement per obligation")
             if modals <= 1:
                 hint += (

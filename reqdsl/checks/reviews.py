@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterator
 
 from ..diagnostics import Severity
-from ..i18n import _, ngettext
+from ..i18n import _, format_count, ngettext
 from ..model.elements import ModelElement
 from ..model.facts.reviews import APPROVING_OUTCOMES
 from ..model.fingerprint import (
@@ -304,7 +304,7 @@ def _differences(
                     "{n} `{kind}` element of `{document}` removed after {since}",
                     "{n} `{kind}` elements of `{document}` removed after {since}",
                     removed,
-                ).format(n=removed, kind=kind, document=document.id, since=since),
+                ).format(n=format_count(removed), kind=kind, document=document.id, since=since),
                 hint=hint,
             )
     if not found and not current.broken:

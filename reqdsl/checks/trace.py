@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..diagnostics import Severity
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, format_count, format_percent, ngettext
 from ..model.config_schema import COVERAGE_KEYS
 from ..model.elements import ModelElement
 from ..model.facts.trace import (
@@ -230,17 +230,21 @@ def coverage_threshold(context: CheckContext) -> Iterator[Finding]:
         if total == 0 or Decimal(covered * 100) >= Decimal(repr(threshold)) * total:
             continue  # met, or measuring nothing (TR005)
         what, see = _FIGURE_TEXT[key]
+        figure = percentage(covered, total)
+        assert figure is not None  # total > 0: a figure over nothing is TR005's
         yield Finding(
+            # The figures are words of the message, in the message's language ("94,7 %"
+            # in French); withheld.py compares findings by rule and place, never by them.
             _(
-                "{key} coverage is {value}% ({covered} of {total} {what}), below the "
-                "threshold of {threshold}%"
+                "{key} coverage is {value} ({covered} of {total} {what}), below the "
+                "threshold of {threshold}"
             ).format(
                 key=key,
-                value=f"{percentage(covered, total):.1f}",
-                covered=covered,
-                total=total,
+                value=format_percent(figure),
+                covered=format_count(covered),
+                total=format_count(total),
                 what=_(what),
-                threshold=f"{threshold:g}",
+                threshold=format_percent(threshold, trim=True),
             ),
             context.config.relpath,
             span,
@@ -303,9 +307,13 @@ def threshold_on_nothing(context: CheckContext) -> Iterator[Finding]:
             continue
         yield Finding(
             _(
-                "the {key} coverage threshold of {threshold}% measures nothing: {why} (the "
-                "figure is n/a, not {threshold}%)"
-            ).format(key=key, threshold=f"{threshold:g}", why=_(NOTHING_TO_MEASURE[key])),
+                "the {key} coverage threshold of {threshold} measures nothing: {why} (the "
+                "figure is n/a, not {threshold})"
+            ).format(
+                key=key,
+                threshold=format_percent(threshold, trim=True),
+                why=_(NOTHING_TO_MEASURE[key]),
+            ),
             context.config.relpath,
             span,
             hint=_(

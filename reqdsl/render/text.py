@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from ..diagnostics import Diagnostic, Severity, Summary
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, format_percent, plural
 from ..model.config_schema import COVERAGE_KEYS
 from ..source import SourceFile, Span
 from ..util.unicode import BIDI_CONTROLS
@@ -73,21 +73,21 @@ def summary_lines(summary: Summary) -> list[str]:
     syntax error withholds and the coverage line, if any."""
     counts = ", ".join(
         (
-            ngettext("{n} error", "{n} errors", summary.errors).format(n=summary.errors),
-            ngettext("{n} warning", "{n} warnings", summary.warnings).format(n=summary.warnings),
-            ngettext("{n} info", "{n} infos", summary.infos).format(n=summary.infos),
+            plural("{n} error", "{n} errors", summary.errors),
+            plural("{n} warning", "{n} warnings", summary.warnings),
+            plural("{n} info", "{n} infos", summary.infos),
         )
     )
-    files = ngettext("{n} file", "{n} files", summary.files).format(n=summary.files)
-    elements = ngettext("{n} element", "{n} elements", summary.elements).format(n=summary.elements)
+    files = plural("{n} file", "{n} files", summary.files)
+    elements = plural("{n} element", "{n} elements", summary.elements)
     lines = [f"{files}, {elements}: {counts}"]
     if summary.withheld:
         lines.append(
-            ngettext(
+            plural(
                 "{n} finding withheld until the syntax errors are fixed",
                 "{n} findings withheld until the syntax errors are fixed",
                 summary.withheld,
-            ).format(n=summary.withheld)
+            )
         )
     if summary.coverage:
         lines.append(coverage_line(summary.coverage))
@@ -116,7 +116,7 @@ COVERAGE_NAMES = {
 
 
 def _figure(value: float | None) -> str:
-    return _("n/a (nothing to measure)") if value is None else f"{value:.1f}%"
+    return _("n/a (nothing to measure)") if value is None else format_percent(value)
 
 
 class _Style:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from ..catalogs import Iso27001Catalog, builtin_catalogs
-from ..i18n import N_, _
+from ..i18n import N_, _, format_count
 from ..model.elements import ModelElement
 from ..model.facts.implementation import IMPLEMENTATION_LABELS, Implementation, implementation
 from ..model.facts.trace import TraceFacts, trace_facts
@@ -272,10 +272,10 @@ def _document(report: SoaReport) -> Document:
                 rows=[
                     [
                         _(s.theme) if s.theme_id == "all" else f"{s.theme_id} {s.theme}",
-                        str(s.total),
-                        str(s.addressed),
-                        str(s.not_addressed),
-                        str(s.excluded),
+                        format_count(s.total),
+                        format_count(s.addressed),
+                        format_count(s.not_addressed),
+                        format_count(s.excluded),
                     ]
                     for s in report.themes
                 ],
@@ -288,7 +288,7 @@ def _document(report: SoaReport) -> Document:
             table=Table(
                 columns=[_("implementation"), _("controls")],
                 rows=[
-                    [_(IMPLEMENTATION_LABELS[key]), str(count)]
+                    [_(IMPLEMENTATION_LABELS[key]), format_count(count)]
                     for key, count in report.implementation.items()
                 ],
             ),

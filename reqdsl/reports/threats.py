@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..catalogs import AttackCatalog, attack_catalog
-from ..i18n import N_, _, plural
+from ..i18n import N_, _, format_count, plural
 from ..labels import word_label
 from ..model.elements import ModelElement
 from ..model.facts.implementation import evidence
@@ -310,7 +310,9 @@ def _matrix_table(report: ThreatReport) -> Table:
 def _suggestion_block(suggestion: ElementSuggestions) -> Block:
     personal = ", ".join(suggestion.personal_data)
     text = _("{type}; {covered} of {total} categories covered by a declared threat").format(
-        type=_(suggestion.element_type), covered=suggestion.covered, total=suggestion.applicable
+        type=_(suggestion.element_type),
+        covered=format_count(suggestion.covered),
+        total=format_count(suggestion.applicable),
     )
     text += (
         _("; personal data: {data}").format(data=personal)
@@ -339,7 +341,7 @@ def _suggestion_block(suggestion: ElementSuggestions) -> Block:
 def _document(report: ThreatReport) -> Document:
     name = report.project.name
     counts = ", ".join(
-        f"{count} {word_label(level)}" for level, count in report.risk_counts.items()
+        f"{format_count(count)} {word_label(level)}" for level, count in report.risk_counts.items()
     )
     threats = plural("{n} threat", "{n} threats", len(report.threats))
     blocks = [

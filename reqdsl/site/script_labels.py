@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..i18n import N_, gettext
+from ..i18n import N_, format_count, gettext
 
 SCRIPT_LABELS: dict[str, str] = {
     "sort": N_("Sort by this column"),
@@ -31,5 +31,10 @@ SCRIPT_LABELS: dict[str, str] = {
 def labels_script() -> str:
     """`labels.js` in the current language."""
     labels = {key: gettext(text) for key, text in SCRIPT_LABELS.items()}
+    # The row counter's digit grouping, from the one count formatter; English groups
+    # nothing and its labels.js stays as it was (the script reads a missing one as "").
+    group = format_count(1000).strip("0123456789")
+    if group:
+        labels["group"] = group
     data = json.dumps(labels, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
     return f"window.reqdslLabels = {data};\n"

@@ -20,8 +20,16 @@
     });
   }
 
+  /* A count as the site's language writes it: digits grouped by threes with the
+     language's separator (labels.js `group`: none in English, U+202F in French), as reqdsl
+     writes the counts of the page. */
+  function count(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, L.group || "");
+  }
+
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var NUMBER = /^-?\d+(\.\d+)?$/;
+  var GROUPING = /[\u00a0\u202f]/g;  /* "1 234" in a French count cell is 1234 */
 
   function cellText(row, index) {
     var cell = row.cells[index];
@@ -32,7 +40,8 @@
     if (a === b) return 0;
     if (a === "") return 1;  /* empty cells last, both ways */
     if (b === "") return -1;
-    if (NUMBER.test(a) && NUMBER.test(b)) return parseFloat(a) - parseFloat(b);
+    var x = a.replace(GROUPING, ""), y = b.replace(GROUPING, "");
+    if (NUMBER.test(x) && NUMBER.test(y)) return parseFloat(x) - parseFloat(y);
     return collator.compare(a, b);
   }
 
@@ -139,8 +148,8 @@
         if (keep) shown++;
       });
       counter.textContent = shown === rows.length
-        ? fill(L.rows, { n: rows.length })
-        : fill(L.someRows, { shown: shown, n: rows.length });
+        ? fill(L.rows, { n: count(rows.length) })
+        : fill(L.someRows, { shown: count(shown), n: count(rows.length) });
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);

@@ -8,6 +8,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
+from ...i18n import format_decimal
 from ..elements import ModelElement, Score
 from ..project import Project
 
@@ -88,7 +89,7 @@ def weighted_totals(decision: ModelElement, project: Project) -> dict[str, Decim
 
 
 def show_number(number: Decimal) -> str:
-    """A weight, score or total as people write it: 19, 6.5 (not 19.0, 6.50); the site
-    and the DE003 message show the same text."""
-    text = format(number.normalize(), "f")
-    return text if text != "-0" else "0"
+    """A weight, score or total as people write it: 19, 6.5 (not 19.0, 6.50), in the
+    current language (`6,5` in French); the site and the DE003 message show the same
+    text."""
+    return format_decimal(number)

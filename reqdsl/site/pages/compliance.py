@@ -5,7 +5,7 @@ models of `reqdsl.reports`."""
 
 from __future__ import annotations
 
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, format_count, plural
 from ...labels import word_label
 from ...model.facts.implementation import IMPLEMENTATION_LABELS
 from ...reports.base import ElementRef
@@ -187,13 +187,13 @@ def gdpr_page(ctx: SiteContext) -> dict[str, str]:
     page = GDPR_PAGE
     parts = [front_matter(_(GDPR_TITLE), hide=("toc",)), f"# {_(GDPR_TITLE)}"]  # tables need width
     count = len(report.records)
-    intro = ngettext(
+    intro = plural(
         "{n} data element holds personal data (category personal or special): one record "
         "of processing each (GDPR Art. 30(1)).",
         "{n} data elements hold personal data (category personal or special): one record "
         "of processing each (GDPR Art. 30(1)).",
         count,
-    ).format(n=count)
+    )
     parts.append(block(f"<p>{intro}</p>", css="rq-page-wide"))
     parts.append("## " + _("Controller and contacts (Art. 30(1)(a))"))
     parts.append(_parties(report.parties))
@@ -319,8 +319,9 @@ def soa_page(ctx: SiteContext) -> dict[str, str]:
         f"# {_(SOA_TITLE)}",
     ]  # the table needs width
     summary = [
-        [esc(_(s.theme) if s.theme_id == "all" else f"{s.theme_id} {s.theme}"), str(s.total),
-         str(s.addressed), str(s.not_addressed), str(s.excluded)]
+        [esc(_(s.theme) if s.theme_id == "all" else f"{s.theme_id} {s.theme}"),
+         format_count(s.total), format_count(s.addressed), format_count(s.not_addressed),
+         format_count(s.excluded)]
         for s in report.themes
     ]  # fmt: skip
     parts.append(
@@ -339,7 +340,7 @@ def soa_page(ctx: SiteContext) -> dict[str, str]:
             css="rq-page-wide",
         )
     )
-    implementation = [[esc(_(IMPLEMENTATION_LABELS[key])), str(count)]
+    implementation = [[esc(_(IMPLEMENTATION_LABELS[key])), format_count(count)]
                       for key, count in report.implementation.items()]  # fmt: skip
     parts.append("## " + _("Implementation of the applicable controls"))
     parts.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ...i18n import N_, _
+from ...i18n import N_, _, format_count
 from ...labels import field_label, word_label
 from ...model.elements import ModelElement
 from ..context import SiteContext
@@ -54,7 +54,7 @@ def _index(ctx: SiteContext) -> str:
             ]
         else:
             cells += ["", "", ""]
-        cells.append(str(counts.get(page, 0)))
+        cells.append(format_count(counts.get(page, 0)))
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     columns = (N_("document"), N_("level"), N_("version"), N_("status"), N_("elements"))
     table = (

@@ -5,7 +5,7 @@ figure that falls short, and the Diagnostics page for the full lists)."""
 from __future__ import annotations
 
 from ...diagnostics import Severity
-from ...i18n import N_, _, plural
+from ...i18n import N_, _, format_count, format_percent, plural
 from ...labels import word_label
 from ...model.config_schema import COVERAGE_KEYS
 from ...model.elements import ModelElement
@@ -149,7 +149,7 @@ def _coverage(ctx: SiteContext) -> str:
         value = figures.get(key)
         threshold = thresholds.get(key)
         goal = (
-            _(" (threshold {value} %)").format(value=f"{threshold:g}")
+            _(" (threshold {value})").format(value=format_percent(threshold, trim=True, page=True))
             if threshold is not None
             else ""
         )
@@ -165,11 +165,17 @@ def _coverage(ctx: SiteContext) -> str:
             continue
         below = threshold is not None and value < threshold
         css = "rq-gap" if below else ("rq-ok" if value >= 100 else "rq-warning")
+        # The meter's `value` is HTML's number (94.7 in every language); its text and the
+        # badge are the reader's ("94,7 %" in French).
+        shown = format_percent(value, trim=True, page=True)
+        of_total = _("{covered} of {total}").format(
+            covered=format_count(covered), total=format_count(total)
+        )
         rows.append(
             f'<tr><th>{esc(label)}</th><td><meter class="rq-meter" min="0" max="100" '
-            f'low="60" high="99.9" optimum="100" value="{value:g}">{value:g} %</meter></td>'
-            f'<td><span class="rq-badge {css}">{value:g} %</span></td>'
-            f"<td>{_('{covered} of {total}').format(covered=covered, total=total)} "
+            f'low="60" high="99.9" optimum="100" value="{value:g}">{shown}</meter></td>'
+            f'<td><span class="rq-badge {css}">{shown}</span></td>'
+            f"<td>{of_total} "
             f"{esc(meaning)}{esc(goal)}</td></tr>"
         )
     return f'<table class="rq-coverage"><tbody>{"".join(rows)}</tbody></table>'
@@ -187,12 +193,12 @@ def _counts(ctx: SiteContext) -> str:
             levels[level] = levels.get(level, 0) + 1
     kind_table = table(
         [_("kind"), _("count")],
-        [[esc(word_label(k)), str(n)] for k, n in sorted(kinds.items())],
+        [[esc(word_label(k)), format_count(n)] for k, n in sorted(kinds.items())],
     )
     order = [*LEVELS, *sorted(set(levels) - set(LEVELS))]
     level_table = table(
         [_("requirement level"), _("count")],
-        [[esc(word_label(lv)), str(levels[lv])] for lv in order if lv in levels],
+        [[esc(word_label(lv)), format_count(levels[lv])] for lv in order if lv in levels],
     )
     documents = link(relative_url(PAGE, DOCUMENTS_PAGE), _("all documents"))
     count = plural("{n} document", "{n} documents", len(ctx.index.documents))
@@ -215,7 +221,10 @@ def _families(ctx: SiteContext) -> str:
     order = [*FAMILIES, *sorted(set(counts) - set(FAMILIES))]
     rows = [
         [esc(f"{family} ({_(family_of(family))})")]
-        + [str(counts[family][s] or "") for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
+        + [
+            format_count(counts[family][s]) if counts[family][s] else ""
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        ]
         for family in order
         if family in counts
     ]
@@ -241,10 +250,11 @@ def _gaps(ctx: SiteContext) -> str:
         if len(elements) > GAP_LIST_LIMIT:
             rest = link(
                 relative_url(PAGE, "diagnostics.md", code),
-                _("{n} more").format(n=len(elements) - GAP_LIST_LIMIT),
+                _("{n} more").format(n=format_count(len(elements) - GAP_LIST_LIMIT)),
             )
             more = _(" and {rest}").format(rest=rest)
-        label = f"<strong>{esc(_(title))}</strong> (<code>{code}</code>, {len(elements)})"
+        count = format_count(len(elements))
+        label = f"<strong>{esc(_(title))}</strong> (<code>{code}</code>, {count})"
         sections.append(f"<p>{label}: {shown}{more}</p>")
     if not sections:
         return (

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, format_count, plural
 from ...labels import word_label
 from ...model.elements import ModelElement
 from ...model.facts.trace import trace_facts
@@ -81,13 +81,16 @@ def matrix_page(ctx: SiteContext) -> dict[str, str]:
             [link(relative_url(PAGE, page), esc(label)),
              esc(head.title or "") if head is not None else "",
              esc(word_label(head.word("level") or "")) if head is not None else "",
-             str(len(found)), f'<span class="rq-badge rq-{css}">{gaps}</span>']
+             format_count(len(found)),
+             f'<span class="rq-badge rq-{css}">{format_count(gaps)}</span>']
         )  # fmt: skip
     requirements = every
     gaps_total = sum(bool(found_gaps[id(requirement)]) for requirement in requirements)
     intro = (
         "<p>"
-        + _("{n} requirements in {d} documents").format(n=len(requirements), d=len(rows))
+        + _("{n} requirements in {d} documents").format(
+            n=format_count(len(requirements)), d=format_count(len(rows))
+        )
         + f"; {_gap_badge(gaps_total)}. "
         + _("The matrix has a page per document:")
         + f" {_(_HELP)}</p>"
@@ -136,7 +139,9 @@ def natural_key(text: str) -> list[tuple[int, str]]:
 
 def _gap_badge(count: int) -> str:
     css = "gap" if count else "ok"
-    return f'<span class="rq-badge rq-{css}">{_("{n} with gaps").format(n=count)}</span>'
+    return (
+        f'<span class="rq-badge rq-{css}">{_("{n} with gaps").format(n=format_count(count))}</span>'
+    )
 
 
 def _split_page(
@@ -169,8 +174,8 @@ def _matrix(
         f'<table data-rq="matrix sortable filterable audit gaps"><thead><tr>{head}</tr></thead>'
         f"<tbody>\n{''.join(rows)}</tbody></table>"
     )
-    count = ngettext("{n} requirement", "{n} requirements", len(requirements))
-    intro = f"<p>{count.format(n=len(requirements))}; {_gap_badge(gaps_total)}. {_(_HELP)}</p>"
+    count = plural("{n} requirement", "{n} requirements", len(requirements))
+    intro = f"<p>{count}; {_gap_badge(gaps_total)}. {_(_HELP)}</p>"
     parts = [
         front_matter(title, hide=("navigation", "toc")),  # the table needs the width
         f"# {md_text(title)}",

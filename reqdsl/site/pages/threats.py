@@ -3,7 +3,7 @@ matrix and the STRIDE/LINDDUN-per-element suggestions (`reqdsl.reports.threats`)
 
 from __future__ import annotations
 
-from ...i18n import N_, _, ngettext
+from ...i18n import N_, _, format_count, plural
 from ...labels import word_label
 from ...reports.threats import Mitigation, ThreatRow
 from ..context import SiteContext
@@ -88,12 +88,10 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
     report = ctx.threats
     parts = [front_matter(_(TITLE), hide=("toc",)), f"# {_(TITLE)}"]  # the register needs the width
     counts = ", ".join(
-        f"{count} {word_label(level)}" for level, count in report.risk_counts.items()
+        f"{format_count(count)} {word_label(level)}" for level, count in report.risk_counts.items()
     )
-    threats = ngettext("{n} threat", "{n} threats", len(report.threats))
-    parts.append(
-        block(f"<p>{threats.format(n=len(report.threats))}: {esc(counts)}.</p>", css="rq-page-wide")
-    )
+    threats = plural("{n} threat", "{n} threats", len(report.threats))
+    parts.append(block(f"<p>{threats}: {esc(counts)}.</p>", css="rq-page-wide"))
     parts.append("## " + _("Data-flow diagram"))
     figure = ctx.diagrams.figure(PAGE, "data-flow.puml")
     if not figure:
@@ -178,7 +176,7 @@ def threat_page(ctx: SiteContext) -> dict[str, str]:
             for c in suggestion.categories
         ]
         covered = _("{covered} of {total} categories covered").format(
-            covered=suggestion.covered, total=suggestion.applicable
+            covered=format_count(suggestion.covered), total=format_count(suggestion.applicable)
         )
         summary = (
             f"<p>{ctx.index.ref(PAGE, suggestion.element.id, with_title=True)}: "
