@@ -176,7 +176,7 @@ def test_counts_group_digits_in_french_only() -> None:
     summary = Summary(files=1, elements=12345, errors=0, warnings=1000, infos=3)
     with i18n.language("fr"):
         assert summary_lines(summary)[0] == (
-            f"1 fichier, 12{NNBSP}345 éléments: 0 erreur, 1{NNBSP}000 avertissements, "
+            f"1 fichier, 12{NNBSP}345 éléments : 0 erreur, 1{NNBSP}000 avertissements, "
             "3 informations"
         )
         assert i18n.format_count(999) == "999"

@@ -80,7 +80,9 @@ def summary_lines(summary: Summary) -> list[str]:
     )
     files = plural("{n} file", "{n} files", summary.files)
     elements = plural("{n} element", "{n} elements", summary.elements)
-    lines = [f"{files}, {elements}: {counts}"]
+    lines = [
+        _("{files}, {elements}: {counts}").format(files=files, elements=elements, counts=counts)
+    ]
     if summary.withheld:
         lines.append(
             plural(
