@@ -41,8 +41,11 @@ log = logging.getLogger(__name__)
 # incremental (tens of milliseconds), so a short pause only merges a burst of keys.
 REBUILD_DELAY = 0.02
 # Seconds of publishing (converting and sending the diagnostics of files not open in the
-# editor) before the event loop may take the next message.
+# editor) before the event loop may take the next message, and the pause after it: pygls
+# reads a message in three steps (header, blank line, body) on a thread, each needing a
+# turn of the loop, so a loop that is never idle would take a keystroke 20 slices late.
 PUBLISH_SLICE = 0.01
+PUBLISH_PAUSE = 0.005
 # What the client's file watcher reports: files changed by git, a generator or another
 # editor. Neovim, Emacs and Helix watch only when the server asks (dynamic registration).
 WATCHED = ("**/*.req", f"**/{CONFIG_NAME}")
@@ -319,7 +322,7 @@ class ReqdslServer(LanguageServer):
                 self.publishing[state.root] = rest
                 return
             if loop is not None and time.perf_counter() > deadline:
-                rest.handle = loop.call_soon(self._publish_rest, state, rest)
+                rest.handle = loop.call_later(PUBLISH_PAUSE, self._publish_rest, state, rest)
                 self.publishing[state.root] = rest
                 return
             relpath = rest.relpaths.pop(0)
