@@ -98,9 +98,9 @@ class Folder:
             return None
         return data if len(data) <= limit else None
 
-    def write(self, relpath: str, data: bytes) -> None:
-        """Write a file atomically (a temporary file renamed over it). A link of that name
-        is replaced by the file, never written through."""
+    def write(self, relpath: str, data: bytes, *more: bytes) -> None:
+        """Write a file atomically (a temporary file renamed over it): `data`, then each
+        of `more`. A link of that name is replaced by the file, never written through."""
         parts = split(relpath)
         with self._parent(parts, create=True) as parent:
             temp = f".{parts[-1]}.{secrets.token_hex(6)}.tmp"
@@ -109,6 +109,8 @@ class Folder:
             try:
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
+                    for chunk in more:
+                        stream.write(chunk)
                 os.replace(temp, parts[-1], src_dir_fd=parent, dst_dir_fd=parent)
             except BaseException:
                 with contextlib.suppress(OSError):
