@@ -131,10 +131,9 @@ def main() -> None:
     phases.wrap(withheld, "withhold_syntax_caused", "checks: withheld")
     phases.wrap(pipeline.Checked, "summary", "summary")
     phases.wrap(check, "save_result", "result cache written")
-    phases.wrap(check, "render_json", "JSON report rendered")
     import reqdsl.cli as cli
 
-    phases.wrap(cli, "emit", "JSON report written")
+    phases.wrap(cli, "emit_pieces", "JSON report made and written")
     code = check.run_check(project, "json", strict=False, use_cache=True, output=report)
     wall = time.perf_counter() - started
     _merge_elements_of(phases)
