@@ -13,6 +13,7 @@ read, and one planted by another program cannot make a check pass.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -23,14 +24,16 @@ from .util.cache import CacheArea
 
 AREA = "result"
 ENTRY = "check-result.json"
+PIECE = 1000  # diagnostics per piece of the entry written (`result_pieces`)
 
 
 class _Result(msgspec.Struct):
     """The entry: JSON, each diagnostic as its dataclass's fields (spans as arrays).
 
-    Encoded by msgspec straight from the diagnostics: the spec's JSON shape made a dict
-    per diagnostic and one string of the whole result, then its bytes (125 MiB above the
-    checked model at 170,000 diagnostics, the peak of `reqdsl check`; docs/performance.md).
+    Encoded by msgspec straight from the diagnostics, and written in pieces
+    (`result_pieces`): the spec's JSON shape made a dict per diagnostic and one string
+    of the whole result, then its bytes and a sealed copy (125 MiB above the checked
+    model at 170,000 diagnostics, the peak of `reqdsl check`; docs/performance.md).
     Read back typed, spans with their offsets: a kept result equals the check's."""
 
     key: str
@@ -66,4 +69,16 @@ def save_result(
 ) -> None:
     area = _area(root)
     key = area.key(fingerprint, i18n.current())  # messages are in that language
-    area.write(ENTRY, msgspec.json.encode(_Result(key, diagnostics, summary)))
+    area.write_pieces(ENTRY, result_pieces(key, diagnostics, summary))
+
+
+def result_pieces(key: str, diagnostics: list[Diagnostic], summary: Summary) -> Iterator[bytes]:
+    """The entry's bytes, `msgspec.json.encode(_Result(key, diagnostics, summary))`, in
+    pieces of `PIECE` diagnostics: written as they come, the whole entry (50 MB at
+    170,000 diagnostics, the peak of a 100,000-requirement check) is never held."""
+    encode = msgspec.json.encode
+    yield b'{"key":' + encode(key) + b',"diagnostics":['
+    for start in range(0, len(diagnostics), PIECE):
+        listed = encode(diagnostics[start : start + PIECE])  # `[...]`
+        yield (b"," if start else b"") + listed[1:-1]
+    yield b'],"summary":' + encode(summary) + b"}"
