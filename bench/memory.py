@@ -34,6 +34,7 @@ from gen import generate
 from reqdsl.util.cache_dirs import project_cache_dir
 
 MIB = 1024
+PER_FILE = "load: cache entries decoded, elements made"  # a phase run once per file
 
 
 def status() -> tuple[int, int]:
@@ -58,6 +59,7 @@ class Phases:
         self.trace = trace
         self.snapshots: list[tuple[str, Any, int]] = []
         self.depth = 0
+        self.pending: tuple[str, int] | None = None  # PER_FILE's peak, not yet snapshot
 
     def wrap(self, owner: Any, name: str, label: str) -> None:
         """Measure `owner.name` (a module's function) as phase `label`; nested phases
@@ -76,6 +78,9 @@ class Phases:
         setattr(owner, name, measured)
 
     def measure(self, label: str, function: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        if self.pending is not None and label != self.pending[0]:
+            self.snapshots.append((self.pending[0], tracemalloc.take_snapshot(), self.pending[1]))
+            self.pending = None
         hwm, _ = status()
         self.overall = max(self.overall, hwm)
         own = reset_peak()
@@ -89,7 +94,10 @@ class Phases:
         self.overall = max(self.overall, hwm)
         if self.trace:
             peak = tracemalloc.get_traced_memory()[1] - before
-            self.snapshots.append((label, tracemalloc.take_snapshot(), peak))
+            if label == PER_FILE:  # one snapshot after the last file, when the next starts
+                self.pending = (label, max(peak, self.pending[1] if self.pending else 0))
+            else:
+                self.snapshots.append((label, tracemalloc.take_snapshot(), peak))
         self.rows.append((label, cpu, self.overall, rss, hwm if own else None))
         return result
 
@@ -124,7 +132,8 @@ def main() -> None:
 
     phases.wrap(pipeline, "scan_project", "scan")
     phases.wrap(project_module, "_load_files", "load: parse workers (cache entries written)")
-    phases.wrap(project_module, "elements_of", "load: cache entries decoded, elements made")
+    phases.wrap(project_module.Deferred, "read", PER_FILE)
+    phases.wrap(project_module, "elements_of", PER_FILE)
     phases.wrap(project_module, "link_project", "load: index and resolve")
     phases.wrap(registry, "run_rules", "checks: the rules")
     phases.wrap(registry, "finish", "checks: ignore, sort")
@@ -159,8 +168,9 @@ def _imports() -> None:
 
 
 def _merge_elements_of(phases: Phases) -> None:
-    """`elements_of` runs once per file: one row for all (CPU summed, the last peaks)."""
-    label = "load: cache entries decoded, elements made"
+    """`Deferred.read` and `elements_of` run once per file: one row for all (CPU
+    summed, the last peaks)."""
+    label = PER_FILE
     rows = [row for row in phases.rows if row[0] == label]
     if len(rows) < 2:
         return
@@ -180,9 +190,6 @@ def _merge_elements_of(phases: Phases) -> None:
 def _print_trace(phases: Phases, top: int) -> None:
     previous = None
     for label, snapshot, peak in phases.snapshots:
-        if "elements from" in label and previous is not None and "elements from" in previous[0]:
-            previous = (label, snapshot)
-            continue
         print(f"\n### after {label} (phase's traced peak above its start {peak / 1e6:.1f} MB)\n")
         stats = (
             snapshot.compare_to(previous[1], "lineno")
