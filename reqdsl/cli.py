@@ -17,7 +17,7 @@ import importlib
 import json
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -121,13 +121,21 @@ def printable_lines(text: str) -> str:
 
 def emit(text: str, output: Path | None = None) -> None:
     """Write a result to stdout, or to a file (atomically) when `-o` was given."""
+    emit_pieces((text,), output)
+
+
+def emit_pieces(pieces: Iterable[str], output: Path | None = None) -> None:
+    """`emit` of a result made in pieces: each is written as it comes, so the whole
+    text is never held (a large report)."""
     if output is None:
-        sys.stdout.write(text)
+        write = sys.stdout.write
+        for piece in pieces:
+            write(piece)
         sys.stdout.flush()
         return
     from .util.files import write_atomic
 
-    write_atomic(output, text)
+    write_atomic(output, pieces)
 
 
 def dump_json(data: object) -> str:

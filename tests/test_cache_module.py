@@ -148,6 +148,40 @@ def test_an_unsealed_or_foreign_entry_is_never_decoded(tmp_path: Path) -> None:
         assert entry.read_bytes() != planted
 
 
+def test_a_project_loads_alike_cold_in_workers_warm_and_without_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading reads each file's entry back only when its elements are made (one file
+    at a time, model/project.py `Deferred`): cold (parsed in worker processes, which
+    write the entries), warm, and without a cache give the same elements in the same
+    order and the same load diagnostics; an entry damaged between the look-up and the
+    read is parsed again."""
+    import reqdsl.model.project as project_module
+    from reqdsl.parse.cache import ParseCache
+
+    root = tmp_path / "clinic"
+    shutil.copytree(ROOT / "samples" / "clinic", root)
+    (root / "09-broken.req").write_text("requirement X {\n    priority must\n", encoding="utf-8")
+    monkeypatch.setattr(project_module, "PARALLEL_BYTES", 0)  # workers even for a sample
+
+    def loaded(use_cache: bool) -> tuple[list[tuple[str, dict]], dict]:
+        project = project_module.load_project(root, use_cache=use_cache)
+        assert len(project.sources) == 9
+        return [(e.kind, e.fields()) for e in project.elements], project.found
+
+    entries = ParseCache(root).area.folder
+    shutil.rmtree(entries, ignore_errors=True)
+    cold = loaded(True)
+    assert len(list(entries.iterdir())) == 9  # written by the workers
+    assert loaded(True) == cold
+    assert loaded(False) == cold
+    assert cold[1]["SY001"], "the broken file's syntax error is a load diagnostic"
+    damaged = sorted(entries.iterdir())[3]
+    damaged.write_bytes(b"\0" * 64)
+    assert loaded(True) == cold
+    assert damaged.read_bytes() != b"\0" * 64  # parsed again and rewritten
+
+
 # ------------------------------------------------------------------ formats
 
 

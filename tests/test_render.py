@@ -655,3 +655,46 @@ def test_sarif_against_subset_schema() -> None:
         bad = json.loads(json.dumps(log))
         bad["runs"][0]["results"][0]["level"] = "info"
         jsonschema.validate(bad, SARIF_SUBSET_SCHEMA)
+
+
+def _many(count: int) -> list[Diagnostic]:
+    """`count` diagnostics, every third with a hint, related place and fix."""
+    found = []
+    for n in range(count):
+        extra: dict = {}
+        if n % 3 == 0:
+            extra = {
+                "hint": f"hint {n}",
+                "related": [Related("see", "docs/srs.req", span_of("SRS-1"))],
+                "fixes": [Fix("drop it", "docs/srs.req", span_of("fast"), "")],
+            }
+        found.append(diag(message=f"vague term {n} é", **extra))
+    return found
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 2345])
+def test_the_reports_written_in_pieces_are_the_reports_made_whole(count: int) -> None:
+    """`reqdsl check` writes its JSON and text reports a piece of 1,000 diagnostics at a
+    time (a 100,000-requirement report is 50 MB): joined, the pieces are the text the
+    reports were made as in one string, across the pieces' boundaries too."""
+    from reqdsl.render.json_report import json_report_pieces
+    from reqdsl.render.text import _diagnostic_lines, _Style, summary_lines, text_report_pieces
+
+    found = _many(count)
+    total = summary(coverage={"verification": 80.0})
+    items = [json.dumps(d.to_json(), ensure_ascii=False) for d in found]
+    listed = "[\n" + ",\n".join(f"    {item}" for item in items) + "\n  ]" if items else "[]"
+    totals = json.dumps(total.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    whole = f'{{\n  "diagnostics": {listed},\n  "summary": {totals}\n}}\n'
+    pieces = list(json_report_pieces(found, total))
+    assert "".join(pieces) == whole == render_json(found, total)
+    assert len(pieces) == (4 + -(-count // 1000) if count else 3)  # head, [, ..., ], tail
+    json.loads(whole)
+    for color in (False, True):
+        style = _Style(color)
+        blocks = ["\n".join(_diagnostic_lines(d, SOURCES, style)) for d in found]
+        blocks.append("\n".join(summary_lines(total)))
+        text = "\n\n".join(blocks) + "\n"
+        pieces = list(text_report_pieces(found, SOURCES, total, color=color))
+        assert "".join(pieces) == text == render_text(found, SOURCES, total, color=color)
+        assert len(pieces) == -(-count // 1000) + 1

@@ -11,6 +11,7 @@ at the requirement's ID.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,6 +152,7 @@ class Wording:
 
 # ---------------------------------------------------------------------- statements
 Statement = tuple[ModelElement, Val, "Wording"]
+Words = tuple[str, ...]  # a statement's lower-cased words, each once (`_words`)
 
 
 def _statements(context: CheckContext) -> list[Statement]:
@@ -285,12 +287,18 @@ def _terms(
         yield " ".join(located.text[begin:end].split()), located.span(begin, end)
 
 
-def _words(context: CheckContext, text: str) -> frozenset[str]:
-    """The lower-cased words of a statement, computed once for all the rules asking."""
-    cache: dict[str, frozenset[str]] = context.memo.setdefault("statement-words", {})
+def _words(context: CheckContext, text: str) -> Words:
+    """The lower-cased words of a statement, each once, computed once for all the rules
+    asking.
+
+    Kept for every statement until the checks end, so kept small: a tuple of interned
+    words (the vocabulary is shared), not a frozenset of fresh strings. At 100,000
+    requirements the frozensets held 230 MB, the largest part of the checks' peak; the
+    tuples hold 20 MB and are made no slower (docs/performance.md)."""
+    cache: dict[str, Words] = context.memo.setdefault("statement-words", {})
     found = cache.get(text)
     if found is None:
-        found = cache[text] = frozenset(_WORD.findall(text.lower()))
+        found = cache[text] = tuple(set(map(sys.intern, _WORD.findall(text.lower()))))
     return found
 
 
@@ -365,7 +373,7 @@ class TermMatcher:
                     self.first_word[word] = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", _FLAGS)
         self.firsts = frozenset(self.by_first)
 
-    def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    def find(self, text: str, words: Words | None = None) -> list[tuple[int, int]]:
         """Matches in `text`: at each place a listed first word starts, the longest term
         that matches there."""
         found: list[tuple[int, int]] = []
@@ -381,14 +389,14 @@ class TermMatcher:
             )
         return found
 
-    def _first_words(self, text: str, words: frozenset[str] | None) -> Iterator[tuple[str, int]]:
+    def _first_words(self, text: str, words: Words | None) -> Iterator[tuple[str, int]]:
         """(listed first word, where it starts). Given the text's lower-cased `words`,
         only the first words that occur are searched for, each by one C-level scan;
         otherwise every word is looked at."""
         if words is not None:
             # The statement's few words against the set of first words (a dict's keys
             # & a set went through every listed first word for each statement).
-            for first in words & self.firsts:
+            for first in self.firsts.intersection(words):
                 for occurrence in self.first_word[first].finditer(text):
                     yield first, occurrence.start()
             return
@@ -440,7 +448,7 @@ class StemMatcher:
         for candidates in self.by_first.values():
             candidates.sort(key=len, reverse=True)  # the longest term at a word wins
 
-    def find(self, text: str, words: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    def find(self, text: str, words: Words | None = None) -> list[tuple[int, int]]:
         if words is not None and not any(
             stem(self.language, word) in self.by_first for word in words
         ):

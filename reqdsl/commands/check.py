@@ -13,7 +13,9 @@ from ..cli import error_line
 from ..diagnostics import Diagnostic, Severity, Summary
 from ..model.sources import ProjectError
 from ..pipeline import Session, check_project
-from ..render import render_json, render_sarif, render_text, use_color
+from ..render import render_sarif, use_color
+from ..render.json_report import json_report_pieces
+from ..render.text import text_report_pieces
 from ..result_cache import load_result, save_result
 
 __all__ = ["check_project", "run_check"]  # check_project: reqdsl.pipeline's, for callers
@@ -73,7 +75,7 @@ def run_check(
     output: Path | None,
     junit: Sequence[Path] = (),
 ) -> int:
-    from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, emit
+    from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, emit, emit_pieces
     from ..model.locate import NotAProject, locate_project
 
     try:
@@ -99,8 +101,10 @@ def run_check(
         return EXIT_FAILURE
     if located.file is not None:
         diagnostics, summary = _of_file(located.file, diagnostics, summary)
+    # The reports are written in pieces as they are made: at 170,000 diagnostics, the
+    # whole text is 50 MB or more above the checked model (docs/performance.md).
     if output_format == "json":
-        text = render_json(diagnostics, summary)
+        emit_pieces(json_report_pieces(diagnostics, summary), output)
     elif output_format == "sarif":
         from ..checks.registry import all_rules
 
@@ -110,15 +114,14 @@ def run_check(
             tool_version=__version__,
             root_uri=path.resolve().as_uri() + "/",
         )
+        emit(text, output)
     else:
         sources = {scanned.relpath: scanned.source for scanned in scan.files}
         if scan.config.source is not None:
             sources[scan.config.source.relpath] = scan.config.source
         stream = sys.stdout if output is None else None
-        text = render_text(
-            diagnostics, sources, summary, color=stream is not None and use_color(stream)
-        )
-    emit(text, output)
+        color = stream is not None and use_color(stream)
+        emit_pieces(text_report_pieces(diagnostics, sources, summary, color=color), output)
     failing = {Severity.ERROR} | ({Severity.WARNING} if strict else set())
     return EXIT_FINDINGS if any(d.severity in failing for d in diagnostics) else EXIT_OK
 

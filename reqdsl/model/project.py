@@ -208,21 +208,63 @@ def _load_job(job: tuple[str, str, str, CustomFields, ParseCache | None]) -> Loa
 
 def _load_all(jobs: list[_Job], cache: ParseCache, custom_fields: CustomFields) -> list[LoadedFile]:
     """Parse and bind files (in workers when that pays), through the cache."""
+    return [found.read() for found in _load_all_deferred(jobs, cache, custom_fields)]
+
+
+class Deferred:
+    """A file parsed and bound, or its cache entry, to be read and decoded when its
+    elements are made (`read`, once).
+
+    Loading makes a file's elements from its entry one file at a time: decoding every
+    entry first held the whole project twice over at once, as the decoder's per-element
+    dicts and then as elements (about 100 MiB of peak at 100,000 requirements, which
+    the allocator keeps after the dicts are freed; docs/performance.md). An entry gone
+    or damaged by then is parsed again here: the cache can make loading faster, never
+    different."""
+
+    __slots__ = ("cache", "custom_fields", "key", "loaded", "relpath", "text")
+
+    def __init__(
+        self,
+        relpath: str,
+        key: str,
+        text: str,
+        cache: ParseCache,
+        custom_fields: CustomFields,
+        loaded: LoadedFile | None = None,
+    ) -> None:
+        self.relpath = relpath
+        self.key = key
+        self.text = text
+        self.cache = cache
+        self.custom_fields = custom_fields
+        self.loaded = loaded
+
+    def read(self) -> LoadedFile:
+        found, self.loaded = self.loaded, None
+        if found is None:
+            found = self.cache.get(self.relpath, self.key)
+        if found is None:
+            found = load_file(self.text, self.relpath, self.custom_fields)
+            self.cache.put(self.relpath, self.key, found)
+        return found
+
+
+def _load_all_deferred(
+    jobs: list[_Job], cache: ParseCache, custom_fields: CustomFields
+) -> list[Deferred]:
+    """`_load_all`, each file read back from the cache only when asked (`Deferred`)."""
     shared = cache if cache.enabled else None
     work = [(*job, custom_fields, shared) for job in jobs]
     results = in_workers(_load_job, work, sum(len(text) for _, _, text in jobs))
     if results is None:
         results = [None] * len(jobs)
-        shared = None  # working alone: write the entries here
-    loaded: list[LoadedFile] = []
-    for (relpath, key, text), result in zip(jobs, results, strict=True):
-        if result is None and shared is not None:
-            result = cache.get(relpath, key)  # a worker wrote it
-        if result is None:
-            result = load_file(text, relpath, custom_fields)
-            cache.put(relpath, key, result)
-        loaded.append(result)
-    return loaded
+        shared = None  # working alone: parse and write the entries as they are read
+    # A worker with a cache wrote its entry and returned None: read when asked.
+    return [
+        Deferred(relpath, key, text, cache, custom_fields, result)
+        for (relpath, key, text), result in zip(jobs, results, strict=True)
+    ]
 
 
 def load_project(
@@ -240,9 +282,10 @@ def load_project(
         project.parsed = SyntaxTrees(project.sources)
         order = 0
         for relpath in project.sources:
-            found = loaded.pop(relpath, None)  # its values move into the elements
-            if found is None:
+            deferred = loaded.pop(relpath, None)
+            if deferred is None:
                 continue
+            found = deferred.read()  # its values move into the elements
             for problem in found.problems:
                 project.report(syntax_diagnostic(relpath, problem))
             bound = elements_of(found, order)
@@ -328,12 +371,14 @@ def _file_runs(elements: list[ModelElement]) -> list[list[ModelElement]]:
     return runs
 
 
-def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, LoadedFile]:
-    """Every readable file parsed and bound (through the cache): relpath -> LoadedFile."""
+def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, Deferred]:
+    """Every readable file parsed and bound (through the cache), to be read when its
+    elements are made: relpath -> Deferred. A file with an entry in the cache is not
+    parsed (an entry that turns out unreadable is parsed when read, alone)."""
     cache = ParseCache(scan.root, enabled=use_cache)
     custom_fields = project.config.custom_fields
     fields_key = custom_fields_key(custom_fields)
-    loaded: dict[str, LoadedFile] = {}
+    loaded: dict[str, Deferred] = {}
     jobs: list[_Job] = []
     for scanned in scan.files:
         relpath = scanned.relpath
@@ -343,12 +388,11 @@ def _load_files(project: Project, scan: Scan, use_cache: bool) -> dict[str, Load
         if scanned.unreadable is not None:
             continue
         key = f"{scanned.key}-{fields_key}"
-        cached = cache.get(relpath, key)
-        if cached is not None:
-            loaded[relpath] = cached
+        if cache.has(relpath, key):
+            loaded[relpath] = Deferred(relpath, key, scanned.source.text, cache, custom_fields)
         else:
             jobs.append((relpath, key, scanned.source.text))
-    for found in _load_all(jobs, cache, custom_fields):
+    for found in _load_all_deferred(jobs, cache, custom_fields):
         loaded[found.relpath] = found
     if jobs:
         cache.keep_only(

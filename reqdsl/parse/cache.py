@@ -37,6 +37,11 @@ class ParseCache:
         """Where the entry of this file and key lies."""
         return self.area.folder / self._name(relpath, key)
 
+    def has(self, relpath: str, key: str) -> bool:
+        """Whether an entry of this file and key lies in the cache (not whether it is
+        readable: `get` says that)."""
+        return self.enabled and self.entry_path(relpath, key).is_file()
+
     def get(self, relpath: str, key: str) -> LoadedFile | None:
         payload = self.area.read(self._name(relpath, key))
         if payload is None:

@@ -7,17 +7,23 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+def write_atomic(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`. `text` may
+    come in pieces (strings), each encoded and written as it comes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if isinstance(text, bytes):
+                stream.write(text)
+            else:
+                for piece in (text,) if isinstance(text, str) else text:
+                    stream.write(piece.encode("utf-8"))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hmac
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from .files import read_upto
@@ -98,9 +99,9 @@ class Folder:
             return None
         return data if len(data) <= limit else None
 
-    def write(self, relpath: str, data: bytes) -> None:
-        """Write a file atomically (a temporary file renamed over it). A link of that name
-        is replaced by the file, never written through."""
+    def write(self, relpath: str, data: bytes, *more: bytes) -> None:
+        """Write a file atomically (a temporary file renamed over it): `data`, then each
+        of `more`. A link of that name is replaced by the file, never written through."""
         parts = split(relpath)
         with self._parent(parts, create=True) as parent:
             temp = f".{parts[-1]}.{secrets.token_hex(6)}.tmp"
@@ -109,6 +110,31 @@ class Folder:
             try:
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(data)
+                    for chunk in more:
+                        stream.write(chunk)
+                os.replace(temp, parts[-1], src_dir_fd=parent, dst_dir_fd=parent)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp, dir_fd=parent)
+                raise
+
+    def write_sealed(self, relpath: str, pieces: Iterable[bytes], mac: hmac.HMAC) -> None:
+        """`write` of a sealed entry made in pieces: room for the tag, each piece written
+        as it comes and fed to `mac`, then the tag written in front before the file is
+        renamed into place (so it is never seen without its tag)."""
+        parts = split(relpath)
+        with self._parent(parts, create=True) as parent:
+            temp = f".{parts[-1]}.{secrets.token_hex(6)}.tmp"
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            handle = os.open(temp, flags, 0o666, dir_fd=parent)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(bytes(mac.digest_size))
+                    for piece in pieces:
+                        mac.update(piece)
+                        stream.write(piece)
+                    stream.seek(0)
+                    stream.write(mac.digest())
                 os.replace(temp, parts[-1], src_dir_fd=parent, dst_dir_fd=parent)
             except BaseException:
                 with contextlib.suppress(OSError):
