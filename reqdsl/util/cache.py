@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .cache_dirs import ensure_private_dir, project_cache_dir, project_key, user_cache_dir
-from .integrity import caching_possible, seal, seal_tag, sealer, unseal
+from .integrity import caching_possible, seal, sealer, unseal
 from .nofollow import Folder, plain_name
 
 # The most one entry may take: far above any real one (a parsed 64 MB file), and a bound
@@ -96,18 +96,7 @@ class CacheArea:
 
     def write(self, name: str, payload: bytes) -> bool:
         """Seal `payload` and write it as entry `name`, atomically; False if not kept."""
-        if not self.enabled or not plain_name(name):
-            return False
-        tag = seal_tag(payload)  # written before the payload: what `seal` would give
-        if tag is None:
-            return False
-        try:
-            ensure_private_dir(self.folder)
-            with Folder(self.folder, create=False) as folder:
-                folder.write(name, tag, payload)
-        except OSError:  # a read-only or full cache folder: compute again next time
-            return False
-        return True
+        return self.write_pieces(name, [payload])
 
     def write_pieces(self, name: str, pieces: Iterable[bytes]) -> bool:
         """`write` of a payload made in pieces, each written as it comes (the whole

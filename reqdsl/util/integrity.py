@@ -70,13 +70,6 @@ def seal(payload: bytes) -> bytes | None:
     return None if tag is None else tag + payload
 
 
-def seal_tag(payload: bytes) -> bytes | None:
-    """The tag `seal` puts in front of `payload`, for a writer that writes the tag and
-    then the payload, without a sealed copy of a large payload; None when no key can be
-    had."""
-    return _tag(payload)
-
-
 def sealer() -> hmac.HMAC | None:
     """What makes the tag of a payload given in pieces (`update` each, then `digest`):
     the tag `seal` would give the pieces joined; None when no key can be had."""

@@ -17,6 +17,7 @@ import secrets
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .files import read_upto
 
@@ -102,26 +103,27 @@ class Folder:
     def write(self, relpath: str, data: bytes, *more: bytes) -> None:
         """Write a file atomically (a temporary file renamed over it): `data`, then each
         of `more`. A link of that name is replaced by the file, never written through."""
-        parts = split(relpath)
-        with self._parent(parts, create=True) as parent:
-            temp = f".{parts[-1]}.{secrets.token_hex(6)}.tmp"
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            handle = os.open(temp, flags, 0o666, dir_fd=parent)
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(data)
-                    for chunk in more:
-                        stream.write(chunk)
-                os.replace(temp, parts[-1], src_dir_fd=parent, dst_dir_fd=parent)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp, dir_fd=parent)
-                raise
+        with self._replacing(relpath) as stream:
+            stream.write(data)
+            for chunk in more:
+                stream.write(chunk)
 
     def write_sealed(self, relpath: str, pieces: Iterable[bytes], mac: hmac.HMAC) -> None:
         """`write` of a sealed entry made in pieces: room for the tag, each piece written
         as it comes and fed to `mac`, then the tag written in front before the file is
         renamed into place (so it is never seen without its tag)."""
+        with self._replacing(relpath) as stream:
+            stream.write(bytes(mac.digest_size))
+            for piece in pieces:
+                mac.update(piece)
+                stream.write(piece)
+            stream.seek(0)
+            stream.write(mac.digest())
+
+    @contextlib.contextmanager
+    def _replacing(self, relpath: str) -> Iterator[BinaryIO]:
+        """A new temporary file beside `relpath` (created, never opened through a link),
+        renamed over it once the block has written it; removed if the block fails."""
         parts = split(relpath)
         with self._parent(parts, create=True) as parent:
             temp = f".{parts[-1]}.{secrets.token_hex(6)}.tmp"
@@ -129,12 +131,7 @@ class Folder:
             handle = os.open(temp, flags, 0o666, dir_fd=parent)
             try:
                 with os.fdopen(handle, "wb") as stream:
-                    stream.write(bytes(mac.digest_size))
-                    for piece in pieces:
-                        mac.update(piece)
-                        stream.write(piece)
-                    stream.seek(0)
-                    stream.write(mac.digest())
+                    yield stream
                 os.replace(temp, parts[-1], src_dir_fd=parent, dst_dir_fd=parent)
             except BaseException:
                 with contextlib.suppress(OSError):
