@@ -221,3 +221,41 @@ def test_serve_keeps_the_session_and_reads_again_only_the_changed_file(tmp_path:
         d.to_json() for d in fresh.diagnostics
     ]
     assert any("SRV-NEW" in page.read_text("utf-8") for page in (tmp_path / "site").rglob("*.html"))
+
+
+def test_a_keystroke_that_closes_or_opens_a_cycle_is_seen(tmp_path: Path) -> None:
+    """SM006 in a session updates the last graph with the edited file's edges and, when
+    the graph was acyclic, looks for a cycle only through the new edges: each step is
+    compared with a full check (a cycle closed across files, a self-loop, an edge added
+    that closes nothing, an ID defined twice whose copy is taken out, the cycle broken)."""
+    files = {
+        "a.req": 'document A "A" { level: system }\n'
+        'requirement R1 "One" { statement: "The system shall one." refines: R2 }\n',
+        "b.req": 'document B "B" { level: system }\n'
+        'requirement R2 "Two" { statement: "The system shall two." }\n'
+        'requirement R3 "Three" { statement: "The system shall three." }\n',
+    }
+    for relpath, text in files.items():
+        (tmp_path / relpath).write_text(text, encoding="utf-8")
+    session = Session(tmp_path, use_cache=False, tolerant=True)
+    session.open_files()
+    session.recheck()
+    b = files["b.req"]
+    steps = [
+        ("b.req", b.replace('two." }', 'two." refines: R1 }')),  # R1 <-> R2
+        ("b.req", b.replace('two." }', 'two." refines: R3 }')),  # closes nothing
+        ("b.req", b.replace('three." }', 'three." refines: R3 }')),  # a self-loop
+        ("b.req", b),  # acyclic again
+        ("a.req", files["a.req"] + 'requirement R2 "Again" { statement: "x." refines: R1 }\n'),
+        ("a.req", files["a.req"]),  # the duplicate and its edge taken out
+        ("b.req", b.replace('two." }', 'two." refines: R3 }').replace('three." }', 'three." refines: R1 }')),
+    ]  # fmt: skip
+    overlays: dict[str, str] = {}
+    cycles = []
+    for relpath, text in steps:
+        overlays[relpath] = text
+        session.edit(relpath, text, tmp_path / relpath)
+        checked = session.recheck()
+        assert _findings(checked) == _findings(_full(tmp_path, overlays)), (relpath, text)
+        cycles.append(sum(d.code == "SM006" for d in checked.diagnostics))
+    assert cycles == [1, 0, 1, 0, 1, 0, 1]

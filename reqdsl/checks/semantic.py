@@ -215,36 +215,129 @@ def cycle(context: CheckContext) -> Iterator[Finding]:
     Reference:
         ISO/IEC/IEEE 29148:2018 (bidirectional traceability).
     """
-    parts = _RELATION_LINKS.parts(context.project.elements)
+    project = context.project
+    parts = _RELATION_LINKS.parts(project.elements)
     last: _CycleRun | None = context.kept.get("SM006")
     if last is not None and _same_graph(parts, last):
-        context.kept["SM006"] = _CycleRun(parts, last.findings, last.member_paths)
+        context.kept["SM006"] = _CycleRun(
+            parts, last.findings, last.member_paths, last.resolved, last.graph
+        )
         yield from last.findings
         return
-    findings = list(_cycles(context.project, parts))
+    if last is not None and _same_definitions(parts, last):
+        resolved, graph, added = _updated(project, parts, last)
+        if not last.findings and not _closes_a_cycle(graph, added):
+            # The graph was acyclic and only the edges a changed file added can close a
+            # cycle: through a path back from their target to their source.
+            context.kept["SM006"] = _CycleRun(parts, [], set(), resolved, graph)
+            return
+    else:
+        resolved = [_resolve(project, part) for part in parts]
+        graph = _Graph()
+        for edges in resolved:
+            graph.add(edges)
+    findings = list(_cycles(project, graph))
     paths = {f.path for f in findings} | {r.path for f in findings for r in f.related}
-    context.kept["SM006"] = _CycleRun(parts, findings, paths)
+    context.kept["SM006"] = _CycleRun(parts, findings, paths, resolved, graph)
     yield from findings
 
 
-def _cycles(project: Project, written: list[_Links]) -> Iterator[Finding]:
+# relation -> the edges (source ID, target ID) of one file whose target is an element of
+# a kind the relation links
+_Edges = dict[str, list[tuple[str, str]]]
+
+
+def _resolve(project: Project, part: _Links) -> _Edges:
+    edges: _Edges = {}
     for relation, kinds in _CYCLE_FIELDS.items():
-        edges: dict[str, list[str]] = {}
-        for part in written:
-            for source, raw in part.links.get(relation, ()):
-                target = project.index.get(raw)
-                if target is not None and target.kind in kinds:
-                    edges.setdefault(source, []).append(raw)
-        graph = nx.DiGraph()
-        graph.add_edges_from(_on_or_after_cycles(edges))
-        for component in nx.strongly_connected_components(graph):
+        for source, raw in part.links.get(relation, ()):
+            target = project.index.get(raw)
+            if target is not None and target.kind in kinds:
+                edges.setdefault(relation, []).append((source, raw))
+    return edges
+
+
+class _Graph:
+    """Each relation's edges, counted (two files may give the same edge: an ID defined
+    twice), so that a file's edges can be taken out again."""
+
+    def __init__(self) -> None:
+        self.edges: dict[str, dict[str, dict[str, int]]] = {r: {} for r in _CYCLE_FIELDS}
+
+    def add(self, edges: _Edges, step: int = 1) -> None:
+        for relation, pairs in edges.items():
+            outgoing = self.edges[relation]
+            for source, target in pairs:
+                targets = outgoing.setdefault(source, {})
+                count = targets.get(target, 0) + step
+                if count:
+                    targets[target] = count
+                else:
+                    del targets[target]
+
+
+def _same_definitions(parts: list[_Links], last: _CycleRun) -> bool:
+    """Whether every file defines the same IDs, of the same kinds, in the same order as
+    last time: then the index resolves every link as it did."""
+    return len(parts) == len(last.parts) and all(
+        part is before or (part.path == before.path and part.defined == before.defined)
+        for part, before in zip(parts, last.parts, strict=True)
+    )
+
+
+def _updated(
+    project: Project, parts: list[_Links], last: _CycleRun
+) -> tuple[list[_Edges], _Graph, list[tuple[str, str, str]]]:
+    """The last graph with the changed files' edges taken out and put in again (it is
+    the session's own: updated in place), and the edges that are new."""
+    graph = last.graph
+    resolved: list[_Edges] = []
+    added: list[tuple[str, str, str]] = []
+    for part, before, old in zip(parts, last.parts, last.resolved, strict=True):
+        if part is before:
+            resolved.append(old)
+            continue
+        new = _resolve(project, part)
+        graph.add(old, -1)
+        graph.add(new)
+        for relation, pairs in new.items():
+            known = set(old.get(relation, ()))
+            added.extend((relation, s, t) for s, t in pairs if (s, t) not in known)
+        resolved.append(new)
+    return resolved, graph, added
+
+
+def _closes_a_cycle(graph: _Graph, added: list[tuple[str, str, str]]) -> bool:
+    """Whether one of the `added` edges lies on a cycle: its target leads back to its
+    source."""
+    for relation, source, target in added:
+        outgoing = graph.edges[relation]
+        seen = {target}
+        stack = [target]
+        while stack:
+            node = stack.pop()
+            if node == source:
+                return True
+            for following in outgoing.get(node, ()):
+                if following not in seen:
+                    seen.add(following)
+                    stack.append(following)
+    return False
+
+
+def _cycles(project: Project, graph: _Graph) -> Iterator[Finding]:
+    for relation in _CYCLE_FIELDS:
+        edges = {s: list(targets) for s, targets in graph.edges[relation].items() if targets}
+        found = nx.DiGraph()
+        found.add_edges_from(_on_or_after_cycles(edges))
+        for component in nx.strongly_connected_components(found):
             if len(component) == 1:
                 (node,) = component
-                if not graph.has_edge(node, node):
+                if not found.has_edge(node, node):
                     continue
             members = sorted((project.index[node] for node in component), key=lambda e: e.order)
             first = members[0]
-            path = _cycle_path(graph, first.id, set(component))
+            path = _cycle_path(found, first.id, set(component))
             yield Finding.at(
                 first,
                 None,
@@ -292,6 +385,8 @@ class _CycleRun:
     parts: list[_Links]
     findings: list[Finding]
     member_paths: set[str]
+    resolved: list[_Edges]  # each file's edges, as `parts`
+    graph: _Graph
 
 
 def _same_graph(parts: list[_Links], last: _CycleRun) -> bool:
