@@ -155,11 +155,12 @@ def register(server: ReqdslServer) -> None:
         types.CompletionOptions(trigger_characters=[":", ",", " ", ">"]),
     )
     def completion(ls: ReqdslServer, params: types.CompletionParams) -> types.CompletionList:
-        # The edited text and the last consistent model: the IDs a link may name do not
-        # wait for the recheck the keystroke scheduled.
-        doc = ls.navigable(params.text_document.uri)
-        text = doc.state.text_of(doc.relpath)
-        positions = ls.positions(doc.state, doc.relpath)
+        # The editor's text (completion reads only the text before the cursor: nothing is
+        # parsed) and the last consistent model: the IDs a link may name do not wait for
+        # the recheck the keystroke scheduled.
+        doc = ls.doc(params.text_document.uri)
+        positions = ls.editor_positions(params.text_document.uri)
+        text = positions.text
         offset = positions.offset(params.position)
         found = Completer(doc.state.project, doc.state.catalogs).complete(text, offset)
         replaced = types.Range(start=positions.position(found.start), end=params.position)

@@ -264,6 +264,13 @@ class ReqdslServer(LanguageServer):
         encoding = str(self.workspace.position_encoding or "utf-16")
         return PositionMap(state.text_of(relpath), encoding, bom=bom)
 
+    def editor_positions(self, uri: str) -> PositionMap:
+        """The document's text as the editor holds it now, edits not yet parsed
+        included (for a request that reads only the text around the cursor)."""
+        source = self.workspace.get_text_document(uri).source
+        encoding = str(self.workspace.position_encoding or "utf-16")
+        return PositionMap(normalise_text(source), encoding, bom=source.startswith("\ufeff"))
+
     def offset(self, doc: Doc, position: types.Position) -> int:
         return self.positions(doc.state, doc.relpath).offset(position)
 
