@@ -20,11 +20,11 @@ import msgspec
 
 from . import i18n
 from .diagnostics import Diagnostic, Summary
+from .util.batches import batches
 from .util.cache import CacheArea
 
 AREA = "result"
 ENTRY = "check-result.json"
-PIECE = 1000  # diagnostics per piece of the entry written (`result_pieces`)
 
 
 class _Result(msgspec.Struct):
@@ -73,12 +73,13 @@ def save_result(
 
 
 def result_pieces(key: str, diagnostics: list[Diagnostic], summary: Summary) -> Iterator[bytes]:
-    """The entry's bytes, `msgspec.json.encode(_Result(key, diagnostics, summary))`, in
-    pieces of `PIECE` diagnostics: written as they come, the whole entry (50 MB at
-    170,000 diagnostics, the peak of a 100,000-requirement check) is never held."""
+    """The entry's bytes, `msgspec.json.encode(_Result(key, diagnostics, summary))`, a
+    batch of diagnostics at a time (reqdsl.util.batches): written as they come, the
+    whole entry (50 MB at 170,000 diagnostics, the peak of a 100,000-requirement check)
+    is never held."""
     encode = msgspec.json.encode
     yield b'{"key":' + encode(key) + b',"diagnostics":['
-    for start in range(0, len(diagnostics), PIECE):
-        listed = encode(diagnostics[start : start + PIECE])  # `[...]`
-        yield (b"," if start else b"") + listed[1:-1]
+    for number, batch in enumerate(batches(diagnostics)):
+        listed = encode(batch)  # `[...]`
+        yield (b"," if number else b"") + listed[1:-1]
     yield b'],"summary":' + encode(summary) + b"}"

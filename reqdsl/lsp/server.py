@@ -257,19 +257,22 @@ class ReqdslServer(LanguageServer):
         return from_fs_path(str(state.root / relpath)) or (state.root / relpath).as_uri()
 
     def positions(self, state: ProjectState, relpath: str) -> PositionMap:
-        bom = False
+        """The file's text as the project last parsed it, mapped to LSP positions."""
         uri = self.uris.get((state.root, relpath))
-        if uri is not None:
-            bom = self.workspace.get_text_document(uri).source.startswith("\ufeff")
-        encoding = str(self.workspace.position_encoding or "utf-16")
-        return PositionMap(state.text_of(relpath), encoding, bom=bom)
+        source = self.workspace.get_text_document(uri).source if uri is not None else ""
+        return self._position_map(state.text_of(relpath), source)
 
     def editor_positions(self, uri: str) -> PositionMap:
         """The document's text as the editor holds it now, edits not yet parsed
         included (for a request that reads only the text around the cursor)."""
         source = self.workspace.get_text_document(uri).source
+        return self._position_map(normalise_text(source), source)
+
+    def _position_map(self, text: str, editor_source: str) -> PositionMap:
+        """`text` mapped in the client's position encoding; the editor's own text says
+        whether it starts with a byte order mark (which the normalised text drops)."""
         encoding = str(self.workspace.position_encoding or "utf-16")
-        return PositionMap(normalise_text(source), encoding, bom=source.startswith("\ufeff"))
+        return PositionMap(text, encoding, bom=editor_source.startswith("\ufeff"))
 
     def offset(self, doc: Doc, position: types.Position) -> int:
         return self.positions(doc.state, doc.relpath).offset(position)

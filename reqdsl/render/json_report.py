@@ -6,9 +6,7 @@ import json
 from collections.abc import Iterator, Sequence
 
 from ..diagnostics import Diagnostic, Summary
-
-# Diagnostics per piece of `json_report_pieces`: pieces of about 300 KB.
-PIECE = 1000
+from ..util.batches import batches
 
 
 def render_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
@@ -20,19 +18,18 @@ def render_json(diagnostics: Sequence[Diagnostic], summary: Summary) -> str:
 
 
 def json_report_pieces(diagnostics: Sequence[Diagnostic], summary: Summary) -> Iterator[str]:
-    """`render_json`'s text in pieces of `PIECE` diagnostics, for a writer that writes
-    each as it comes: the whole text of 170,000 diagnostics is 50 MB, made of as many
-    strings again, above the checked model (docs/performance.md)."""
+    """`render_json`'s text a batch of diagnostics at a time (reqdsl.util.batches), for
+    a writer that writes each as it comes: the whole text of 170,000 diagnostics is 50
+    MB, made of as many strings again, above the checked model (docs/performance.md)."""
     dumps = json.dumps
     yield '{\n  "diagnostics": '
     if diagnostics:
         yield "[\n"
-        for start in range(0, len(diagnostics), PIECE):
+        for number, batch in enumerate(batches(diagnostics)):
             items = ",\n".join(
-                f"    {dumps(diagnostic.to_json(), ensure_ascii=False)}"
-                for diagnostic in diagnostics[start : start + PIECE]
+                f"    {dumps(diagnostic.to_json(), ensure_ascii=False)}" for diagnostic in batch
             )
-            yield items if start == 0 else ",\n" + items
+            yield items if number == 0 else ",\n" + items
         yield "\n  ]"
     else:
         yield "[]"

@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, Severity, Summary
 from ..i18n import N_, _, format_percent, plural
 from ..model.config_schema import COVERAGE_KEYS
 from ..source import SourceFile, Span
+from ..util.batches import batches
 from ..util.unicode import BIDI_CONTROLS
 
 TAB_SIZE = 4
@@ -71,16 +72,13 @@ def text_report_pieces(
     summary: Summary,
     *,
     color: bool,
-    piece: int = 1000,
 ) -> Iterator[str]:
-    """`render_text`'s text in pieces of `piece` diagnostics, for a writer that writes
-    each as it comes (the whole report of 170,000 diagnostics is over 50 MB)."""
+    """`render_text`'s text a batch of diagnostics at a time (reqdsl.util.batches), for a
+    writer that writes each as it comes (the whole report of 170,000 diagnostics is over
+    50 MB)."""
     style = _Style(color)
-    for start in range(0, len(diagnostics), piece):
-        yield "".join(
-            "\n".join(_diagnostic_lines(d, sources, style)) + "\n\n"
-            for d in diagnostics[start : start + piece]
-        )
+    for batch in batches(diagnostics):
+        yield "".join("\n".join(_diagnostic_lines(d, sources, style)) + "\n\n" for d in batch)
     yield "\n".join(summary_lines(summary)) + "\n"
 
 
